@@ -1,0 +1,248 @@
+/**
+ * Runtime validation of wire frames, framework-free so the SDK and the mock server share it.
+ * Nothing from the network is trusted as typed until it has passed through here.
+ */
+import {
+  EVENT_TYPES,
+  type ClientFrame,
+  type EventFilter,
+  type ProtocolErrorCode,
+  type SequencedEvent,
+  type ServerFrame,
+  type Topic,
+} from './protocol';
+
+/** Result of parsing a frame: the typed frame, or why it was rejected. */
+export type ParseResult<T> =
+  | { ok: true; frame: T }
+  | { ok: false; code: ProtocolErrorCode; message: string };
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const oneOf = <T extends string>(v: unknown, options: readonly T[]): v is T =>
+  typeof v === 'string' && (options as readonly string[]).includes(v);
+const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
+
+function decode(raw: unknown): ParseResult<Json> {
+  if (typeof raw !== 'string') {
+    return { ok: false, code: 'invalid_frame', message: 'frames must be JSON text' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'invalid_json', message: 'frame is not valid JSON' };
+  }
+  if (!isObject(value) || !isString(value['type'])) {
+    return { ok: false, code: 'invalid_frame', message: 'frame must be an object with a string "type"' };
+  }
+  return { ok: true, frame: value };
+}
+
+const bad = (type: string, detail: string): ParseResult<never> => ({
+  ok: false,
+  code: 'invalid_frame',
+  message: `${type}: ${detail}`,
+});
+
+function hasEventBase(f: Json): boolean {
+  return isSeq(f['seq']) && isFiniteNumber(f['timestamp']);
+}
+
+/** Checks one durable event's fields; returns a reason when they are wrong. */
+function sequencedEventProblem(f: Json): string | null {
+  if (!hasEventBase(f)) return 'needs integer "seq" >= 0 and numeric "timestamp"';
+  switch (f['type']) {
+    case 'key_change':
+      if (!oneOf(f['operation'], ['put', 'delete'] as const)) return '"operation" must be put or delete';
+      if (!isString(f['key']) || !isString(f['cf'])) return '"key" and "cf" must be strings';
+      if (f['operation'] === 'put' && !isString(f['value'])) return 'put needs a string "value"';
+      if (f['operation'] === 'delete' && f['value'] !== undefined) return 'delete carries no "value"';
+      return null;
+    case 'compaction_status': {
+      if (!oneOf(f['status'], ['started', 'progress', 'completed', 'failed'] as const)) return 'bad "status"';
+      if (!isString(f['cf'])) return '"cf" must be a string';
+      const d = f['details'];
+      if (!isObject(d)) return '"details" must be an object';
+      if (!optional(d['progress'], (p) => isFiniteNumber(p) && p >= 0 && p <= 1)) return '"progress" must be 0..1';
+      for (const n of ['filesMerged', 'bytesRead', 'bytesWritten']) {
+        if (!optional(d[n], isFiniteNumber)) return `"${n}" must be a number`;
+      }
+      if (!optional(d['error'], isString)) return '"error" must be a string';
+      return null;
+    }
+    case 'health_change':
+      if (!oneOf(f['probe'], ['liveness', 'readiness', 'startup'] as const)) return 'bad "probe"';
+      if (!oneOf(f['status'], ['healthy', 'unhealthy'] as const)) return 'bad "status"';
+      if (!optional(f['reason'], isString)) return '"reason" must be a string';
+      return null;
+    case 'sync_event':
+      if (!oneOf(f['status'], ['started', 'completed', 'conflict'] as const)) return 'bad "status"';
+      if (!isObject(f['details'])) return '"details" must be an object';
+      return null;
+    case 'snapshot_event':
+      if (!oneOf(f['status'], ['started', 'completed', 'failed'] as const)) return 'bad "status"';
+      if (!isString(f['snapshotId'])) return '"snapshotId" must be a string';
+      if (!isObject(f['details'])) return '"details" must be an object';
+      return null;
+    default:
+      return 'not a sequenced event';
+  }
+}
+
+/**
+ * Validates a durable event that arrived as a parsed value (for example inside a poll response).
+ *
+ * @example
+ * ```ts
+ * const events = body.events.filter(isSequencedEvent);
+ * ```
+ */
+export function isSequencedEvent(value: unknown): value is SequencedEvent {
+  return isObject(value) && sequencedEventProblem(value) === null;
+}
+
+const STATS_FIELDS = ['sst_files', 'sst_kb', 'mem_records', 'mem_kb', 'wal_kb', 'total_records', 'wsConnections', 'uptimeMs'];
+
+/**
+ * Parses and validates one text frame from the server. Unknown types and wrong fields are
+ * rejected with a reason, never thrown.
+ *
+ * @example
+ * ```ts
+ * const result = parseServerFrame(messageEvent.data);
+ * if (result.ok) handle(result.frame); else report(result.code, result.message);
+ * ```
+ */
+export function parseServerFrame(raw: unknown): ParseResult<ServerFrame> {
+  const decoded = decode(raw);
+  if (!decoded.ok) return decoded;
+  const f = decoded.frame;
+  const type = f['type'] as string;
+  const ok = (): ParseResult<ServerFrame> => ({ ok: true, frame: f as unknown as ServerFrame });
+  switch (type) {
+    case 'key_change':
+    case 'compaction_status':
+    case 'health_change':
+    case 'sync_event':
+    case 'snapshot_event': {
+      const problem = sequencedEventProblem(f);
+      return problem ? bad(type, problem) : ok();
+    }
+    case 'stats_update': {
+      const s = f['stats'];
+      if (!isFiniteNumber(f['timestamp']) || !isObject(s)) return bad(type, 'needs "timestamp" and "stats"');
+      const missing = STATS_FIELDS.find((k) => !isFiniteNumber(s[k]));
+      return missing ? bad(type, `"stats.${missing}" must be a number`) : ok();
+    }
+    case 'welcome': {
+      const hb = f['heartbeat'];
+      if (f['protocol'] !== 1) return bad(type, 'unsupported "protocol"');
+      if (!isString(f['connectionId']) || !isString(f['userId'])) return bad(type, 'needs "connectionId" and "userId"');
+      if (!isFiniteNumber(f['serverTime']) || !isSeq(f['lastSeq'])) return bad(type, 'needs "serverTime" and "lastSeq"');
+      if (!isObject(hb) || !isFiniteNumber(hb['intervalMs']) || !isFiniteNumber(hb['timeoutMs'])) {
+        return bad(type, 'needs "heartbeat.intervalMs" and "heartbeat.timeoutMs"');
+      }
+      return ok();
+    }
+    case 'pong':
+      return isString(f['id']) && isFiniteNumber(f['serverTime']) ? ok() : bad(type, 'needs "id" and "serverTime"');
+    case 'subscribed':
+      return Array.isArray(f['topics']) && isObject(f['filter']) ? ok() : bad(type, 'needs "topics" and "filter"');
+    case 'resumed':
+      return isSeq(f['fromSeq']) && isSeq(f['toSeq']) && isSeq(f['count'])
+        ? ok()
+        : bad(type, 'needs "fromSeq", "toSeq" and "count"');
+    case 'resync':
+      return f['reason'] === 'history_expired' && isSeq(f['lastSeq']) ? ok() : bad(type, 'needs "reason" and "lastSeq"');
+    case 'error':
+      return isString(f['code']) && isString(f['message']) ? ok() : bad(type, 'needs "code" and "message"');
+    default:
+      return { ok: false, code: 'unknown_type', message: `unknown frame type "${type}"` };
+  }
+}
+
+/** Validates a topic list; returns the list or null. */
+export function parseTopics(value: unknown): Topic[] | null {
+  if (!Array.isArray(value)) return null;
+  return value.every((t) => oneOf(t, EVENT_TYPES)) ? (value as Topic[]) : null;
+}
+
+/** Validates a filter object; returns it (only known fields) or null. */
+export function parseFilter(value: unknown): EventFilter | null {
+  if (!isObject(value)) return null;
+  if (!optional(value['cf'], isString) || !optional(value['keyPrefix'], isString)) return null;
+  const filter: EventFilter = {};
+  if (value['cf'] !== undefined) filter.cf = value['cf'] as string;
+  if (value['keyPrefix'] !== undefined) filter.keyPrefix = value['keyPrefix'] as string;
+  return filter;
+}
+
+/**
+ * Parses and validates one text frame from a client (used by servers).
+ *
+ * @example
+ * ```ts
+ * const result = parseClientFrame(text);
+ * if (!result.ok) ws.send(JSON.stringify({ type: 'error', code: result.code, message: result.message }));
+ * ```
+ */
+export function parseClientFrame(raw: unknown): ParseResult<ClientFrame> {
+  const decoded = decode(raw);
+  if (!decoded.ok) return decoded;
+  const f = decoded.frame;
+  const type = f['type'] as string;
+  switch (type) {
+    case 'auth':
+      return isString(f['token']) && f['token'].length > 0
+        ? { ok: true, frame: { type: 'auth', token: f['token'] } }
+        : bad(type, 'needs a non-empty string "token"');
+    case 'ping':
+      return isString(f['id']) && f['id'].length <= 128
+        ? { ok: true, frame: { type: 'ping', id: f['id'] } }
+        : bad(type, 'needs a string "id" (at most 128 characters)');
+    case 'resume':
+      return isSeq(f['lastSeq'])
+        ? { ok: true, frame: { type: 'resume', lastSeq: f['lastSeq'] } }
+        : bad(type, 'needs an integer "lastSeq" >= 0');
+    case 'subscribe': {
+      const topics = f['topics'] === undefined ? undefined : parseTopics(f['topics']);
+      if (topics === null) return bad(type, `"topics" must be a list of: ${EVENT_TYPES.join(', ')}`);
+      const filter = f['filter'] === undefined ? undefined : parseFilter(f['filter']);
+      if (filter === null) return bad(type, '"filter" may only hold string "cf" and "keyPrefix"');
+      const frame: ClientFrame = { type: 'subscribe' };
+      if (topics) frame.topics = topics;
+      if (filter) frame.filter = filter;
+      return { ok: true, frame };
+    }
+    default:
+      return { ok: false, code: 'unknown_type', message: `unknown frame type "${type}"` };
+  }
+}
+
+/**
+ * Whether an event passes a connection's topics and filter. `cf` filters every event that has a
+ * `cf`; `keyPrefix` filters `key_change` only. Stats pushes pass any filter.
+ *
+ * @example
+ * ```ts
+ * if (matchesSubscription(event, ['key_change'], { keyPrefix: 'user:' })) ws.send(json);
+ * ```
+ */
+export function matchesSubscription(
+  event: { type: string; cf?: string; key?: string },
+  topics: readonly Topic[] | null,
+  filter: EventFilter,
+): boolean {
+  if (topics && !topics.includes(event.type as Topic)) return false;
+  if (event.type === 'stats_update') return true;
+  if (filter.cf !== undefined && event.cf !== undefined && event.cf !== filter.cf) return false;
+  if (filter.keyPrefix !== undefined && event.type === 'key_change' && !(event.key ?? '').startsWith(filter.keyPrefix)) {
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,386 @@
+/**
+ * The ApexStore realtime wire protocol, version 1: every frame, event, close code and HTTP body
+ * that crosses the wire between the SDK and a server.
+ *
+ * This module is framework-free on purpose (no Angular, no RxJS): the SDK and the Bun mock server
+ * both import it, so the two can never disagree about the shape of a message.
+ * `docs/protocol.md` is its prose companion and must change with it.
+ *
+ * @example
+ * ```ts
+ * import { CLOSE_CODES, type ServerEvent } from 'ngx-realtime';
+ * if (closeEvent.code === CLOSE_CODES.tokenExpired) refreshToken();
+ * ```
+ */
+
+/** Version number sent in `welcome.protocol`. Bumped only on breaking changes. */
+export const PROTOCOL_VERSION = 1 as const;
+
+// ---------------------------------------------------------------------------------------------
+// Close codes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * WebSocket close codes the server uses, by meaning.
+ *
+ * @example
+ * ```ts
+ * socket.onclose = (e) => { if (e.code === CLOSE_CODES.invalidToken) showLogin(); };
+ * ```
+ */
+export const CLOSE_CODES = {
+  /** Client asked to close. */
+  normal: 1000,
+  /** Graceful server shutdown: reconnect with backoff. */
+  goingAway: 1001,
+  /** A binary frame was sent; the protocol is JSON text only. */
+  unsupportedData: 1003,
+  /** No close frame at all (network cut). Never sent on the wire, only observed. */
+  abnormal: 1006,
+  /** Rate limit: too many client frames in the window. */
+  rateLimited: 1008,
+  /** A client frame was larger than the size limit. */
+  messageTooBig: 1009,
+  /** No `auth` frame arrived within `authTimeoutMs`. */
+  authTimeout: 4001,
+  /** No client frame for `heartbeat.timeoutMs`. */
+  heartbeatTimeout: 4002,
+  /** The token is unknown or malformed: do not retry with it. */
+  invalidToken: 4003,
+  /** The token expired (at connect or mid-session): refresh it, then reconnect. */
+  tokenExpired: 4004,
+  /** The session was revoked by logout: do not reconnect. */
+  sessionRevoked: 4005,
+} as const;
+
+/** One of the numeric values of {@link CLOSE_CODES}. */
+export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
+
+// ---------------------------------------------------------------------------------------------
+// Defaults and limits (server side; the SDK reads the ones that matter from `welcome`)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Default numbers of the protocol. A server may be configured otherwise; `welcome` tells the
+ * client the heartbeat figures actually in force.
+ *
+ * @example
+ * ```ts
+ * const tooBig = new TextEncoder().encode(frame).length > PROTOCOL_DEFAULTS.maxFrameBytes;
+ * ```
+ */
+export const PROTOCOL_DEFAULTS = {
+  authTimeoutMs: 5_000,
+  heartbeatIntervalMs: 15_000,
+  heartbeatTimeoutMs: 45_000,
+  statsIntervalMs: 5_000,
+  maxFrameBytes: 4_096,
+  rateLimitFrames: 20,
+  rateLimitWindowMs: 10_000,
+  retainEvents: 10_000,
+  pollMaxWaitMs: 30_000,
+  pollMaxEvents: 500,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------
+
+/** Names of every event type; also the topic names accepted by `subscribe` and `?topics=`. */
+export const EVENT_TYPES = [
+  'key_change',
+  'compaction_status',
+  'health_change',
+  'sync_event',
+  'snapshot_event',
+  'stats_update',
+] as const;
+
+/** An event type name, used as a topic. */
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** A topic a client can subscribe to: one per event type. */
+export type Topic = EventType;
+
+/** Fields every durable (sequenced) event carries. */
+export interface SequencedEventBase {
+  /** Strictly increasing across the whole server and across restarts. */
+  seq: number;
+  /** Milliseconds since the Unix epoch when the event happened. */
+  timestamp: number;
+}
+
+/** A key was written or deleted. `value` is present for `put` only. */
+export interface KeyChangeEvent extends SequencedEventBase {
+  type: 'key_change';
+  operation: 'put' | 'delete';
+  key: string;
+  cf: string;
+  value?: string;
+}
+
+/** Progress figures of a compaction; which ones are present depends on `status`. */
+export interface CompactionDetails {
+  /** 0..1 */
+  progress?: number;
+  filesMerged?: number;
+  bytesRead?: number;
+  bytesWritten?: number;
+  error?: string;
+}
+
+/** A compaction of one column family started, progressed, completed or failed. */
+export interface CompactionEvent extends SequencedEventBase {
+  type: 'compaction_status';
+  status: 'started' | 'progress' | 'completed' | 'failed';
+  cf: string;
+  details: CompactionDetails;
+}
+
+/** Names of the health probes. */
+export type HealthProbe = 'liveness' | 'readiness' | 'startup';
+
+/** A health probe changed state. */
+export interface HealthEvent extends SequencedEventBase {
+  type: 'health_change';
+  probe: HealthProbe;
+  status: 'healthy' | 'unhealthy';
+  reason?: string;
+}
+
+/** Replication / sync progress. */
+export interface SyncEvent extends SequencedEventBase {
+  type: 'sync_event';
+  status: 'started' | 'completed' | 'conflict';
+  details: Record<string, unknown>;
+}
+
+/** A snapshot was started, completed or failed. */
+export interface SnapshotEvent extends SequencedEventBase {
+  type: 'snapshot_event';
+  status: 'started' | 'completed' | 'failed';
+  snapshotId: string;
+  details: Record<string, unknown>;
+}
+
+/** Every durable event: these have a `seq`, are retained and can be replayed. */
+export type SequencedEvent = KeyChangeEvent | CompactionEvent | HealthEvent | SyncEvent | SnapshotEvent;
+
+/** Body of `GET /stats`, also carried by `stats_update`. */
+export interface StatsBody {
+  sst_files: number;
+  sst_kb: number;
+  mem_records: number;
+  mem_kb: number;
+  wal_kb: number;
+  total_records: number;
+  wsConnections: number;
+  uptimeMs: number;
+}
+
+/** Volatile periodic stats push: no `seq`, never replayed, never sent over long polling. */
+export interface StatsUpdateEvent {
+  type: 'stats_update';
+  timestamp: number;
+  stats: StatsBody;
+}
+
+/** Every event an app can receive: the durable ones and the volatile stats push. */
+export type ServerEvent = SequencedEvent | StatsUpdateEvent;
+
+// ---------------------------------------------------------------------------------------------
+// Server control frames
+// ---------------------------------------------------------------------------------------------
+
+/** Heartbeat figures in force on a connection. */
+export interface HeartbeatConfig {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** First frame after successful auth. `lastSeq` is the newest seq the server has issued. */
+export interface WelcomeFrame {
+  type: 'welcome';
+  protocol: typeof PROTOCOL_VERSION;
+  connectionId: string;
+  userId: string;
+  serverTime: number;
+  heartbeat: HeartbeatConfig;
+  lastSeq: number;
+}
+
+/** Answer to `ping`, echoing its `id`. */
+export interface PongFrame {
+  type: 'pong';
+  id: string;
+  serverTime: number;
+}
+
+/** Server-side filter on `key_change` (and `compaction_status` for `cf`). */
+export interface EventFilter {
+  cf?: string;
+  keyPrefix?: string;
+}
+
+/** Answer to `subscribe`: the topics and filter now in force. */
+export interface SubscribedFrame {
+  type: 'subscribed';
+  topics: Topic[];
+  filter: EventFilter;
+}
+
+/** End of a replay: events `fromSeq..toSeq` (inclusive, `count` of them after filtering) were sent. */
+export interface ResumedFrame {
+  type: 'resumed';
+  fromSeq: number;
+  toSeq: number;
+  count: number;
+}
+
+/** The requested history is gone: the client must refetch its state, then continue from `lastSeq`. */
+export interface ResyncFrame {
+  type: 'resync';
+  reason: 'history_expired';
+  lastSeq: number;
+}
+
+/** Codes of non-fatal `error` frames. */
+export type ProtocolErrorCode =
+  | 'invalid_json'
+  | 'unknown_type'
+  | 'invalid_frame'
+  | 'not_authenticated'
+  | 'already_authenticated';
+
+/** A non-fatal error; the connection stays open. */
+export interface ErrorFrame {
+  type: 'error';
+  code: ProtocolErrorCode;
+  message: string;
+}
+
+/** Frames the server sends that are not events. */
+export type ControlFrame = WelcomeFrame | PongFrame | SubscribedFrame | ResumedFrame | ResyncFrame | ErrorFrame;
+
+/** Everything the server can send over the WebSocket. */
+export type ServerFrame = ServerEvent | ControlFrame;
+
+// ---------------------------------------------------------------------------------------------
+// Client frames
+// ---------------------------------------------------------------------------------------------
+
+/** Authenticate after connecting, when the token is not in the URL or a header. */
+export interface AuthFrame {
+  type: 'auth';
+  token: string;
+}
+
+/** Heartbeat; the server answers `pong` with the same `id`. */
+export interface PingFrame {
+  type: 'ping';
+  id: string;
+}
+
+/** Replace the connection's topics and filter. Omitted `topics` means all. */
+export interface SubscribeFrame {
+  type: 'subscribe';
+  topics?: Topic[];
+  filter?: EventFilter;
+}
+
+/** Ask for a replay of every retained event after `lastSeq`. */
+export interface ResumeFrame {
+  type: 'resume';
+  lastSeq: number;
+}
+
+/** Everything a client can send. */
+export type ClientFrame = AuthFrame | PingFrame | SubscribeFrame | ResumeFrame;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP bodies
+// ---------------------------------------------------------------------------------------------
+
+/** `GET /events/poll` answer. `lastSeq` is where the next poll's `since` should start. */
+export interface PollResponse {
+  events: SequencedEvent[];
+  lastSeq: number;
+  resync?: ResyncFrame;
+}
+
+/** `POST /auth/login` body. */
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+/** Permissions a user can hold, as ApexStore names them. */
+export type Permission = 'Read' | 'Write' | 'Admin';
+
+/** A signed-in user. */
+export interface AuthUser {
+  id: string;
+  name: string;
+  permissions: Permission[];
+}
+
+/** `POST /auth/login` and `POST /auth/refresh` answer. `expiresAt` is ms since epoch. */
+export interface LoginResponse {
+  token: string;
+  expiresAt: number;
+  user: AuthUser;
+}
+
+/** Every HTTP error body: `{ "error": "..." }`. */
+export interface HttpErrorBody {
+  error: string;
+}
+
+/** The exact 401/403 messages ApexStore uses. */
+export const HTTP_ERRORS = {
+  missingAuth: 'Missing authorization header',
+  invalidToken: 'Invalid authentication token',
+  tokenExpired: 'Token has expired',
+  forbidden: 'Insufficient permissions',
+} as const;
+
+/** `GET /keys/{key}` answer. */
+export interface KeyValueBody {
+  key: string;
+  value: string;
+  cf: string;
+}
+
+/** `GET /keys` answer. */
+export interface KeyListBody {
+  keys: KeyValueBody[];
+  count: number;
+}
+
+/** `PUT /keys/{key}` body. */
+export interface PutKeyRequest {
+  value: string;
+}
+
+/** `GET /health/{probe}` answer, in ApexStore's shape. */
+export interface ProbeBody {
+  status: 'ok' | 'error';
+  service: 'apexstore';
+  endpoint: HealthProbe | 'check';
+  details?: Record<string, unknown>;
+  reason?: string;
+}
+
+/** `GET /health` answer. */
+export interface HealthBody {
+  status: 'healthy' | 'unhealthy';
+  probes: Record<HealthProbe, 'healthy' | 'unhealthy'>;
+  wsConnections: number;
+}
+
+/** A stored snapshot, as listed by `GET /admin/snapshots`. */
+export interface SnapshotInfo {
+  snapshotId: string;
+  createdAt: number;
+  records: number;
+}

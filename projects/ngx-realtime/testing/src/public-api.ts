@@ -1,0 +1,4 @@
+/*
+ * Public API surface of ngx-realtime/testing.
+ */
+export {};
