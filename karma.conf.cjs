@@ -33,6 +33,24 @@ function startMockServer() {
   });
 }
 
+// Writes {passed, failed, skipped, error} to $RT_KARMA_SUMMARY so the test script can add every
+// suite's counts into one line without scraping the progress reporter's output.
+function SummaryReporter(baseReporterDecorator) {
+  baseReporterDecorator(this);
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  this.onSpecComplete = (_browser, result) => {
+    if (result.skipped || result.pending) counts.skipped++;
+    else if (result.success) counts.passed++;
+    else counts.failed++;
+  };
+  this.onRunComplete = (_browsers, results) => {
+    const file = process.env.RT_KARMA_SUMMARY;
+    if (!file) return;
+    require('node:fs').writeFileSync(file, JSON.stringify({ ...counts, error: !!results.error || results.disconnected }));
+  };
+}
+SummaryReporter.$inject = ['baseReporterDecorator'];
+
 module.exports = async function (config) {
   process.env.CHROME_BIN = process.env.CHROME_BIN || '/usr/bin/chromium';
   const args = [];
@@ -40,9 +58,9 @@ module.exports = async function (config) {
   config.set({
     basePath: '',
     frameworks: ['jasmine'],
-    plugins: [require('karma-jasmine'), require('karma-chrome-launcher')],
+    plugins: [require('karma-jasmine'), require('karma-chrome-launcher'), { 'reporter:summary': ['type', SummaryReporter] }],
     client: { args, jasmine: { random: true }, clearContext: false },
-    reporters: ['progress'],
+    reporters: [process.env.CI ? 'dots' : 'progress', ...(process.env.RT_KARMA_SUMMARY ? ['summary'] : [])],
     browsers: ['ChromeHeadlessCI'],
     customLaunchers: {
       ChromeHeadlessCI: {

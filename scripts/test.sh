@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs every suite on a fresh machine (installing Chromium and npm packages if missing) and ends
+# with one line 'N passed, N failed' summing them all. Exit code is non-zero on any failure.
+#   suites: library build (ng-packagr) · library unit + integration specs (Karma) · demo specs
+#   (Karma) · mock server (bun test) · protocol conformance with the `ws` client (node --test) ·
+#   end-to-end (Playwright, system Chromium)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh --chromium || { echo "0 passed, 1 failed"; exit 1; }
+
+export CHROME_BIN="${CHROME_BIN:-/usr/bin/chromium}"
+out=.reports
+rm -rf "$out" && mkdir -p "$out"
+total_passed=0
+total_failed=0
+status=0
+
+# record NAME PASSED FAILED EXIT_CODE: a suite that exits non-zero without reporting a failure
+# (it crashed, or never ran) still counts as one failure.
+record() {
+  local name=$1 passed=${2:-0} failed=${3:-0} code=$4
+  if [[ "$code" != 0 && "$failed" == 0 ]]; then failed=1; fi
+  if [[ "$code" == 0 && "$passed" == 0 && "$failed" == 0 ]]; then failed=1; echo "!! $name ran no test"; fi
+  [[ "$failed" != 0 ]] && status=1
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  printf '== %-28s %4s passed, %s failed (exit %s)\n' "$name" "$passed" "$failed" "$code"
+}
+
+json_field() { node -e "const s=require('./$1');console.log(s['$2']??0)" 2>/dev/null || echo 0; }
+
+run_karma() {
+  local name=$1 project=$2; shift 2
+  local summary="$out/karma-$project.json"
+  env RT_KARMA_SUMMARY="$summary" "$@" npx ng test "$project" --watch=false > "$out/$project.log" 2>&1
+  local code=$?
+  tail -n 5 "$out/$project.log" | tr '\r' '\n' | tail -n 3
+  record "$name" "$(json_field "$summary" passed)" "$(json_field "$summary" failed)" "$code"
+}
+
+echo "-- building the library (ng-packagr, both entry points)"
+npx ng build ngx-realtime > "$out/build-lib.log" 2>&1
+code=$?; [[ $code == 0 ]] && record "library build" 1 0 0 || { tail -n 30 "$out/build-lib.log"; record "library build" 0 1 "$code"; }
+
+echo "-- library specs (Karma, with the mock server for integration specs)"
+run_karma "library specs (karma)" ngx-realtime
+
+echo "-- demo specs (Karma)"
+run_karma "demo specs (karma)" demo RT_MOCK_SERVER=0
+
+echo "-- mock server (bun test)"
+node_modules/.bin/bun test > "$out/bun.log" 2>&1
+code=$?
+tail -n 6 "$out/bun.log"
+record "mock server (bun test)" "$(grep -Eo '^ *[0-9]+ pass' "$out/bun.log" | tail -1 | grep -Eo '[0-9]+')" \
+  "$(grep -Eo '^ *[0-9]+ fail' "$out/bun.log" | tail -1 | grep -Eo '[0-9]+')" "$code"
+
+echo "-- protocol conformance (ws client, node --test)"
+node --test mock-server/conformance/ > "$out/conformance.log" 2>&1
+code=$?
+tail -n 9 "$out/conformance.log"
+record "conformance (node --test)" "$(grep -Eo '^# pass [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" \
+  "$(grep -Eo '^# fail [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" "$code"
+
+echo "-- end-to-end (Playwright)"
+if npx ng build demo > "$out/build-demo.log" 2>&1; then
+  npx playwright test > "$out/e2e.log" 2>&1
+  code=$?
+  tail -n 8 "$out/e2e.log"
+  e2e_passed=$(node -e "const s=require('./test-results/e2e.json').stats;console.log(s.expected+s.flaky)" 2>/dev/null || echo 0)
+  e2e_failed=$(node -e "const s=require('./test-results/e2e.json').stats;console.log(s.unexpected)" 2>/dev/null || echo 0)
+  record "end-to-end (playwright)" "$e2e_passed" "$e2e_failed" "$code"
+else
+  tail -n 30 "$out/build-demo.log"
+  record "end-to-end (demo build)" 0 1 1
+fi
+
+echo "$total_passed passed, $total_failed failed"
+exit $status
