@@ -1,0 +1,84 @@
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+
+/**
+ * SDK timings for the e2e runs, passed as the demo's query overrides: quick retries, fallback after
+ * two failed WebSocket attempts, a probe every second, short long-polls.
+ */
+export const FAST_REALTIME = 'rt-reconnect-ms=200&rt-reconnect-max-ms=1000&rt-fallback-after=2&rt-probe-ms=1000&rt-poll-wait-ms=2000';
+
+/** A second client of the server, talking REST as the test (not the page) does. */
+export class OtherClient {
+  constructor(
+    private readonly request: APIRequestContext,
+    readonly token: string,
+  ) {}
+
+  private get headers() {
+    return { Authorization: `Bearer ${this.token}` };
+  }
+
+  /** `PUT /keys/{key}`. */
+  async put(key: string, value: string): Promise<void> {
+    const res = await this.request.put(`/keys/${encodeURIComponent(key)}`, { headers: this.headers, data: { value } });
+    expect(res.ok(), `PUT ${key}: ${res.status()}`).toBeTruthy();
+  }
+
+  /** `POST /__chaos/...`. */
+  async chaos(route: 'drop' | 'stall' | 'block-websocket' | 'health' | 'burst', body: object = {}): Promise<void> {
+    const res = await this.request.post(`/__chaos/${route}`, { headers: this.headers, data: body });
+    expect(res.ok(), `chaos ${route}: ${res.status()} ${await res.text()}`).toBeTruthy();
+  }
+
+  /** `GET /health` body. */
+  async health(): Promise<{ status: string; probes: Record<string, string>; wsConnections: number }> {
+    const res = await this.request.get('/health', { headers: this.headers });
+    expect(res.ok()).toBeTruthy();
+    return res.json();
+  }
+}
+
+interface Fixtures {
+  /** Another client, signed in as admin over REST. */
+  other: OtherClient;
+  /** A page signed in to the demo as admin, on the dashboard, connected over WebSocket. */
+  signedIn: Page;
+}
+
+/** Signs in through the real login form. */
+export async function signIn(page: Page, user = 'admin', password = user): Promise<void> {
+  await page.goto(`/login?${FAST_REALTIME}`);
+  await page.getByTestId('login-username').fill(user);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** The demo's connection pill text. */
+export function connectionStatus(page: Page) {
+  return page.getByTestId('connection-status');
+}
+
+export const test = base.extend<Fixtures>({
+  // The server's port is only known once global setup ran; it publishes it in the environment.
+  baseURL: async ({}, use) => {
+    const url = process.env['E2E_BASE_URL'];
+    if (!url) throw new Error('E2E_BASE_URL is not set: the e2e global setup did not run.');
+    await use(url);
+  },
+  other: async ({ request }, use) => {
+    const res = await request.post('/auth/login', { data: { username: 'admin', password: 'admin' } });
+    expect(res.ok()).toBeTruthy();
+    const client = new OtherClient(request, ((await res.json()) as { token: string }).token);
+    await use(client);
+    // Chaos is server-wide: leave the server as the next test expects to find it.
+    await client.chaos('block-websocket', { enabled: false });
+    for (const probe of ['liveness', 'readiness', 'startup']) await client.chaos('health', { probe, status: 'healthy' });
+  },
+  signedIn: async ({ page }, use) => {
+    await signIn(page);
+    await expect(connectionStatus(page)).toHaveText('connected · websocket');
+    await use(page);
+  },
+});
+
+export { expect };

@@ -1,0 +1,117 @@
+import { DatePipe, DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { FormsModule } from '@angular/forms';
+import { WebSocketService, type CompactionEvent } from 'ngx-realtime';
+import { ApexApi } from '../../core/apex-api';
+import { AuthService } from '../../core/auth-service';
+import { errorMessage } from '../../core/error-message';
+import { hasPermission } from '../../core/session';
+
+/**
+ * Starts a compaction and follows it live. The progress bar is driven only by
+ * `compaction_status` events, so it also shows compactions someone else started.
+ */
+@Component({
+  selector: 'app-compaction-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [FormsModule, DatePipe, DecimalPipe],
+  template: `
+    <h1>Compaction</h1>
+    <form class="card row" (ngSubmit)="start()">
+      <label>Column family <input name="cf" [(ngModel)]="cf" data-testid="compaction-cf" /></label>
+      <button type="submit" [disabled]="!canStart() || running()" data-testid="compaction-start">
+        {{ running() ? 'Compacting…' : 'Start compaction' }}
+      </button>
+      @if (!isAdmin()) { <span class="muted">Needs the Admin permission.</span> }
+    </form>
+    @if (error(); as message) {
+      <p class="notice error" data-testid="compaction-error">{{ message }}</p>
+    }
+
+    <section class="card">
+      <div class="row between">
+        <strong data-testid="compaction-status">{{ statusText() }}</strong>
+        <span data-testid="compaction-percent">{{ percent() }}%</span>
+      </div>
+      <div class="progress" role="progressbar" aria-label="Compaction progress" aria-valuemin="0" aria-valuemax="100"
+           [attr.aria-valuenow]="percent()" data-testid="compaction-progress" [attr.data-status]="latest()?.status ?? 'idle'">
+        <div class="bar" [class.failed]="latest()?.status === 'failed'" [style.width.%]="percent()"></div>
+      </div>
+      @if (latest()?.details; as d) {
+        <p class="muted details">
+          @if (d.filesMerged != null) { {{ d.filesMerged }} files merged · }
+          @if (d.bytesRead != null) { {{ d.bytesRead | number }} B read · }
+          @if (d.bytesWritten != null) { {{ d.bytesWritten | number }} B written }
+          @if (d.error) { <span class="error-text">{{ d.error }}</span> }
+        </p>
+      }
+    </section>
+
+    <h2>History</h2>
+    <table class="table">
+      <tbody>
+        @for (event of history(); track event.seq) {
+          <tr data-testid="compaction-event" [attr.data-status]="event.status">
+            <td class="muted">{{ event.timestamp | date: 'mediumTime' }}</td>
+            <td>{{ event.cf }}</td>
+            <td>{{ event.status }}</td>
+            <td>{{ event.details.progress != null ? (event.details.progress * 100 | number: '1.0-0') + '%' : '' }}</td>
+          </tr>
+        } @empty {
+          <tr><td class="muted">No compaction since this page was opened.</td></tr>
+        }
+      </tbody>
+    </table>
+  `,
+  styles: `
+    .row { display: flex; align-items: end; gap: .8rem; }
+    .between { justify-content: space-between; align-items: center; margin-bottom: .5rem; }
+    label { display: flex; flex-direction: column; gap: .25rem; }
+    .progress { height: 1rem; background: #eef0f3; border-radius: 999px; overflow: hidden; }
+    .bar { height: 100%; background: #2f6fed; transition: width .25s ease-out; }
+    .bar.failed { background: #d33; }
+    .details { margin: .6rem 0 0; }
+    .error-text { color: #8c1d1d; }
+  `,
+})
+export class CompactionPage {
+  private readonly api = inject(ApexApi);
+  private readonly ws = inject(WebSocketService);
+  private readonly auth = inject(AuthService);
+
+  protected readonly cf = signal('default');
+  protected readonly error = signal<string | null>(null);
+  protected readonly history = signal<readonly CompactionEvent[]>([]);
+  protected readonly latest = computed(() => this.history()[0] ?? null);
+  protected readonly isAdmin = computed(() => hasPermission(this.auth.user(), 'Admin'));
+  protected readonly canStart = computed(() => this.isAdmin() && this.cf().trim() !== '');
+  protected readonly running = computed(() => {
+    const status = this.latest()?.status;
+    return status === 'started' || status === 'progress';
+  });
+  protected readonly percent = computed(() => {
+    const event = this.latest();
+    if (!event || event.status === 'started') return 0;
+    if (event.status === 'completed') return 100;
+    return Math.round((event.details.progress ?? 0) * 100);
+  });
+  protected readonly statusText = computed(() => {
+    const event = this.latest();
+    if (!event) return 'Idle';
+    const label = { started: 'Started', progress: 'Compacting', completed: 'Completed', failed: 'Failed' }[event.status];
+    return `${label} · ${event.cf}`;
+  });
+
+  constructor() {
+    this.ws
+      .onCompactionEvents()
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe((event) => this.history.update((list) => [event, ...list].slice(0, 50)));
+  }
+
+  protected start(): void {
+    this.error.set(null);
+    this.api.compact(this.cf().trim()).subscribe({ error: (err: unknown) => this.error.set(errorMessage(err)) });
+  }
+}

@@ -1,0 +1,106 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { WebSocketService, type HealthProbe } from 'ngx-realtime';
+import { EMPTY, catchError, map, startWith, switchMap } from 'rxjs';
+import { ApexApi } from '../../core/apex-api';
+import { errorMessage } from '../../core/error-message';
+
+type ProbeStatus = 'healthy' | 'unhealthy';
+
+interface ProbeState {
+  status: ProbeStatus;
+  reason?: string;
+  /** When the stream last changed it; absent when it comes from the initial fetch. */
+  changedAt?: number;
+}
+
+const PROBES: HealthProbe[] = ['liveness', 'readiness', 'startup'];
+
+/** Probe states: fetched once, then kept current by `health_change` events. */
+@Component({
+  selector: 'app-health-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe],
+  template: `
+    <h1>Health</h1>
+    @if (error(); as message) {
+      <p class="notice error" data-testid="health-error">{{ message }}</p>
+    }
+    <p class="overall" [class.bad]="overall() === 'unhealthy'" data-testid="health-overall">
+      Overall: <strong>{{ overall() ?? '…' }}</strong>
+    </p>
+    <section class="cards">
+      @for (probe of probes; track probe) {
+        @let state = states()[probe];
+        <div class="card probe" [attr.data-testid]="'probe-' + probe" [attr.data-status]="state?.status ?? 'unknown'"
+             [class.healthy]="state?.status === 'healthy'" [class.unhealthy]="state?.status === 'unhealthy'">
+          <span class="name">{{ probe }}</span>
+          <span class="status" [attr.data-testid]="'probe-' + probe + '-status'">{{ state?.status ?? 'unknown' }}</span>
+          @if (state?.reason) { <span class="muted">{{ state?.reason }}</span> }
+          @if (state?.changedAt) { <span class="muted">changed {{ state?.changedAt | date: 'mediumTime' }}</span> }
+        </div>
+      }
+    </section>
+  `,
+  styles: `
+    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .8rem; }
+    .probe { display: flex; flex-direction: column; gap: .3rem; border-left: 6px solid #9aa3b2; }
+    .probe.healthy { border-left-color: #23a55a; }
+    .probe.unhealthy { border-left-color: #d33; background: #fff6f6; }
+    .name { text-transform: capitalize; font-weight: 600; }
+    .status { font-size: 1.3rem; }
+    .overall.bad strong { color: #8c1d1d; }
+  `,
+})
+export class HealthPage {
+  private readonly api = inject(ApexApi);
+  private readonly ws = inject(WebSocketService);
+
+  protected readonly probes = PROBES;
+  protected readonly states = signal<Partial<Record<HealthProbe, ProbeState>>>({});
+  protected readonly error = signal<string | null>(null);
+  protected readonly overall = computed<ProbeStatus | null>(() => {
+    const states = this.states();
+    if (PROBES.some((p) => states[p]?.status === 'unhealthy')) return 'unhealthy';
+    return PROBES.every((p) => states[p]?.status === 'healthy') ? 'healthy' : null;
+  });
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    this.ws
+      .onHealthEvents()
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe((event) =>
+        this.states.update((s) => ({ ...s, [event.probe]: { status: event.status, reason: event.reason, changedAt: event.timestamp } })),
+      );
+
+    this.ws.resync$
+      .pipe(
+        map(() => 'resync' as const),
+        startWith('initial' as const),
+        switchMap((why) =>
+          this.api.health().pipe(
+            map((body) => ({ body, why })),
+            catchError((err: unknown) => {
+              this.error.set(errorMessage(err));
+              return EMPTY;
+            }),
+          ),
+        ),
+        takeUntilDestroyed(destroyRef),
+      )
+      .subscribe(({ body, why }) => {
+        this.error.set(null);
+        this.states.update((s) => {
+          const next = { ...s };
+          // On first load an event that raced ahead of this answer is newer and wins; after a
+          // resync the answer is the only trustworthy state.
+          for (const probe of PROBES) {
+            if (why === 'resync' || !next[probe]?.changedAt) next[probe] = { status: body.probes[probe] };
+          }
+          return next;
+        });
+      });
+  }
+}

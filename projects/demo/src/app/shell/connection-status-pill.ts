@@ -1,0 +1,68 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { WebSocketService } from 'ngx-realtime';
+
+/**
+ * The header's view of the realtime link: status and transport (`connected · websocket`,
+ * `connected · polling`, `reconnecting · attempt 3`, `disconnected · unauthorized`) plus the
+ * heartbeat round trip. Colour carries the same information for a glance.
+ */
+@Component({
+  selector: 'app-connection-status-pill',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <span
+      class="pill"
+      [class]="'pill pill-' + state().status"
+      [attr.data-status]="state().status"
+      [attr.data-transport]="state().transport"
+      [attr.title]="title()"
+    >
+      <span class="dot" aria-hidden="true"></span>
+      <span data-testid="connection-status">{{ label() }}</span>
+      @if (latency() !== null) {
+        <span class="latency" data-testid="connection-latency">{{ latency() }} ms</span>
+      }
+    </span>
+  `,
+  styles: `
+    .pill { display: inline-flex; align-items: center; gap: .4rem; padding: .2rem .7rem; border-radius: 999px;
+      font-size: .85rem; background: #eef0f3; color: #3a4150; white-space: nowrap; }
+    .dot { width: .55rem; height: .55rem; border-radius: 50%; background: #9aa3b2; }
+    .pill-connected { background: #e3f6ea; color: #1d6b3a; }
+    .pill-connected .dot { background: #23a55a; }
+    .pill-reconnecting { background: #fff4dc; color: #7a5400; }
+    .pill-reconnecting .dot { background: #e5a100; animation: blink 1s infinite; }
+    .pill-disconnected { background: #fde8e8; color: #8c1d1d; }
+    .pill-disconnected .dot { background: #d33; }
+    .latency { opacity: .75; font-variant-numeric: tabular-nums; }
+    @keyframes blink { 50% { opacity: .3; } }
+  `,
+})
+export class ConnectionStatusPill {
+  /** The SDK's connection signal: the single source of truth for what the pill shows. */
+  protected readonly state = inject(WebSocketService).connectionState;
+
+  protected readonly label = computed(() => {
+    const { status, transport, attempt, reason } = this.state();
+    if (status === 'connected') return transport ? `connected · ${transport}` : 'connected';
+    if (status === 'reconnecting') {
+      if (reason === 'offline') return 'reconnecting · offline';
+      return attempt > 0 ? `reconnecting · attempt ${attempt}` : 'reconnecting';
+    }
+    // The user's own logout is not news; every other reason tells them why nothing updates.
+    return reason && reason !== 'client' ? `disconnected · ${reason.replace('_', ' ')}` : 'disconnected';
+  });
+
+  protected readonly latency = computed(() => {
+    const { status, latencyMs } = this.state();
+    return status === 'connected' && latencyMs != null ? Math.round(latencyMs) : null;
+  });
+
+  protected readonly title = computed(() => {
+    const { lastCloseCode, nextRetryAt } = this.state();
+    const parts: string[] = [];
+    if (lastCloseCode != null) parts.push(`last close code ${lastCloseCode}`);
+    if (nextRetryAt != null) parts.push(`next retry at ${new Date(nextRetryAt).toLocaleTimeString()}`);
+    return parts.join(', ') || null;
+  });
+}
