@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { ServerOptions } from './config';
+
+/** Where the CLI keeps its sqlite file unless `--data` says otherwise. */
+export const DEFAULT_DATA_PATH = join('.mock-data', 'apexstore.sqlite');
+const DEFAULT_PORT = 8080;
+
+const NUMBER_FLAGS: Record<string, { option: keyof ServerOptions; scale: number }> = {
+  '--port': { option: 'port', scale: 1 },
+  '--token-ttl': { option: 'tokenTtlMs', scale: 1000 },
+  '--auth-timeout': { option: 'authTimeoutMs', scale: 1 },
+  '--heartbeat-interval': { option: 'heartbeatIntervalMs', scale: 1 },
+  '--heartbeat-timeout': { option: 'heartbeatTimeoutMs', scale: 1 },
+  '--retain': { option: 'retainEvents', scale: 1 },
+  '--stats-interval': { option: 'statsIntervalMs', scale: 1 },
+  '--rate-limit': { option: 'rateLimitFrames', scale: 1 },
+  '--rate-window': { option: 'rateLimitWindowMs', scale: 1 },
+  '--max-frame': { option: 'maxFrameBytes', scale: 1 },
+  '--compaction-duration': { option: 'compactionDurationMs', scale: 1 },
+  '--job-duration': { option: 'jobDurationMs', scale: 1 },
+};
+
+/** The CLI usage text. */
+export const USAGE = `usage: bun mock-server/src/main.ts [--port N (default ${DEFAULT_PORT}, 0 = any free port)] [--chaos]
+  [--data PATH|:memory: (default ${DEFAULT_DATA_PATH})] [--token-ttl S] [--auth-timeout MS]
+  [--heartbeat-interval MS] [--heartbeat-timeout MS] [--retain N] [--stats-interval MS]
+  [--rate-limit N] [--rate-window MS] [--max-frame BYTES] [--compaction-duration MS] [--job-duration MS]
+  [--static DIR]`;
+
+/**
+ * Parses the CLI flags into server options. Durations are ms except `--token-ttl` (seconds).
+ *
+ * @example
+ * ```ts
+ * parseArgs(['--port', '0', '--chaos']); // { port: 0, chaos: true, dataPath: '.mock-data/apexstore.sqlite' }
+ * ```
+ */
+export function parseArgs(argv: readonly string[]): ServerOptions {
+  const options: ServerOptions = { port: DEFAULT_PORT, dataPath: DEFAULT_DATA_PATH };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--chaos') {
+      options.chaos = true;
+      continue;
+    }
+    const value = argv[i + 1];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    i++;
+    if (flag === '--data') options.dataPath = value;
+    else if (flag === '--static') options.staticDir = value;
+    else if (flag in NUMBER_FLAGS) {
+      const { option, scale } = NUMBER_FLAGS[flag]!;
+      if (!/^\d+$/.test(value)) throw new Error(`${flag} needs a non-negative integer, got "${value}"`);
+      (options as Record<string, unknown>)[option] = Number(value) * scale;
+    } else throw new Error(`unknown flag ${flag}`);
+  }
+  return options;
+}

@@ -1,0 +1,92 @@
+import type { HealthProbe } from '../../projects/ngx-realtime/src/lib/protocol';
+import type { ServerContext } from './context';
+import { HEALTH_PROBES } from './domain';
+import type { EventDraft } from './event-log';
+import { HttpError, json, optionalStringField, readJsonObject } from './http-util';
+
+const MAX_STALL_MS = 600_000;
+// Bursts go out in slices so sockets get to drain between them; each slice is one sqlite transaction.
+const BURST_SLICE = 1000;
+
+function positiveInt(body: Record<string, unknown>, name: string, max: number): number {
+  const value = body[name];
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new HttpError(400, `Field "${name}" must be a positive integer`);
+  }
+  return Math.min(value as number, max);
+}
+
+async function drop(ctx: ServerContext): Promise<Response> {
+  const dropped = ctx.hub.all.size;
+  ctx.hub.terminateAll();
+  return json({ dropped });
+}
+
+async function stall(ctx: ServerContext, req: Request): Promise<Response> {
+  const ms = positiveInt(await readJsonObject(req), 'ms', MAX_STALL_MS);
+  ctx.hub.stall(ms);
+  ctx.polls.freeze(ms);
+  return json({ stalledMs: ms });
+}
+
+async function blockWebsocket(ctx: ServerContext, req: Request): Promise<Response> {
+  const enabled = (await readJsonObject(req))['enabled'];
+  if (typeof enabled !== 'boolean') throw new HttpError(400, 'Field "enabled" must be a boolean');
+  ctx.blockWebsocket = enabled;
+  return json({ enabled });
+}
+
+async function health(ctx: ServerContext, req: Request): Promise<Response> {
+  const body = await readJsonObject(req);
+  const probe = body['probe'];
+  const status = body['status'];
+  if (!HEALTH_PROBES.includes(probe as HealthProbe)) {
+    throw new HttpError(400, `Field "probe" must be one of: ${HEALTH_PROBES.join(', ')}`);
+  }
+  if (status !== 'healthy' && status !== 'unhealthy') throw new HttpError(400, 'Field "status" must be healthy or unhealthy');
+  const reason = optionalStringField(body, 'reason');
+  ctx.domain.setHealth(probe as HealthProbe, status, reason);
+  return json({ probe, status });
+}
+
+async function burst(ctx: ServerContext, req: Request): Promise<Response> {
+  const count = positiveInt(await readJsonObject(req), 'count', ctx.config.maxBurstCount);
+  let firstSeq = 0;
+  let lastSeq = 0;
+  for (let done = 0; done < count && !ctx.stopping; done += BURST_SLICE) {
+    const drafts: EventDraft[] = [];
+    for (let i = done; i < Math.min(count, done + BURST_SLICE); i++) {
+      drafts.push({ type: 'key_change', operation: 'put', key: `burst:${i}`, cf: 'default', value: String(i) });
+    }
+    const events = ctx.emitMany(drafts);
+    if (events.length === 0) break;
+    firstSeq ||= events[0]!.seq;
+    lastSeq = events[events.length - 1]!.seq;
+    if (done + BURST_SLICE < count) await Bun.sleep(0);
+  }
+  return json({ count, firstSeq, lastSeq });
+}
+
+const CHAOS_ROUTES: Record<string, (ctx: ServerContext, req: Request) => Promise<Response>> = {
+  '/__chaos/drop': drop,
+  '/__chaos/stall': stall,
+  '/__chaos/block-websocket': blockWebsocket,
+  '/__chaos/health': health,
+  '/__chaos/burst': burst,
+};
+
+/**
+ * The `/__chaos/*` controls, all POST. Returns null when the path is not a chaos route, so the
+ * caller answers 404 (also for every chaos path when the server runs without `--chaos`).
+ *
+ * @example
+ * ```ts
+ * await fetch(`${url}/__chaos/stall`, { method: 'POST', body: JSON.stringify({ ms: 3000 }) });
+ * ```
+ */
+export function routeChaos(ctx: ServerContext, req: Request, url: URL): Promise<Response> | Response | null {
+  const handler = CHAOS_ROUTES[url.pathname];
+  if (!handler) return null;
+  if (req.method !== 'POST') return json({ error: 'Method not allowed' }, 405);
+  return handler(ctx, req);
+}

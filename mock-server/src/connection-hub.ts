@@ -1,0 +1,169 @@
+import type { Server, ServerWebSocket } from 'bun';
+import {
+  EVENT_TYPES,
+  type SequencedEvent,
+  type StatsUpdateEvent,
+} from '../../projects/ngx-realtime/src/lib/protocol';
+import { matchesSubscription } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import type { SocketData } from './socket-data';
+
+/** A server-side WebSocket carrying {@link SocketData}. */
+export type Socket = ServerWebSocket<SocketData>;
+
+/**
+ * Knows every open socket and fans events out to them. Unfiltered sockets get events through
+ * Bun topics (`server.publish`, one serialisation for all); filtered or stalled sockets are sent
+ * to one by one. Everything here is synchronous, so a replay started in the same tick can never be
+ * overtaken by a live event.
+ *
+ * @example
+ * ```ts
+ * hub.add(ws);            // after auth
+ * hub.broadcast(event);   // after the event log gave it a seq
+ * ```
+ */
+export class ConnectionHub {
+  /** Every open socket, authenticated or not. */
+  readonly all = new Set<Socket>();
+  private readonly sockets = new Set<Socket>();
+  private readonly direct = new Set<Socket>();
+  private server: Server<SocketData> | null = null;
+  private stallTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly thawWaiters: Array<() => void> = [];
+
+  /** Called for each client frame held during a stall, when the stall ends. */
+  onHeldFrame: (ws: Socket, message: string | Buffer) => void = () => {};
+  /** Called for each socket when a stall ends, to restart its heartbeat clock. */
+  onThaw: (ws: Socket) => void = () => {};
+
+  attachServer(server: Server<SocketData>): void {
+    this.server = server;
+  }
+
+  /** Number of authenticated sockets. */
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  /** Registers a socket as soon as it opens. */
+  open(ws: Socket): void {
+    this.all.add(ws);
+  }
+
+  /** Registers an authenticated socket and starts delivering events to it. */
+  add(ws: Socket): void {
+    this.sockets.add(ws);
+    this.route(ws);
+  }
+
+  remove(ws: Socket): void {
+    this.all.delete(ws);
+    this.sockets.delete(ws);
+    this.direct.delete(ws);
+  }
+
+  /** Re-decides how a socket gets events, after its topics, filter or stall state changed. */
+  route(ws: Socket): void {
+    const d = ws.data;
+    const wantsPublish = !d.closed && d.heldOutbound === null && d.filter.cf === undefined && d.filter.keyPrefix === undefined;
+    if (d.published) for (const topic of EVENT_TYPES) ws.unsubscribe(topic);
+    d.published = false;
+    this.direct.delete(ws);
+    if (d.closed || !this.sockets.has(ws)) return;
+    if (wantsPublish) {
+      for (const topic of d.topics ?? EVENT_TYPES) ws.subscribe(topic);
+      d.published = true;
+    } else {
+      this.direct.add(ws);
+    }
+  }
+
+  /** Sends one frame, or holds it while the socket is stalled. */
+  send(ws: Socket, frame: object): void {
+    this.sendText(ws, JSON.stringify(frame));
+  }
+
+  sendText(ws: Socket, text: string): void {
+    if (ws.data.closed) return;
+    if (ws.data.heldOutbound) ws.data.heldOutbound.push(text);
+    else ws.send(text);
+  }
+
+  /** Closes a socket with a code, or as soon as a stall on it ends. */
+  close(ws: Socket, code: number, reason: string): void {
+    if (ws.data.closed) return;
+    if (ws.data.heldOutbound) ws.data.pendingClose ??= { code, reason };
+    else ws.close(code, reason);
+  }
+
+  /** Delivers an event (durable or volatile) to every socket whose topics and filter match. */
+  broadcast(event: SequencedEvent | StatsUpdateEvent): void {
+    const text = JSON.stringify(event);
+    this.server?.publish(event.type, text);
+    for (const ws of this.direct) {
+      if (matchesSubscription(event, ws.data.topics, ws.data.filter)) this.sendText(ws, text);
+    }
+  }
+
+  /** Closes every open socket with one code (graceful shutdown). */
+  closeAll(code: number, reason: string): void {
+    for (const ws of [...this.all]) this.close(ws, code, reason);
+  }
+
+  /** Closes every socket authenticated with this token hash (logout). */
+  closeByToken(hash: string, code: number, reason: string): void {
+    for (const ws of this.sockets) if (ws.data.tokenHash === hash) this.close(ws, code, reason);
+  }
+
+  /** Cuts every socket with no close frame; the client sees 1006. */
+  terminateAll(): void {
+    for (const ws of [...this.all]) ws.terminate();
+  }
+
+  /**
+   * Freezes the given sockets for `ms`: nothing is sent to them and their frames are not processed,
+   * as on a half-open link. Held frames flow again when the stall ends.
+   */
+  stall(ms: number): void {
+    for (const ws of this.all) {
+      if (ws.data.closed) continue;
+      ws.data.heldOutbound ??= [];
+      this.route(ws);
+    }
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => this.endStall(), ms);
+  }
+
+  get stalled(): boolean {
+    return this.stallTimer !== null;
+  }
+
+  /** Resolves when the current stall ends (at once when there is none). */
+  whenThawed(): Promise<void> {
+    if (!this.stalled) return Promise.resolve();
+    return new Promise((resolve) => this.thawWaiters.push(resolve));
+  }
+
+  /** Ends a stall now: flushes held frames out, processes held frames in, runs deferred closes. */
+  endStall(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+    for (const resolve of this.thawWaiters.splice(0)) resolve();
+    for (const ws of [...this.all]) {
+      const d = ws.data;
+      const out = d.heldOutbound;
+      if (out === null) continue;
+      d.heldOutbound = null;
+      if (d.closed) continue;
+      for (const text of out) ws.send(text);
+      if (d.pendingClose) {
+        ws.close(d.pendingClose.code, d.pendingClose.reason);
+        continue;
+      }
+      this.route(ws);
+      this.onThaw(ws);
+      const inbound = d.heldInbound.splice(0);
+      for (const message of inbound) if (!d.closed) this.onHeldFrame(ws, message);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import type {
+  HealthBody,
+  HealthProbe,
+  KeyValueBody,
+  SnapshotInfo,
+  StatsBody,
+} from '../../projects/ngx-realtime/src/lib/protocol';
+import type { ServerContext } from './context';
+
+/** Every health probe name. */
+export const HEALTH_PROBES: readonly HealthProbe[] = ['liveness', 'readiness', 'startup'];
+
+/**
+ * The pretend ApexStore behind the REST routes: keys, stats, health probes and the background jobs
+ * (compaction, snapshots, sync). Every change goes through `ctx.emit`, so it becomes an event.
+ *
+ * @example
+ * ```ts
+ * ctx.domain.putKey('default', 'user:1', 'Ada'); // emits key_change put
+ * ctx.domain.startCompaction('default');         // emits compaction_status started ... completed
+ * ```
+ */
+export class Domain {
+  private readonly probes = new Map<HealthProbe, { status: 'healthy' | 'unhealthy'; reason?: string }>(
+    HEALTH_PROBES.map((p) => [p, { status: 'healthy' }]),
+  );
+  /** Writes since the last compaction: the mock's "memtable". */
+  private memRecords = 0;
+  private memBytes = 0;
+  private compactions = 0;
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  getKey(cf: string, key: string): KeyValueBody | null {
+    return this.ctx.store.getKey(cf, key);
+  }
+
+  listKeys(cf: string, prefix: string, limit: number): KeyValueBody[] {
+    return this.ctx.store.listKeys(cf, prefix, limit);
+  }
+
+  putKey(cf: string, key: string, value: string): KeyValueBody {
+    this.ctx.store.putKey(cf, key, value);
+    this.memRecords++;
+    this.memBytes += key.length + value.length;
+    this.ctx.emit({ type: 'key_change', operation: 'put', key, cf, value });
+    return { key, value, cf };
+  }
+
+  /** Returns false (and emits nothing) when the key did not exist. */
+  deleteKey(cf: string, key: string): boolean {
+    if (!this.ctx.store.deleteKey(cf, key)) return false;
+    this.memRecords++;
+    this.ctx.emit({ type: 'key_change', operation: 'delete', key, cf });
+    return true;
+  }
+
+  stats(): StatsBody {
+    const totals = this.ctx.store.keyTotals();
+    const memKb = Math.ceil(this.memBytes / 1024);
+    return {
+      sst_files: this.compactions + (totals.records > this.memRecords ? 1 : 0),
+      sst_kb: Math.ceil(Math.max(0, totals.bytes - this.memBytes) / 1024),
+      mem_records: Math.min(this.memRecords, totals.records),
+      mem_kb: memKb,
+      wal_kb: memKb,
+      total_records: totals.records,
+      wsConnections: this.ctx.hub.size,
+      uptimeMs: this.ctx.config.now() - this.ctx.startedAt,
+    };
+  }
+
+  /** started now, progress at 1/4, 2/4, 3/4 of the duration, completed at the end. */
+  startCompaction(cf: string): void {
+    const durationMs = this.ctx.config.compactionDurationMs;
+    const totals = this.ctx.store.keyTotals();
+    const filesMerged = this.compactions + 1;
+    this.ctx.emit({ type: 'compaction_status', status: 'started', cf, details: { progress: 0 } });
+    for (const step of [1, 2, 3]) {
+      this.ctx.later((durationMs * step) / 4, () => {
+        this.ctx.emit({
+          type: 'compaction_status',
+          status: 'progress',
+          cf,
+          details: { progress: step / 4, bytesRead: Math.round((totals.bytes * step) / 4) },
+        });
+      });
+    }
+    this.ctx.later(durationMs, () => {
+      this.compactions++;
+      this.memRecords = 0;
+      this.memBytes = 0;
+      this.ctx.emit({
+        type: 'compaction_status',
+        status: 'completed',
+        cf,
+        details: { progress: 1, filesMerged, bytesRead: totals.bytes, bytesWritten: totals.bytes },
+      });
+    });
+  }
+
+  /** Returns the new snapshot's id; it is listed once `completed` has been emitted. */
+  createSnapshot(): string {
+    const snapshotId = `snap-${this.ctx.config.now()}-${crypto.randomUUID().slice(0, 8)}`;
+    this.ctx.emit({ type: 'snapshot_event', status: 'started', snapshotId, details: {} });
+    this.ctx.later(this.ctx.config.jobDurationMs, () => {
+      const info: SnapshotInfo = { snapshotId, createdAt: this.ctx.config.now(), records: this.ctx.store.keyTotals().records };
+      this.ctx.store.insertSnapshot(info);
+      this.ctx.emit({ type: 'snapshot_event', status: 'completed', snapshotId, details: { records: info.records } });
+    });
+    return snapshotId;
+  }
+
+  listSnapshots(): SnapshotInfo[] {
+    return this.ctx.store.listSnapshots();
+  }
+
+  startSync(): void {
+    this.ctx.emit({ type: 'sync_event', status: 'started', details: {} });
+    this.ctx.later(this.ctx.config.jobDurationMs, () => {
+      this.ctx.emit({ type: 'sync_event', status: 'completed', details: { keysSynced: this.ctx.store.keyTotals().records } });
+    });
+  }
+
+  probe(probe: HealthProbe): { status: 'healthy' | 'unhealthy'; reason?: string } {
+    return this.probes.get(probe)!;
+  }
+
+  /** Changes a probe and emits `health_change` (also when the status is unchanged, so chaos is observable). */
+  setHealth(probe: HealthProbe, status: 'healthy' | 'unhealthy', reason?: string): void {
+    this.probes.set(probe, reason === undefined ? { status } : { status, reason });
+    this.ctx.emit(reason === undefined ? { type: 'health_change', probe, status } : { type: 'health_change', probe, status, reason });
+  }
+
+  health(): HealthBody {
+    const probes = Object.fromEntries(HEALTH_PROBES.map((p) => [p, this.probe(p).status])) as HealthBody['probes'];
+    const healthy = HEALTH_PROBES.every((p) => probes[p] === 'healthy');
+    return { status: healthy ? 'healthy' : 'unhealthy', probes, wsConnections: this.ctx.hub.size };
+  }
+}

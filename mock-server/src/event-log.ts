@@ -1,0 +1,80 @@
+import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol';
+import type { Store } from './store';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A durable event before the log has given it a `seq` and `timestamp`. */
+export type EventDraft = DistributiveOmit<SequencedEvent, 'seq' | 'timestamp'>;
+
+/**
+ * The durable event log: assigns the one server-wide sequence, persists every event before anyone
+ * sees it, and keeps only the newest `retain` events.
+ *
+ * @example
+ * ```ts
+ * const log = new EventLog(store, 10_000, Date.now);
+ * const event = log.append({ type: 'sync_event', status: 'started', details: {} });
+ * log.after(event.seq - 1); // [event]
+ * ```
+ */
+export class EventLog {
+  private last: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly retain: number,
+    private readonly now: () => number,
+  ) {
+    // The meta row survives even when every event has been pruned, so the sequence never restarts.
+    this.last = store.getMeta('last_seq') ?? 0;
+  }
+
+  /** The newest seq ever issued (0 when none). */
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  /** The oldest retained seq, or null when the log is empty. */
+  oldestSeq(): number | null {
+    const row = this.store.db.query<{ seq: number | null }, []>('SELECT MIN(seq) AS seq FROM events').get();
+    return row?.seq ?? null;
+  }
+
+  /** Persists drafts in one transaction and returns them with their seq and timestamp. */
+  appendMany(drafts: readonly EventDraft[]): SequencedEvent[] {
+    const insert = this.store.db.query('INSERT INTO events (seq, body) VALUES (?, ?)');
+    const events: SequencedEvent[] = [];
+    this.store.db.transaction(() => {
+      for (const draft of drafts) {
+        const event = { type: draft.type, seq: this.last + 1, timestamp: this.now(), ...draft } as SequencedEvent;
+        insert.run(event.seq, JSON.stringify(event));
+        this.last = event.seq;
+        events.push(event);
+      }
+      this.store.setMeta('last_seq', this.last);
+      this.store.db.query('DELETE FROM events WHERE seq <= ?').run(this.last - this.retain);
+    })();
+    return events;
+  }
+
+  append(draft: EventDraft): SequencedEvent {
+    return this.appendMany([draft])[0]!;
+  }
+
+  /** Retained events with seq > `seq`, in order. */
+  after(seq: number): SequencedEvent[] {
+    return this.store.db.query<{ body: string }, [number]>('SELECT body FROM events WHERE seq > ? ORDER BY seq')
+      .all(seq)
+      .map((row) => JSON.parse(row.body) as SequencedEvent);
+  }
+
+  /**
+   * Whether the log can bring a client that has seen everything up to `lastSeq` up to date.
+   * A `lastSeq` ahead of the server means the server was reset; that is a resync too.
+   */
+  canResume(lastSeq: number): boolean {
+    if (lastSeq > this.last) return false;
+    const oldest = this.oldestSeq() ?? this.last + 1;
+    return lastSeq >= oldest - 1;
+  }
+}

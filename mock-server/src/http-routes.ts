@@ -1,0 +1,164 @@
+import { CLOSE_CODES, HTTP_ERRORS, type HealthProbe } from '../../projects/ngx-realtime/src/lib/protocol';
+import { hashToken } from './auth';
+import type { ServerContext } from './context';
+import { HEALTH_PROBES } from './domain';
+import { HttpError, intParam, json, optionalStringField, readJsonObject, stringField } from './http-util';
+import { bearerToken, requireUser } from './request-auth';
+import { subscriptionFromQuery } from './subscription-query';
+
+const DEFAULT_CF = 'default';
+const DEFAULT_KEY_LIMIT = 100;
+const MAX_KEY_LIMIT = 1000;
+
+type Handler = (ctx: ServerContext, req: Request, url: URL) => Response | Promise<Response>;
+
+const methodNotAllowed = () => json({ error: 'Method not allowed' }, 405);
+
+function keyFromPath(pathname: string): string {
+  let key: string;
+  try {
+    key = decodeURIComponent(pathname.slice('/keys/'.length));
+  } catch {
+    throw new HttpError(400, 'Key is not valid percent-encoding');
+  }
+  if (key === '') throw new HttpError(400, 'Key must not be empty');
+  return key;
+}
+
+const cfParam = (url: URL) => url.searchParams.get('cf') || DEFAULT_CF;
+
+async function login(ctx: ServerContext, req: Request): Promise<Response> {
+  const body = await readJsonObject(req);
+  const session = ctx.auth.login(stringField(body, 'username'), stringField(body, 'password'));
+  return session ? json(session) : json({ error: 'Invalid username or password' }, 401);
+}
+
+function refresh(ctx: ServerContext, req: Request): Response {
+  return json(ctx.auth.refresh(requireUser(ctx, req, 'Read')));
+}
+
+function logout(ctx: ServerContext, req: Request): Response {
+  const token = bearerToken(req);
+  if (token === null) throw new HttpError(401, HTTP_ERRORS.missingAuth);
+  const hash = hashToken(token);
+  // An expired token may still log out; only unknown ones are refused.
+  if (!ctx.auth.revoke(hash)) throw new HttpError(401, HTTP_ERRORS.invalidToken);
+  ctx.hub.closeByToken(hash, CLOSE_CODES.sessionRevoked, 'Session revoked');
+  return json({ status: 'logged_out' });
+}
+
+async function poll(ctx: ServerContext, req: Request, url: URL): Promise<Response> {
+  requireUser(ctx, req, 'Read');
+  const { topics, filter } = subscriptionFromQuery(url);
+  const requestedWaitMs = intParam(url, 'wait') ?? 0;
+  const sinceParam = intParam(url, 'since');
+  // A stalled server answers nobody until the stall ends, as on a half-open link.
+  await ctx.hub.whenThawed();
+  const since = sinceParam ?? ctx.log.lastSeq;
+  const waitMs = Math.min(requestedWaitMs, ctx.config.pollMaxWaitMs);
+  return json(await ctx.polls.poll({ since, waitMs, topics, filter }));
+}
+
+function listKeys(ctx: ServerContext, req: Request, url: URL): Response {
+  requireUser(ctx, req, 'Read');
+  const limit = Math.min(intParam(url, 'limit') ?? DEFAULT_KEY_LIMIT, MAX_KEY_LIMIT);
+  const keys = ctx.domain.listKeys(cfParam(url), url.searchParams.get('prefix') ?? '', limit);
+  return json({ keys, count: keys.length });
+}
+
+async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Response> {
+  const key = keyFromPath(url.pathname);
+  const cf = cfParam(url);
+  switch (req.method) {
+    case 'GET': {
+      requireUser(ctx, req, 'Read');
+      const found = ctx.domain.getKey(cf, key);
+      return found ? json(found) : json({ error: 'Key not found' }, 404);
+    }
+    case 'PUT': {
+      requireUser(ctx, req, 'Write');
+      const value = stringField(await readJsonObject(req), 'value');
+      return json(ctx.domain.putKey(cf, key, value));
+    }
+    case 'DELETE': {
+      requireUser(ctx, req, 'Write');
+      return ctx.domain.deleteKey(cf, key) ? json({ key, cf, deleted: true }) : json({ error: 'Key not found' }, 404);
+    }
+    default:
+      return methodNotAllowed();
+  }
+}
+
+async function compact(ctx: ServerContext, req: Request): Promise<Response> {
+  requireUser(ctx, req, 'Admin');
+  const cf = optionalStringField(await readJsonObject(req, true), 'cf') ?? DEFAULT_CF;
+  ctx.domain.startCompaction(cf);
+  return json({ status: 'started', cf }, 202);
+}
+
+async function snapshots(ctx: ServerContext, req: Request): Promise<Response> {
+  requireUser(ctx, req, 'Admin');
+  if (req.method === 'GET') return json({ snapshots: ctx.domain.listSnapshots() });
+  if (req.method !== 'POST') return methodNotAllowed();
+  await readJsonObject(req, true);
+  return json({ status: 'started', snapshotId: ctx.domain.createSnapshot() }, 202);
+}
+
+async function sync(ctx: ServerContext, req: Request): Promise<Response> {
+  requireUser(ctx, req, 'Admin');
+  await readJsonObject(req, true);
+  ctx.domain.startSync();
+  return json({ status: 'started' }, 202);
+}
+
+function probe(ctx: ServerContext, name: HealthProbe): Response {
+  const { status, reason } = ctx.domain.probe(name);
+  if (status === 'healthy') return json({ status: 'ok', service: 'apexstore', endpoint: name });
+  return json({ status: 'error', service: 'apexstore', endpoint: name, reason: reason ?? `${name} probe failing` }, 503);
+}
+
+function healthCheck(ctx: ServerContext): Response {
+  const health = ctx.domain.health();
+  const ok = health.status === 'healthy';
+  return json(
+    { status: ok ? 'ok' : 'error', service: 'apexstore', endpoint: 'check', details: { ...health.probes } },
+    ok ? 200 : 503,
+  );
+}
+
+function healthSummary(ctx: ServerContext): Response {
+  const health = ctx.domain.health();
+  return json(health, health.status === 'healthy' ? 200 : 503);
+}
+
+const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
+  '/auth/login': { POST: login },
+  '/auth/refresh': { POST: refresh },
+  '/auth/logout': { POST: logout },
+  '/events/poll': { GET: poll },
+  '/keys': { GET: listKeys },
+  '/stats': { GET: (ctx, req) => (requireUser(ctx, req, 'Read'), json(ctx.domain.stats())) },
+  '/admin/compact': { POST: compact },
+  '/admin/snapshots': { GET: snapshots, POST: snapshots },
+  '/admin/sync': { POST: sync },
+  '/health': { GET: healthSummary },
+  '/health/check': { GET: healthCheck },
+  ...Object.fromEntries(HEALTH_PROBES.map((p) => [`/health/${p}`, { GET: (ctx: ServerContext) => probe(ctx, p) }])),
+};
+
+/**
+ * Routes one REST request (everything but the WebSocket upgrade, chaos and static files).
+ * Returns null when no route matches the path.
+ *
+ * @example
+ * ```ts
+ * const response = await routeHttp(ctx, req, new URL(req.url)) ?? json({ error: 'Not found' }, 404);
+ * ```
+ */
+export function routeHttp(ctx: ServerContext, req: Request, url: URL): Response | Promise<Response> | null {
+  if (url.pathname.startsWith('/keys/')) return oneKey(ctx, req, url);
+  const route = ROUTES[url.pathname];
+  if (!route) return null;
+  const handler = route[req.method];
+  return handler ? handler(ctx, req, url) : methodNotAllowed();
+}

@@ -1,0 +1,94 @@
+/** CORS headers on every answer: the SDK's Karma specs and the demo dev server call cross-origin. */
+export const CORS_HEADERS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+  'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE, OPTIONS',
+  'Access-Control-Max-Age': '600',
+};
+
+/**
+ * A JSON response with CORS headers.
+ *
+ * @example
+ * ```ts
+ * return json({ error: 'Not found' }, 404);
+ * ```
+ */
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...CORS_HEADERS, 'Content-Type': 'application/json' },
+  });
+}
+
+/** Thrown by request parsing helpers; turned into `{"error": message}` with its status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a JSON object body. An empty body counts as `{}` when `optional`; anything that is not a
+ * JSON object is a 400.
+ *
+ * @example
+ * ```ts
+ * const body = await readJsonObject(req);          // throws HttpError(400) on bad JSON
+ * const opts = await readJsonObject(req, true);    // {} for an empty body
+ * ```
+ */
+export async function readJsonObject(req: Request, optional = false): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await req.text();
+  } catch {
+    throw new HttpError(400, 'Could not read request body');
+  }
+  if (text.trim() === '') {
+    if (optional) return {};
+    throw new HttpError(400, 'Request body must be a JSON object');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'Request body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'Request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Parses an optional non-negative integer query parameter; a present but invalid one is a 400.
+ *
+ * @example
+ * ```ts
+ * const limit = intParam(url, 'limit') ?? 100;
+ * ```
+ */
+export function intParam(url: URL, name: string): number | null {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return null;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new HttpError(400, `Query parameter "${name}" must be a non-negative integer`);
+  }
+  return Number(raw);
+}
+
+/** A required string field of a JSON body, or a 400. */
+export function stringField(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  if (typeof value !== 'string') throw new HttpError(400, `Field "${name}" must be a string`);
+  return value;
+}
+
+/** An optional string field of a JSON body, or a 400 when present with another type. */
+export function optionalStringField(body: Record<string, unknown>, name: string): string | undefined {
+  return body[name] === undefined ? undefined : stringField(body, name);
+}

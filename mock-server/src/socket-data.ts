@@ -1,0 +1,65 @@
+import type { AuthUser, EventFilter, Topic } from '../../projects/ngx-realtime/src/lib/protocol';
+import type { ServerContext } from './context';
+
+/**
+ * Per-connection state, kept in `ws.data` so one static handler object serves every socket.
+ *
+ * @example
+ * ```ts
+ * if (ws.data.user === null) sendError(ws, 'not_authenticated', 'send an auth frame first');
+ * ```
+ */
+export interface SocketData {
+  readonly ctx: ServerContext;
+  readonly connectionId: string;
+  /** Token from `?token=` or `Authorization: Bearer`, checked in `open`. */
+  readonly upgradeToken: string | null;
+  /** `?lastSeq=` to replay from right after `welcome`. */
+  readonly upgradeLastSeq: number | null;
+  topics: Topic[] | null;
+  filter: EventFilter;
+  user: AuthUser | null;
+  tokenHash: string | null;
+  tokenExpiresAt: number;
+  /** Arrival times of recent client frames, for the sliding-window rate limit. */
+  frameTimes: number[];
+  authTimer: ReturnType<typeof setTimeout> | null;
+  heartbeatTimer: ReturnType<typeof setTimeout> | null;
+  expiryTimer: ReturnType<typeof setTimeout> | null;
+  /** Non-null while a chaos stall freezes this socket: frames waiting to go out. */
+  heldOutbound: string[] | null;
+  /** Client frames that arrived during a stall, processed when it ends. */
+  heldInbound: Array<string | Buffer>;
+  /** A close requested during a stall, carried out when it ends. */
+  pendingClose: { code: number; reason: string } | null;
+  /** Whether the socket currently gets events through Bun topics (`server.publish`). */
+  published: boolean;
+  closed: boolean;
+}
+
+/** Builds the initial `ws.data` for an upgrade. */
+export function newSocketData(
+  ctx: ServerContext,
+  init: { token: string | null; lastSeq: number | null; topics: Topic[] | null; filter: EventFilter },
+): SocketData {
+  return {
+    ctx,
+    connectionId: crypto.randomUUID(),
+    upgradeToken: init.token,
+    upgradeLastSeq: init.lastSeq,
+    topics: init.topics,
+    filter: init.filter,
+    user: null,
+    tokenHash: null,
+    tokenExpiresAt: 0,
+    frameTimes: [],
+    authTimer: null,
+    heartbeatTimer: null,
+    expiryTimer: null,
+    heldOutbound: null,
+    heldInbound: [],
+    pendingClose: null,
+    published: false,
+    closed: false,
+  };
+}

@@ -1,0 +1,34 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, normalize, resolve, sep } from 'node:path';
+import { CORS_HEADERS } from './http-util';
+
+/** Path prefixes that belong to the API and never fall back to the SPA's index.html. */
+export const API_PREFIXES = ['/ws/', '/events/', '/auth/', '/keys', '/stats', '/admin/', '/health', '/__chaos/'];
+
+const isApiPath = (pathname: string) =>
+  API_PREFIXES.some((p) => pathname === p.replace(/\/$/, '') || pathname.startsWith(p));
+
+/**
+ * Serves the built demo from `dir`: the file when it exists, otherwise index.html for any GET that
+ * is not an API path (client-side routes), otherwise null.
+ *
+ * @example
+ * ```ts
+ * return serveStatic('dist/demo/browser', req.method, url.pathname) ?? notFound();
+ * ```
+ */
+export function serveStatic(dir: string, method: string, pathname: string): Response | null {
+  if ((method !== 'GET' && method !== 'HEAD') || isApiPath(pathname)) return null;
+  const root = resolve(dir);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  const candidate = normalize(join(root, decoded));
+  if (candidate !== root && !candidate.startsWith(root + sep)) return null;
+  const file = existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(root, 'index.html');
+  if (!existsSync(file)) return null;
+  return new Response(Bun.file(file), { headers: CORS_HEADERS });
+}

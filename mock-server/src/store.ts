@@ -1,0 +1,117 @@
+import { Database } from 'bun:sqlite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { KeyValueBody, SnapshotInfo } from '../../projects/ngx-realtime/src/lib/protocol';
+
+/** A stored token row; only the sha-256 hash of the token is kept. */
+export interface TokenRow {
+  hash: string;
+  userId: string;
+  expiresAt: number;
+}
+
+/**
+ * The mock's persistence: keys, hashed tokens, snapshots, the event log and its sequence, all in one
+ * bun:sqlite database so a restart with the same file keeps everything.
+ *
+ * @example
+ * ```ts
+ * const store = new Store(':memory:');
+ * store.putKey('default', 'a', '1');
+ * store.close();
+ * ```
+ */
+export class Store {
+  readonly db: Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { create: true, strict: true });
+    if (path !== ':memory:') {
+      // WAL + NORMAL keeps bursts of thousands of appends fast while surviving a process kill.
+      this.db.run('PRAGMA journal_mode = WAL');
+      this.db.run('PRAGMA synchronous = NORMAL');
+    }
+    this.db.run(`CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`);
+    this.db.run(`CREATE TABLE IF NOT EXISTS keys (
+      cf TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (cf, key))`);
+    this.db.run(`CREATE TABLE IF NOT EXISTS tokens (
+      hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
+    this.db.run(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)`);
+    this.db.run(`CREATE TABLE IF NOT EXISTS snapshots (
+      id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, records INTEGER NOT NULL)`);
+  }
+
+  getMeta(name: string): number | null {
+    const row = this.db.query<{ value: number }, [string]>('SELECT value FROM meta WHERE name = ?').get(name);
+    return row ? row.value : null;
+  }
+
+  setMeta(name: string, value: number): void {
+    this.db.query('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value')
+      .run(name, value);
+  }
+
+  getKey(cf: string, key: string): KeyValueBody | null {
+    return this.db.query<KeyValueBody, [string, string]>('SELECT key, value, cf FROM keys WHERE cf = ? AND key = ?')
+      .get(cf, key);
+  }
+
+  putKey(cf: string, key: string, value: string): void {
+    this.db.query('INSERT INTO keys (cf, key, value) VALUES (?, ?, ?) ON CONFLICT(cf, key) DO UPDATE SET value = excluded.value')
+      .run(cf, key, value);
+  }
+
+  /** Returns whether the key existed. */
+  deleteKey(cf: string, key: string): boolean {
+    return this.db.query('DELETE FROM keys WHERE cf = ? AND key = ?').run(cf, key).changes > 0;
+  }
+
+  listKeys(cf: string, prefix: string, limit: number): KeyValueBody[] {
+    // substr instead of LIKE so '%' and '_' in a prefix are literal.
+    return this.db.query<KeyValueBody, [string, string, string, number]>(
+      'SELECT key, value, cf FROM keys WHERE cf = ? AND substr(key, 1, length(?)) = ? ORDER BY key LIMIT ?',
+    ).all(cf, prefix, prefix, limit);
+  }
+
+  keyTotals(): { records: number; bytes: number } {
+    const row = this.db.query<{ records: number; bytes: number | null }, []>(
+      'SELECT COUNT(*) AS records, SUM(length(key) + length(value)) AS bytes FROM keys',
+    ).get();
+    return { records: row?.records ?? 0, bytes: row?.bytes ?? 0 };
+  }
+
+  insertToken(row: TokenRow): void {
+    this.db.query('INSERT INTO tokens (hash, user_id, expires_at) VALUES (?, ?, ?)').run(row.hash, row.userId, row.expiresAt);
+  }
+
+  findToken(hash: string): TokenRow | null {
+    return this.db.query<TokenRow, [string]>(
+      'SELECT hash, user_id AS userId, expires_at AS expiresAt FROM tokens WHERE hash = ?',
+    ).get(hash);
+  }
+
+  deleteToken(hash: string): boolean {
+    return this.db.query('DELETE FROM tokens WHERE hash = ?').run(hash).changes > 0;
+  }
+
+  /** Forget tokens that expired long ago; recently expired ones stay so clients still get "Token has expired". */
+  pruneTokens(expiredBefore: number): void {
+    this.db.query('DELETE FROM tokens WHERE expires_at < ?').run(expiredBefore);
+  }
+
+  insertSnapshot(info: SnapshotInfo): void {
+    this.db.query('INSERT INTO snapshots (id, created_at, records) VALUES (?, ?, ?)')
+      .run(info.snapshotId, info.createdAt, info.records);
+  }
+
+  listSnapshots(): SnapshotInfo[] {
+    return this.db.query<SnapshotInfo, []>(
+      'SELECT id AS snapshotId, created_at AS createdAt, records FROM snapshots ORDER BY created_at, id',
+    ).all();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,194 @@
+import type { WebSocketHandler } from 'bun';
+import {
+  CLOSE_CODES,
+  EVENT_TYPES,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ProtocolErrorCode,
+} from '../../projects/ngx-realtime/src/lib/protocol';
+import { matchesSubscription, parseClientFrame } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import type { Socket } from './connection-hub';
+import type { SocketData } from './socket-data';
+
+// Bun timers take at most 2^31-1 ms; a longer token life is re-checked when this fires.
+const MAX_TIMER_MS = 2_147_483_647;
+
+function sendError(ws: Socket, code: ProtocolErrorCode, message: string): void {
+  ws.data.ctx.hub.send(ws, { type: 'error', code, message });
+}
+
+function clearTimers(ws: Socket): void {
+  const d = ws.data;
+  for (const timer of [d.authTimer, d.heartbeatTimer, d.expiryTimer]) if (timer) clearTimeout(timer);
+  d.authTimer = d.heartbeatTimer = d.expiryTimer = null;
+}
+
+function armAuthTimer(ws: Socket): void {
+  const d = ws.data;
+  if (d.authTimer) clearTimeout(d.authTimer);
+  d.authTimer = setTimeout(() => {
+    // A stalled server does nothing; the timer is re-armed when the stall ends.
+    if (d.heldOutbound === null) d.ctx.hub.close(ws, CLOSE_CODES.authTimeout, 'Authentication timeout');
+  }, d.ctx.config.authTimeoutMs);
+}
+
+function armHeartbeat(ws: Socket): void {
+  const d = ws.data;
+  if (d.heartbeatTimer) {
+    d.heartbeatTimer.refresh();
+    return;
+  }
+  d.heartbeatTimer = setTimeout(() => {
+    if (d.heldOutbound === null) d.ctx.hub.close(ws, CLOSE_CODES.heartbeatTimeout, 'Heartbeat timeout');
+  }, d.ctx.config.heartbeatTimeoutMs);
+}
+
+function armExpiry(ws: Socket): void {
+  const d = ws.data;
+  const remainingMs = d.tokenExpiresAt - d.ctx.config.now();
+  if (remainingMs <= 0) {
+    d.ctx.hub.close(ws, CLOSE_CODES.tokenExpired, 'Token has expired');
+    return;
+  }
+  d.expiryTimer = setTimeout(() => armExpiry(ws), Math.min(remainingMs, MAX_TIMER_MS));
+}
+
+function authenticate(ws: Socket, token: string): void {
+  const d = ws.data;
+  const { ctx } = d;
+  const check = ctx.auth.check(token);
+  if (!check.ok) {
+    if (check.reason === 'expired') ctx.hub.close(ws, CLOSE_CODES.tokenExpired, 'Token has expired');
+    else ctx.hub.close(ws, CLOSE_CODES.invalidToken, 'Invalid authentication token');
+    return;
+  }
+  if (d.authTimer) clearTimeout(d.authTimer);
+  d.authTimer = null;
+  d.user = check.user;
+  d.tokenHash = check.hash;
+  d.tokenExpiresAt = check.expiresAt;
+  armHeartbeat(ws);
+  armExpiry(ws);
+  // Subscribing, welcome and the replay happen in one synchronous run, so no live event can land
+  // between them out of order.
+  ctx.hub.add(ws);
+  ctx.hub.send(ws, {
+    type: 'welcome',
+    protocol: PROTOCOL_VERSION,
+    connectionId: d.connectionId,
+    userId: check.user.id,
+    serverTime: ctx.config.now(),
+    heartbeat: { intervalMs: ctx.config.heartbeatIntervalMs, timeoutMs: ctx.config.heartbeatTimeoutMs },
+    lastSeq: ctx.log.lastSeq,
+  });
+  if (d.upgradeLastSeq !== null) replay(ws, d.upgradeLastSeq);
+}
+
+/** Sends every retained event after `lastSeq` that the socket's subscription matches, then `resumed`. */
+function replay(ws: Socket, lastSeq: number): void {
+  const { ctx, topics, filter } = ws.data;
+  if (!ctx.log.canResume(lastSeq)) {
+    ctx.hub.send(ws, { type: 'resync', reason: 'history_expired', lastSeq: ctx.log.lastSeq });
+    return;
+  }
+  let count = 0;
+  for (const event of ctx.log.after(lastSeq)) {
+    if (!matchesSubscription(event, topics, filter)) continue;
+    ctx.hub.send(ws, event);
+    count++;
+  }
+  ctx.hub.send(ws, { type: 'resumed', fromSeq: lastSeq + 1, toSeq: ctx.log.lastSeq, count });
+}
+
+function handleFrame(ws: Socket, frame: ClientFrame): void {
+  const d = ws.data;
+  const { ctx } = d;
+  if (frame.type === 'auth') {
+    if (d.user) sendError(ws, 'already_authenticated', 'this connection is already authenticated');
+    else authenticate(ws, frame.token);
+    return;
+  }
+  if (!d.user) {
+    sendError(ws, 'not_authenticated', `send an auth frame before "${frame.type}"`);
+    return;
+  }
+  switch (frame.type) {
+    case 'ping':
+      ctx.hub.send(ws, { type: 'pong', id: frame.id, serverTime: ctx.config.now() });
+      return;
+    case 'subscribe':
+      d.topics = frame.topics ?? null;
+      d.filter = frame.filter ?? {};
+      ctx.hub.route(ws);
+      ctx.hub.send(ws, { type: 'subscribed', topics: d.topics ?? [...EVENT_TYPES], filter: d.filter });
+      return;
+    case 'resume':
+      replay(ws, frame.lastSeq);
+      return;
+  }
+}
+
+/** Processes one client frame: limits first, then the protocol. */
+export function processMessage(ws: Socket, message: string | Buffer): void {
+  const d = ws.data;
+  const { config, hub } = d.ctx;
+  if (d.closed) return;
+  const now = config.now();
+  d.frameTimes.push(now);
+  while (d.frameTimes.length > 0 && d.frameTimes[0]! <= now - config.rateLimitWindowMs) d.frameTimes.shift();
+  if (d.frameTimes.length > config.rateLimitFrames) {
+    hub.close(ws, CLOSE_CODES.rateLimited, 'Rate limit exceeded');
+    return;
+  }
+  if (typeof message !== 'string') {
+    hub.close(ws, CLOSE_CODES.unsupportedData, 'Binary frames are not supported');
+    return;
+  }
+  // Bun already rejects larger payloads via maxPayloadLength; this covers multi-byte text exactly.
+  if (Buffer.byteLength(message) > config.maxFrameBytes) {
+    hub.close(ws, CLOSE_CODES.messageTooBig, 'Frame too large');
+    return;
+  }
+  if (d.user) armHeartbeat(ws);
+  const parsed = parseClientFrame(message);
+  if (!parsed.ok) sendError(ws, parsed.code, parsed.message);
+  else handleFrame(ws, parsed.frame);
+}
+
+/** Restarts a socket's clocks after a chaos stall, before its held frames are processed. */
+export function thawSocket(ws: Socket): void {
+  if (ws.data.user) armHeartbeat(ws);
+  else armAuthTimer(ws);
+}
+
+/**
+ * The one static WebSocket handler for every connection; all state lives in `ws.data`.
+ *
+ * @example
+ * ```ts
+ * Bun.serve({ fetch, websocket: { ...websocketHandler, maxPayloadLength: 4096 } });
+ * ```
+ */
+export const websocketHandler: WebSocketHandler<SocketData> = {
+  // Our own heartbeat (4002) decides when a silent client is dead; Bun's pings would hide half-open links.
+  idleTimeout: 0,
+  sendPings: false,
+  // A client too slow for this much queued data is closed and resumes, rather than silently losing events.
+  backpressureLimit: 64 * 1024 * 1024,
+  closeOnBackpressureLimit: true,
+  open(ws) {
+    const d = ws.data;
+    d.ctx.hub.open(ws);
+    if (d.upgradeToken !== null) authenticate(ws, d.upgradeToken);
+    else armAuthTimer(ws);
+  },
+  message(ws, message) {
+    if (ws.data.heldOutbound !== null) ws.data.heldInbound.push(message);
+    else processMessage(ws, message);
+  },
+  close(ws) {
+    ws.data.closed = true;
+    clearTimers(ws);
+    ws.data.ctx.hub.remove(ws);
+  },
+};
