@@ -2,6 +2,7 @@ import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/
 import { ApplicationConfig, inject, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { provideRealtime, withAuth, withHeartbeat, withPollingFallback, withReconnect } from 'ngx-realtime';
+import { defer } from 'rxjs';
 import { routes } from './app.routes';
 import { AuthService } from './core/auth-service';
 import { authInterceptor } from './core/auth-interceptor';
@@ -25,7 +26,9 @@ export const appConfig: ApplicationConfig = {
         probeIntervalMs: tuning.probeIntervalMs,
         waitMs: tuning.pollWaitMs,
       }),
-      withAuth(() => inject(AuthService).token$),
+      // The config is built before any injector exists; the SDK subscribes from its constructor,
+      // inside the injection context, which is when this defer resolves the app's AuthService.
+      withAuth(defer(() => inject(AuthService).token$)),
     ),
   ],
 };

@@ -1,6 +1,6 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { Observable } from 'rxjs';
+import { Observable, catchError, map, of, throwError } from 'rxjs';
 import type { HealthBody, KeyListBody, KeyValueBody, SnapshotInfo, StatsBody } from 'ngx-realtime';
 
 /** Query of the key list. */
@@ -52,14 +52,19 @@ export class ApexApi {
     return this.http.post('/admin/compact', cf ? { cf } : {});
   }
 
-  /** `GET /health`. */
+  /** `GET /health`. An unhealthy server answers 503 with the same body: that is data, not an error. */
   health(): Observable<HealthBody> {
-    return this.http.get<HealthBody>('/health');
+    return this.http.get<HealthBody>('/health').pipe(
+      catchError((error: unknown) => {
+        const body = error instanceof HttpErrorResponse && error.status === 503 ? (error.error as HealthBody | null) : null;
+        return body?.probes ? of(body) : throwError(() => error);
+      }),
+    );
   }
 
   /** `GET /admin/snapshots`. */
   listSnapshots(): Observable<SnapshotInfo[]> {
-    return this.http.get<SnapshotInfo[]>('/admin/snapshots');
+    return this.http.get<{ snapshots: SnapshotInfo[] }>('/admin/snapshots').pipe(map((body) => body.snapshots));
   }
 
   /** `POST /admin/snapshots`: the outcome arrives as `snapshot_event`s. */

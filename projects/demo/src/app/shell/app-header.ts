@@ -17,12 +17,14 @@ import { ConnectionStatusPill } from './connection-status-pill';
             <a [routerLink]="link.path" routerLinkActive="active" [attr.data-testid]="'nav-' + link.path">{{ link.label }}</a>
           }
         </nav>
-        <div class="right">
-          <app-connection-status-pill />
+      }
+      <div class="right">
+        <app-connection-status-pill />
+        @if (auth.user(); as user) {
           <span class="user" data-testid="current-user">{{ user.name }}</span>
           <button type="button" class="ghost" data-testid="logout" (click)="logout()">Log out</button>
-        </div>
-      }
+        }
+      </div>
     </header>
   `,
   styles: `

@@ -83,7 +83,7 @@ export class CompactionPage {
   protected readonly cf = signal('default');
   protected readonly error = signal<string | null>(null);
   protected readonly history = signal<readonly CompactionEvent[]>([]);
-  protected readonly latest = computed(() => this.history()[0] ?? null);
+  protected readonly latest = computed<CompactionEvent | null>(() => this.history()[0] ?? null);
   protected readonly isAdmin = computed(() => hasPermission(this.auth.user(), 'Admin'));
   protected readonly canStart = computed(() => this.isAdmin() && this.cf().trim() !== '');
   protected readonly running = computed(() => {

@@ -54,7 +54,8 @@ const CARDS: { field: keyof StatsBody; label: string; unit?: string }[] = [
     <table class="table" data-testid="events-feed">
       <tbody>
         @for (event of log.events(); track $index) {
-          <tr data-testid="event-row" [attr.data-seq]="event.seq" [attr.data-type]="event.type">
+          <tr data-testid="event-row" [attr.data-seq]="event.seq" [attr.data-type]="event.type"
+              [attr.data-key]="event.type === 'key_change' ? event.key : null">
             <td class="seq">#{{ event.seq }}</td>
             <td class="time">{{ event.timestamp | date: 'mediumTime' }}</td>
             <td><span class="tag" [class]="'tag tag-' + event.type">{{ event.type }}</span></td>
