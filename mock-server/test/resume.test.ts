@@ -1,0 +1,88 @@
+import { describe, expect, test } from 'bun:test';
+import { api, login, putKey, startServer, TestClient } from './helpers';
+
+async function seed(server: Awaited<ReturnType<typeof startServer>>, token: string, count: number): Promise<void> {
+  for (let i = 1; i <= count; i++) await putKey(server, token, `k${i}`, String(i));
+}
+
+describe('resume and resync', () => {
+  test('?lastSeq replays every retained event after it, then resumed', async () => {
+    const server = await startServer();
+    const token = await login(server);
+    await seed(server, token, 5);
+    const { client, welcome } = await TestClient.authed(server, token, 'lastSeq=2');
+    expect(welcome.lastSeq).toBe(5);
+    const replayed = await client.take('key_change', 3);
+    expect(replayed.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(await client.next('resumed')).toEqual({ type: 'resumed', fromSeq: 3, toSeq: 5, count: 3 });
+    // welcome comes first, then the replay, then resumed
+    expect(client.frames.map((f) => f.type)).toEqual(['welcome', 'key_change', 'key_change', 'key_change', 'resumed']);
+  });
+
+  test('a resume frame replays too; nothing missing gives count 0', async () => {
+    const server = await startServer();
+    const token = await login(server);
+    await seed(server, token, 3);
+    const { client } = await TestClient.authed(server, token);
+    client.send({ type: 'resume', lastSeq: 1 });
+    expect((await client.take('key_change', 2)).map((e) => e.seq)).toEqual([2, 3]);
+    expect(await client.next('resumed')).toEqual({ type: 'resumed', fromSeq: 2, toSeq: 3, count: 2 });
+    client.send({ type: 'resume', lastSeq: 3 });
+    expect(await client.next('resumed')).toEqual({ type: 'resumed', fromSeq: 4, toSeq: 3, count: 0 });
+  });
+
+  test('the replay applies topics and filter; count is what was sent', async () => {
+    const server = await startServer();
+    const token = await login(server);
+    await putKey(server, token, 'user:1', 'a');
+    await putKey(server, token, 'order:1', 'b');
+    await api(server, 'POST', '/admin/sync', { token });
+    await putKey(server, token, 'user:2', 'c');
+    const { client } = await TestClient.authed(server, token, 'lastSeq=0&topics=key_change&keyPrefix=user:');
+    const resumed = await client.next('resumed');
+    expect(resumed).toEqual({ type: 'resumed', fromSeq: 1, toSeq: 4, count: 2 });
+    expect(client.frames.filter((f) => f.seq !== undefined).map((f) => f.key)).toEqual(['user:1', 'user:2']);
+  });
+
+  test('resync when lastSeq is older than the retained history', async () => {
+    const server = await startServer({ retainEvents: 3 });
+    const token = await login(server);
+    await seed(server, token, 6); // retained: 4, 5, 6
+    const { client } = await TestClient.authed(server, token, 'lastSeq=2');
+    expect(await client.next('resync')).toEqual({ type: 'resync', reason: 'history_expired', lastSeq: 6 });
+    expect(client.frames.some((f) => f.type === 'key_change' || f.type === 'resumed')).toBe(false);
+    // lastSeq 3 is exactly the edge: 4..6 are all still there
+    client.send({ type: 'resume', lastSeq: 3 });
+    expect((await client.take('key_change', 3)).map((e) => e.seq)).toEqual([4, 5, 6]);
+    expect(await client.next('resumed')).toMatchObject({ count: 3 });
+    client.send({ type: 'resume', lastSeq: 0 });
+    expect(await client.next('resync')).toMatchObject({ lastSeq: 6 });
+  });
+
+  test('resync when lastSeq is ahead of the server (the server was reset)', async () => {
+    const server = await startServer();
+    const token = await login(server);
+    await seed(server, token, 2);
+    const { client } = await TestClient.authed(server, token, 'lastSeq=99');
+    expect(await client.next('resync')).toEqual({ type: 'resync', reason: 'history_expired', lastSeq: 2 });
+  });
+
+  test('live events never interleave out of order with a replay', async () => {
+    const server = await startServer({ chaos: true });
+    const token = await login(server);
+    await api(server, 'POST', '/__chaos/burst', { body: { count: 3000 } });
+    // Connect with a resume while another burst is being produced.
+    const burst = api(server, 'POST', '/__chaos/burst', { body: { count: 5000 } });
+    const client = TestClient.connect(server, `token=${token}&lastSeq=0`);
+    const done = await burst;
+    expect(done.body.lastSeq).toBe(8000);
+    await client.next((f) => f.seq === 8000, 10_000);
+    const seqs = client.frames.filter((f) => f.seq !== undefined).map((f) => f.seq);
+    expect(seqs).toEqual(Array.from({ length: 8000 }, (_, i) => i + 1));
+    const resumedAt = client.frames.findIndex((f) => f.type === 'resumed');
+    const resumed = client.frames[resumedAt];
+    // everything before `resumed` is the replay, everything after is live and continues it
+    expect(client.frames.slice(1, resumedAt).length).toBe(resumed.count);
+    expect(resumed.toSeq).toBe(resumed.count);
+  });
+});
