@@ -11,3 +11,50 @@ export {
   parseFilter,
   type ParseResult,
 } from './lib/frame-validation';
+
+export { WebSocketService, type KeyChangeFilter } from './lib/websocket.service';
+export {
+  provideRealtime,
+  withReconnect,
+  withHeartbeat,
+  withPollingFallback,
+  withAuth,
+  type RealtimeFeature,
+  type RealtimeFeatureKind,
+} from './lib/provide-realtime';
+export {
+  REALTIME_CONFIG,
+  DEFAULT_RECONNECT_OPTIONS,
+  DEFAULT_POLLING_FALLBACK_OPTIONS,
+  resolveSocketUrl,
+  resolvePollUrl,
+  type RealtimeConfig,
+  type ReconnectOptions,
+  type HeartbeatOptions,
+  type PollingFallbackOptions,
+  type ResolvedRealtimeConfig,
+} from './lib/realtime-config';
+export {
+  INITIAL_CONNECTION_STATE,
+  connectionReducer,
+  reasonForCloseCode,
+  type ConnectionStatus,
+  type TransportKind,
+  type ConnectionState,
+  type DisconnectReason,
+  type ConnectionAction,
+} from './lib/connection-state';
+export { type RealtimeError } from './lib/realtime-error';
+export { type TokenProvider } from './lib/token-provider';
+export { RealtimeClock, BrowserRealtimeClock, RANDOM_SOURCE, type TimerHandle } from './lib/clock';
+export { backoffDelayMs, type BackoffOptions } from './lib/backoff';
+export {
+  RealtimeBackend,
+  BrowserRealtimeBackend,
+  RealtimePollError,
+  type RealtimeSocket,
+  type SocketListener,
+  type SocketCloseInfo,
+  type PollRequest,
+} from './lib/realtime-backend';
+export { NetworkStatus, BrowserNetworkStatus, type WakeReason } from './lib/network-status';

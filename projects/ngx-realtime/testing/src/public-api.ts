@@ -1,4 +1,15 @@
 /*
  * Public API surface of ngx-realtime/testing.
  */
-export {};
+export { provideRealtimeTesting, type RealtimeTestingOptions } from './provide-realtime-testing';
+export { RealtimeTestingController, type TestMatch } from './realtime-testing-controller';
+export {
+  FakeRealtimeBackend,
+  TestConnection,
+  TestPoll,
+  type TestConnectionState,
+  type TestEvent,
+  type TestFrame,
+} from './fake-realtime-backend';
+export { FakeRealtimeClock } from './fake-realtime-clock';
+export { FakeNetworkStatus } from './fake-network-status';

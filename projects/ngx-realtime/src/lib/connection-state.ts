@@ -1,0 +1,188 @@
+/**
+ * The connection's observable state, and the one reducer every change goes through, so the
+ * state a UI shows can never contradict what the SDK is doing.
+ */
+
+/**
+ * Coarse status for UIs. `reconnecting` means the SDK is working on it (connecting, waiting for a
+ * retry, or waiting for the network to come back); `disconnected` means it will not try again by
+ * itself (see {@link ConnectionState.reason}).
+ */
+export type ConnectionStatus = 'connected' | 'disconnected' | 'reconnecting';
+
+/** How events currently arrive. */
+export type TransportKind = 'websocket' | 'polling';
+
+/**
+ * Why the connection is (or was last) down.
+ * - `client`: the app called `disconnect()` (or `withAuth` saw `null`).
+ * - `unauthorized`: the token was rejected (close 4003, or an expired token that could not be refreshed).
+ * - `session_revoked`: the session was logged out elsewhere (close 4005).
+ * - `offline`: the browser reports no network; the SDK waits for `online`.
+ * - `server_shutdown`: the server restarted (close 1001).
+ * - `network`: the connection failed or was cut (1006 and unknown codes).
+ * - `heartbeat_timeout`: no frame arrived in time (half-open link), or the server said so (4002).
+ * - `rate_limited`: the server closed with 1008.
+ * - `protocol`: the server rejected what it received (1003, 1009, 4001).
+ */
+export type DisconnectReason =
+  | 'client'
+  | 'unauthorized'
+  | 'session_revoked'
+  | 'offline'
+  | 'server_shutdown'
+  | 'network'
+  | 'heartbeat_timeout'
+  | 'rate_limited'
+  | 'protocol';
+
+/**
+ * Everything a UI may want to show about the connection.
+ *
+ * @example
+ * ```ts
+ * const state = inject(WebSocketService).connectionState;
+ * const banner = computed(() => state().status === 'reconnecting' && state().nextRetryAt !== null);
+ * ```
+ */
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** The transport in use while `connected`, otherwise `null`. */
+  transport: TransportKind | null;
+  /** Retries since the last connection that stayed up long enough to count as stable. */
+  attempt: number;
+  /** When the next retry starts (ms since epoch), if one is scheduled. */
+  nextRetryAt: number | null;
+  /** Close code of the last WebSocket that closed, if any. */
+  lastCloseCode: number | null;
+  /** Why the connection is down, or was last down; `null` before any trouble and while healthy. */
+  reason: DisconnectReason | null;
+  /** Last heartbeat round trip in ms, `null` until measured (and while polling). */
+  latencyMs: number | null;
+}
+
+/**
+ * State before `connect()`.
+ *
+ * @example
+ * ```ts
+ * expect(service.connectionState()).toEqual(INITIAL_CONNECTION_STATE);
+ * ```
+ */
+export const INITIAL_CONNECTION_STATE: ConnectionState = Object.freeze({
+  status: 'disconnected',
+  transport: null,
+  attempt: 0,
+  nextRetryAt: null,
+  lastCloseCode: null,
+  reason: null,
+  latencyMs: null,
+});
+
+/**
+ * Everything that can happen to the connection.
+ * - `connecting`: an attempt starts (a probe while polling does not count).
+ * - `connected`: a transport delivers events.
+ * - `stable`: the connection stayed up long enough; the retry count starts over.
+ * - `retry_scheduled`: the connection is down and a retry is planned after backoff.
+ * - `waiting_offline`: the connection is down and the browser is offline.
+ * - `stopped`: the connection is down for good, until the app calls `connect()`.
+ * - `latency`: a heartbeat round trip was measured.
+ *
+ * @example
+ * ```ts
+ * state = connectionReducer(state, { type: 'latency', latencyMs: 42 });
+ * ```
+ */
+export type ConnectionAction =
+  | { type: 'connecting' }
+  | { type: 'connected'; transport: TransportKind }
+  | { type: 'stable' }
+  | { type: 'retry_scheduled'; attempt: number; nextRetryAt: number; closeCode: number | null; reason: DisconnectReason }
+  | { type: 'waiting_offline'; closeCode: number | null }
+  | { type: 'stopped'; reason: DisconnectReason; closeCode: number | null }
+  | { type: 'latency'; latencyMs: number };
+
+/**
+ * The single place connection state changes. Pure: same input, same output.
+ *
+ * @example
+ * ```ts
+ * const next = connectionReducer(INITIAL_CONNECTION_STATE, { type: 'connecting' });
+ * next.status; // 'reconnecting'
+ * ```
+ */
+export function connectionReducer(state: ConnectionState, action: ConnectionAction): ConnectionState {
+  switch (action.type) {
+    case 'connecting':
+      return { ...state, status: 'reconnecting', transport: null, nextRetryAt: null, latencyMs: null };
+    case 'connected':
+      return { ...state, status: 'connected', transport: action.transport, nextRetryAt: null, reason: null };
+    case 'stable':
+      return state.attempt === 0 ? state : { ...state, attempt: 0 };
+    case 'retry_scheduled':
+      return {
+        ...state,
+        status: 'reconnecting',
+        transport: null,
+        attempt: action.attempt,
+        nextRetryAt: action.nextRetryAt,
+        lastCloseCode: action.closeCode ?? state.lastCloseCode,
+        reason: action.reason,
+        latencyMs: null,
+      };
+    case 'waiting_offline':
+      return {
+        ...state,
+        status: 'reconnecting',
+        transport: null,
+        nextRetryAt: null,
+        lastCloseCode: action.closeCode ?? state.lastCloseCode,
+        reason: 'offline',
+        latencyMs: null,
+      };
+    case 'stopped':
+      return {
+        ...state,
+        status: 'disconnected',
+        transport: null,
+        nextRetryAt: null,
+        lastCloseCode: action.closeCode ?? state.lastCloseCode,
+        reason: action.reason,
+        latencyMs: null,
+      };
+    case 'latency':
+      return { ...state, latencyMs: action.latencyMs };
+  }
+}
+
+/**
+ * Maps a WebSocket close code to the reason the SDK reports for it.
+ *
+ * @example
+ * ```ts
+ * reasonForCloseCode(1001); // 'server_shutdown'
+ * ```
+ */
+export function reasonForCloseCode(code: number): DisconnectReason {
+  switch (code) {
+    case 1000:
+    case 1001:
+      return 'server_shutdown';
+    case 1008:
+      return 'rate_limited';
+    case 1003:
+    case 1009:
+    case 4001:
+      return 'protocol';
+    case 4002:
+      return 'heartbeat_timeout';
+    case 4003:
+    case 4004:
+      return 'unauthorized';
+    case 4005:
+      return 'session_revoked';
+    default:
+      return 'network';
+  }
+}

@@ -1,0 +1,64 @@
+import { DOCUMENT } from '@angular/common';
+import { Injectable, NgZone, inject } from '@angular/core';
+import { EMPTY, Observable, merge } from 'rxjs';
+import { filter, map } from 'rxjs/operators';
+
+/** Why the SDK should retry right now. */
+export type WakeReason = 'online' | 'visible';
+
+/**
+ * What the browser knows about connectivity. Injected so specs can go offline and come back.
+ *
+ * @example
+ * ```ts
+ * providers: [{ provide: NetworkStatus, useValue: myFakeNetwork }]
+ * ```
+ */
+@Injectable({ providedIn: 'root', useFactory: () => new BrowserNetworkStatus() })
+export abstract class NetworkStatus {
+  /** `false` when the browser is sure there is no network. */
+  abstract isOnline(): boolean;
+  /** Emits when the network comes back or the tab becomes visible: a good moment to retry at once. */
+  abstract readonly wake$: Observable<WakeReason>;
+}
+
+/**
+ * Default: `navigator.onLine` and the `online` / `visibilitychange` events. Listeners are attached
+ * only while `wake$` is subscribed, outside the Angular zone. On the server it is always online and
+ * never wakes.
+ *
+ * @example
+ * ```ts
+ * inject(NetworkStatus).isOnline();
+ * ```
+ */
+export class BrowserNetworkStatus extends NetworkStatus {
+  private readonly document = inject(DOCUMENT, { optional: true });
+  private readonly zone = inject(NgZone, { optional: true });
+
+  isOnline(): boolean {
+    const nav = this.document?.defaultView?.navigator;
+    return nav ? nav.onLine !== false : true;
+  }
+
+  readonly wake$: Observable<WakeReason> = (() => {
+    const doc = this.document;
+    const win = doc?.defaultView;
+    if (!doc || !win || typeof win.addEventListener !== 'function') return EMPTY;
+    const listen = (target: EventTarget, type: string) =>
+      new Observable<Event>((subscriber) => {
+        const handler = (e: Event) => subscriber.next(e);
+        const add = () => target.addEventListener(type, handler);
+        if (this.zone) this.zone.runOutsideAngular(add);
+        else add();
+        return () => target.removeEventListener(type, handler);
+      });
+    return merge(
+      listen(win, 'online').pipe(map((): WakeReason => 'online')),
+      listen(doc, 'visibilitychange').pipe(
+        filter(() => doc.visibilityState === 'visible'),
+        map((): WakeReason => 'visible'),
+      ),
+    );
+  })();
+}

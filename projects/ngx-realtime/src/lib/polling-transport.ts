@@ -1,0 +1,101 @@
+import type { Subscription } from 'rxjs';
+import { isSequencedEvent } from './frame-validation';
+import type { PollResponse, ResyncFrame, SequencedEvent } from './protocol';
+import { RealtimePollError, type PollRequest, type RealtimeBackend } from './realtime-backend';
+
+/** What a {@link PollingTransport} reports to its owner. */
+export interface PollingTransportHandlers {
+  /** A poll answered: the valid events in order, and the server's position. Called for every answer. */
+  response(events: SequencedEvent[], lastSeq: number, resync: ResyncFrame | null): void;
+  /** Events in an answer that failed validation. */
+  invalid(message: string, raw: unknown): void;
+  /** The loop stopped on an error; the owner decides about retrying. */
+  failed(error: RealtimePollError): void;
+}
+
+/** Options of one {@link PollingTransport}. */
+export interface PollingTransportOptions {
+  backend: RealtimeBackend;
+  url: string;
+  token: string;
+  waitMs: number;
+  params: Record<string, string>;
+  /** The position to poll from, read before every request so another transport's progress counts. */
+  since: () => number | null;
+  handlers: PollingTransportHandlers;
+}
+
+/**
+ * A long-polling loop: one request at a time, the next one as soon as the previous answered.
+ * The first request does not wait, so the owner learns quickly whether polling works.
+ *
+ * @example
+ * ```ts
+ * const polling = new PollingTransport({ backend, url, token, waitMs: 25000, params: {}, since: () => seq.lastSeq, handlers });
+ * polling.start();
+ * polling.stop();
+ * ```
+ */
+export class PollingTransport {
+  private current: Subscription | null = null;
+  private stopped = false;
+  private first = true;
+
+  constructor(private readonly options: PollingTransportOptions) {}
+
+  /** Sends the first request. Separate from construction so the owner holds the handle before any answer. */
+  start(): void {
+    this.next();
+  }
+
+  /** Aborts the request in flight; no callback follows. */
+  stop(): void {
+    this.stopped = true;
+    this.current?.unsubscribe();
+    this.current = null;
+  }
+
+  private next(): void {
+    if (this.stopped) return;
+    const request: PollRequest = {
+      url: this.options.url,
+      token: this.options.token,
+      since: this.options.since(),
+      waitMs: this.first ? 0 : this.options.waitMs,
+      params: this.options.params,
+    };
+    this.first = false;
+    let answered = false;
+    const subscription = this.options.backend.poll(request).subscribe({
+      next: (body) => {
+        answered = true;
+        this.current = null;
+        this.handle(body);
+        this.next();
+      },
+      error: (error: unknown) => {
+        this.current = null;
+        if (this.stopped) return;
+        this.stopped = true;
+        this.options.handlers.failed(error instanceof RealtimePollError ? error : new RealtimePollError(0));
+      },
+    });
+    // The backend may answer synchronously (tests); only keep a handle on a request still in flight.
+    if (!answered && !this.stopped && !subscription.closed) this.current = subscription;
+  }
+
+  private handle(body: PollResponse): void {
+    if (this.stopped) return;
+    const raw: unknown[] = Array.isArray(body?.events) ? body.events : [];
+    const events: SequencedEvent[] = [];
+    for (const item of raw) {
+      if (isSequencedEvent(item)) events.push(item);
+      else this.options.handlers.invalid('poll response held an invalid event', item);
+    }
+    const lastSeq = typeof body?.lastSeq === 'number' ? body.lastSeq : (events.at(-1)?.seq ?? this.options.since() ?? 0);
+    const r = body?.resync;
+    const resync: ResyncFrame | null =
+      r && typeof r.lastSeq === 'number' ? { type: 'resync', reason: 'history_expired', lastSeq: r.lastSeq } : null;
+    this.options.handlers.response(events, lastSeq, resync);
+  }
+}

@@ -1,0 +1,166 @@
+import { Injectable, NgZone, inject } from '@angular/core';
+import { Observable } from 'rxjs';
+import { HTTP_ERRORS, type PollResponse } from './protocol';
+
+/**
+ * How a socket ended, as the backend observed it.
+ */
+export interface SocketCloseInfo {
+  code: number;
+  reason: string;
+  /** The server refused the upgrade (e.g. HTTP 503). Browsers cannot tell this apart from a network error, test backends can. */
+  upgradeRefused?: boolean;
+}
+
+/**
+ * Callbacks a backend calls for one socket. Called at most once each for `open`/`close`, never after `close`.
+ */
+export interface SocketListener {
+  open(): void;
+  message(data: unknown): void;
+  close(info: SocketCloseInfo): void;
+}
+
+/**
+ * One WebSocket as the SDK sees it.
+ */
+export interface RealtimeSocket {
+  send(text: string): void;
+  /** Closes the socket; the backend must not call the listener afterwards. */
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * One long-poll request.
+ */
+export interface PollRequest {
+  /** The poll endpoint, without query parameters for `since`/`wait`/token. */
+  url: string;
+  token: string;
+  /** Last seq already seen; `null` means "from now" (the SDK has never seen a seq). */
+  since: number | null;
+  waitMs: number;
+  /** Filters as query parameters (`topics`, `cf`, `keyPrefix`). */
+  params: Record<string, string>;
+}
+
+/**
+ * A poll that failed with an HTTP status (`status` 0: network error, no answer).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof RealtimePollError && error.status === 401) ...
+ * ```
+ */
+export class RealtimePollError extends Error {
+  constructor(
+    readonly status: number,
+    /** The `error` field of the body, when there was one. */
+    readonly serverMessage: string | null = null,
+  ) {
+    super(status === 0 ? 'poll failed: network error' : `poll failed: HTTP ${status}${serverMessage ? ` (${serverMessage})` : ''}`);
+    this.name = 'RealtimePollError';
+  }
+
+  /** The token expired: refresh it and retry. */
+  get tokenExpired(): boolean {
+    return this.status === 401 && this.serverMessage === HTTP_ERRORS.tokenExpired;
+  }
+}
+
+/**
+ * The transports' I/O, and nothing else: the seam that tests replace (see `provideRealtimeTesting()`),
+ * like Angular's `HttpBackend`. Every reconnection, sequencing and fallback rule runs above it.
+ *
+ * @example
+ * ```ts
+ * providers: [{ provide: RealtimeBackend, useClass: MyNativeBridgeBackend }]
+ * ```
+ */
+@Injectable({ providedIn: 'root', useFactory: () => new BrowserRealtimeBackend() })
+export abstract class RealtimeBackend {
+  /** Opens a WebSocket to `url` (which already carries its query). */
+  abstract openWebSocket(url: string, listener: SocketListener): RealtimeSocket;
+  /** Makes one long-poll request; unsubscribing aborts it. Errors are {@link RealtimePollError}. */
+  abstract poll(request: PollRequest): Observable<PollResponse>;
+}
+
+/**
+ * Default backend: the browser's `WebSocket` and `fetch`, started outside the Angular zone so an open
+ * socket or a pending long poll never keeps the app from becoming stable.
+ *
+ * @example
+ * ```ts
+ * providers: [{ provide: RealtimeBackend, useClass: BrowserRealtimeBackend }]
+ * ```
+ */
+export class BrowserRealtimeBackend extends RealtimeBackend {
+  private readonly zone = inject(NgZone, { optional: true });
+
+  private outside<T>(fn: () => T): T {
+    return this.zone ? this.zone.runOutsideAngular(fn) : fn();
+  }
+
+  openWebSocket(url: string, listener: SocketListener): RealtimeSocket {
+    return this.outside(() => {
+      const ws = new WebSocket(url);
+      let done = false;
+      ws.onopen = () => {
+        if (!done) listener.open();
+      };
+      ws.onmessage = (e: MessageEvent) => {
+        if (!done) listener.message(e.data);
+      };
+      ws.onclose = (e: CloseEvent) => {
+        if (done) return;
+        done = true;
+        listener.close({ code: e.code, reason: e.reason });
+      };
+      return {
+        send: (text: string) => {
+          if (ws.readyState === WebSocket.OPEN) ws.send(text);
+        },
+        close: (code?: number, reason?: string) => {
+          done = true;
+          ws.onopen = ws.onmessage = ws.onclose = null;
+          try {
+            ws.close(code, reason);
+          } catch {
+            ws.close();
+          }
+        },
+      };
+    });
+  }
+
+  poll(request: PollRequest): Observable<PollResponse> {
+    return new Observable<PollResponse>((subscriber) => {
+      const controller = new AbortController();
+      const url = new URL(request.url);
+      if (request.since !== null) url.searchParams.set('since', String(request.since));
+      url.searchParams.set('wait', String(request.waitMs));
+      for (const [k, v] of Object.entries(request.params)) url.searchParams.set(k, v);
+      this.outside(() =>
+        fetch(url.toString(), {
+          headers: { Authorization: `Bearer ${request.token}` },
+          signal: controller.signal,
+          cache: 'no-store',
+        })
+          .then(async (response) => {
+            const body: unknown = await response.json().catch(() => null);
+            if (!response.ok) {
+              const message = body && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : null;
+              throw new RealtimePollError(response.status, message);
+            }
+            subscriber.next(body as PollResponse);
+            subscriber.complete();
+          })
+          .catch((error: unknown) => {
+            if (controller.signal.aborted) return;
+            subscriber.error(error instanceof RealtimePollError ? error : new RealtimePollError(0));
+          }),
+      );
+      return () => controller.abort();
+    });
+  }
+}

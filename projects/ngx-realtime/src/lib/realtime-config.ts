@@ -1,0 +1,151 @@
+import { InjectionToken } from '@angular/core';
+import type { Observable } from 'rxjs';
+import type { EventFilter, Topic } from './protocol';
+
+/**
+ * Where and how to connect. Only `url` is required.
+ *
+ * @example
+ * ```ts
+ * provideRealtime({ url: '/ws/events', topics: ['key_change'], filter: { keyPrefix: 'user:' } })
+ * ```
+ */
+export interface RealtimeConfig {
+  /** WebSocket endpoint; relative URLs resolve against the document, `http(s)` becomes `ws(s)`. */
+  url: string;
+  /** Long-polling endpoint; defaults to `/events/poll` on the WebSocket's origin. */
+  pollUrl?: string;
+  /** `query` (default) sends the token as `?token=`; `frame` sends an `auth` frame first, keeping it out of URLs and logs. */
+  authMode?: 'query' | 'frame';
+  /** Topics (event types) to receive; all when omitted. */
+  topics?: Topic[];
+  /** Server-side filter on `cf` / `keyPrefix`. */
+  filter?: EventFilter;
+}
+
+/**
+ * Options of {@link withReconnect}.
+ *
+ * @example
+ * ```ts
+ * withReconnect({ initialDelayMs: 1000, maxAttempts: 10 })
+ * ```
+ */
+export interface ReconnectOptions {
+  /** Upper bound of the first retry's delay (full jitter: the actual delay is random below it). */
+  initialDelayMs: number;
+  /** Growth of the bound per consecutive failure. */
+  factor: number;
+  /** Cap of the bound. */
+  maxDelayMs: number;
+  /** Retries before giving up (status `disconnected`); `Infinity` never gives up. */
+  maxAttempts: number;
+  /** A connection must stay up this long before the retry count starts over. */
+  stableAfterMs: number;
+}
+
+/**
+ * Options of {@link withHeartbeat}. Unset figures come from the server's `welcome` frame.
+ *
+ * @example
+ * ```ts
+ * withHeartbeat({ intervalMs: 10_000, timeoutMs: 25_000 })
+ * ```
+ */
+export interface HeartbeatOptions {
+  /** How often to send `ping`. */
+  intervalMs?: number;
+  /** A socket that sends no frame for this long is treated as dead. */
+  timeoutMs?: number;
+}
+
+/**
+ * Options of {@link withPollingFallback}.
+ *
+ * @example
+ * ```ts
+ * withPollingFallback({ afterFailedAttempts: 2, probeIntervalMs: 60_000 })
+ * ```
+ */
+export interface PollingFallbackOptions {
+  /** Consecutive WebSocket attempts that never reached `welcome` before falling back. */
+  afterFailedAttempts: number;
+  /** How often to try the WebSocket again while polling. */
+  probeIntervalMs: number;
+  /** `wait` of each long poll. */
+  waitMs: number;
+}
+
+/** Defaults of {@link withReconnect}. */
+export const DEFAULT_RECONNECT_OPTIONS: Readonly<ReconnectOptions> = Object.freeze({
+  initialDelayMs: 500,
+  factor: 2,
+  maxDelayMs: 30_000,
+  maxAttempts: Infinity,
+  stableAfterMs: 10_000,
+});
+
+/** Defaults of {@link withPollingFallback}. */
+export const DEFAULT_POLLING_FALLBACK_OPTIONS: Readonly<PollingFallbackOptions> = Object.freeze({
+  afterFailedAttempts: 3,
+  probeIntervalMs: 30_000,
+  waitMs: 25_000,
+});
+
+/**
+ * The configuration the service runs with: the app's config plus every feature, defaults filled in.
+ * Produced by `provideRealtime()`; apps rarely need it.
+ *
+ * @example
+ * ```ts
+ * const config = inject(REALTIME_CONFIG, { optional: true });
+ * ```
+ */
+export interface ResolvedRealtimeConfig {
+  url: string;
+  pollUrl: string | null;
+  authMode: 'query' | 'frame';
+  topics: Topic[] | null;
+  filter: EventFilter;
+  reconnect: ReconnectOptions;
+  heartbeat: HeartbeatOptions;
+  /** `null` when polling fallback is not enabled. */
+  polling: PollingFallbackOptions | null;
+}
+
+/** Holds the resolved configuration; provided by `provideRealtime()`. */
+export const REALTIME_CONFIG = new InjectionToken<ResolvedRealtimeConfig>('ngx-realtime REALTIME_CONFIG');
+
+/** Holds the token stream given to `withAuth()`. */
+export const REALTIME_AUTH_SOURCE = new InjectionToken<Observable<string | null>>('ngx-realtime REALTIME_AUTH_SOURCE');
+
+/**
+ * Resolves a possibly relative WebSocket URL against `base` and maps `http(s)` to `ws(s)`.
+ *
+ * @example
+ * ```ts
+ * resolveSocketUrl('/ws/events', 'https://app.example.com/'); // 'wss://app.example.com/ws/events'
+ * ```
+ */
+export function resolveSocketUrl(url: string, base: string): string {
+  const resolved = new URL(url, base);
+  if (resolved.protocol === 'http:') resolved.protocol = 'ws:';
+  else if (resolved.protocol === 'https:') resolved.protocol = 'wss:';
+  return resolved.toString();
+}
+
+/**
+ * Resolves the long-polling URL: `pollUrl` against `base`, or `/events/poll` on the WebSocket's origin.
+ *
+ * @example
+ * ```ts
+ * resolvePollUrl(null, 'wss://api.example.com/ws/events', 'https://app.example.com/');
+ * // 'https://api.example.com/events/poll'
+ * ```
+ */
+export function resolvePollUrl(pollUrl: string | null, socketUrl: string, base: string): string {
+  if (pollUrl) return new URL(pollUrl, base).toString();
+  const origin = new URL(socketUrl);
+  origin.protocol = origin.protocol === 'wss:' ? 'https:' : 'http:';
+  return new URL('/events/poll', origin).toString();
+}

@@ -1,0 +1,19 @@
+/**
+ * A problem the app may want to know about, delivered as a value on `WebSocketService.errors$`
+ * (the streams of events never error). Known codes:
+ * - `invalid_json`, `invalid_frame`, `unknown_type`: a frame from the server failed validation and was dropped.
+ * - `server_error`: the server sent an `error` frame (`detail` is the frame).
+ * - `token_provider_failed`: the `TokenProvider` threw, rejected or produced no token.
+ * - `poll_failed`: a long poll failed (`detail` is the `RealtimePollError`).
+ * - `history_lost`: the server's sequence went backwards (e.g. it lost its data); a resync follows.
+ *
+ * @example
+ * ```ts
+ * realtime.errors$.subscribe((e) => console.warn(`[realtime] ${e.code}: ${e.message}`));
+ * ```
+ */
+export interface RealtimeError {
+  code: string;
+  message: string;
+  detail?: unknown;
+}

@@ -1,0 +1,611 @@
+import { DOCUMENT, isPlatformServer } from '@angular/common';
+import { DestroyRef, Injectable, PLATFORM_ID, inject, signal, type Signal } from '@angular/core';
+import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
+import { distinctUntilChanged, filter, map } from 'rxjs/operators';
+import { backoffDelayMs } from './backoff';
+import { RANDOM_SOURCE, RealtimeClock, schedule } from './clock';
+import {
+  INITIAL_CONNECTION_STATE,
+  connectionReducer,
+  reasonForCloseCode,
+  type ConnectionAction,
+  type ConnectionState,
+  type ConnectionStatus,
+  type DisconnectReason,
+} from './connection-state';
+import { EventSequencer } from './event-sequencer';
+import { NetworkStatus } from './network-status';
+import { PollingTransport } from './polling-transport';
+import type {
+  CompactionEvent,
+  HealthEvent,
+  KeyChangeEvent,
+  ResyncFrame,
+  SequencedEvent,
+  ServerEvent,
+  ServerFrame,
+  SnapshotEvent,
+  StatsUpdateEvent,
+  SyncEvent,
+  WelcomeFrame,
+} from './protocol';
+import { RealtimeBackend, type RealtimePollError } from './realtime-backend';
+import {
+  REALTIME_AUTH_SOURCE,
+  REALTIME_CONFIG,
+  resolvePollUrl,
+  resolveSocketUrl,
+  type ResolvedRealtimeConfig,
+} from './realtime-config';
+import type { RealtimeError } from './realtime-error';
+import { resolveToken, type TokenProvider } from './token-provider';
+import { WebSocketTransport, type TransportClosed } from './websocket-transport';
+
+/**
+ * Client-side filter of {@link WebSocketService.onKeyChanges}.
+ *
+ * @example
+ * ```ts
+ * realtime.onKeyChanges({ keyPrefix: 'user:', operation: 'delete' })
+ * ```
+ */
+export interface KeyChangeFilter {
+  cf?: string;
+  keyPrefix?: string;
+  operation?: 'put' | 'delete';
+}
+
+const NO_CONFIG =
+  'ngx-realtime: no configuration found. Add provideRealtime({url: ...}) to your application providers.';
+
+/**
+ * The app's one live connection to the server's events, over WebSocket or (as a fallback) long
+ * polling. Every subscriber shares it; subscribing never opens a connection (call {@link connect}
+ * or use `withAuth()`). Events arrive exactly once and in order across reconnects.
+ *
+ * @example
+ * ```ts
+ * export class KeyExplorer {
+ *   private readonly realtime = inject(WebSocketService);
+ *   readonly changes = toSignal(this.realtime.onKeyChanges({ keyPrefix: 'user:' }));
+ *   readonly status = computed(() => this.realtime.connectionState().status);
+ * }
+ * // after login:
+ * inject(WebSocketService).connect(() => auth.token());
+ * ```
+ */
+@Injectable({ providedIn: 'root' })
+export class WebSocketService {
+  private readonly config: ResolvedRealtimeConfig | null = inject(REALTIME_CONFIG, { optional: true });
+  private readonly backend = inject(RealtimeBackend);
+  private readonly clock = inject(RealtimeClock);
+  private readonly random = inject(RANDOM_SOURCE);
+  private readonly network = inject(NetworkStatus);
+  private readonly document = inject(DOCUMENT, { optional: true });
+  private readonly isServer = isPlatformServer(inject(PLATFORM_ID));
+
+  private readonly eventsSubject = new Subject<ServerEvent>();
+  private readonly resyncSubject = new Subject<ResyncFrame>();
+  private readonly errorsSubject = new Subject<RealtimeError>();
+  private readonly stateSubject = new BehaviorSubject<ConnectionState>(INITIAL_CONNECTION_STATE);
+  private readonly stateSignal = signal<ConnectionState>(INITIAL_CONNECTION_STATE);
+  private readonly lastSeqSignal = signal<number | null>(null);
+  private readonly sequencer = new EventSequencer();
+
+  /** Every event, validated and deduplicated. Never errors; completes only when the app is destroyed. */
+  readonly events$: Observable<ServerEvent> = this.eventsSubject.asObservable();
+  /** Detailed connection state; replays the current state to new subscribers. */
+  readonly connectionState$: Observable<ConnectionState> = this.stateSubject.asObservable();
+  /** Coarse status, only when it changes; replays the current status. */
+  readonly connectionStatus$: Observable<ConnectionStatus> = this.connectionState$.pipe(
+    map((s) => s.status),
+    distinctUntilChanged(),
+  );
+  /** Detailed connection state as a signal. */
+  readonly connectionState: Signal<ConnectionState> = this.stateSignal.asReadonly();
+  /** The server's history no longer reaches back to the last event seen: refetch state, then carry on. */
+  readonly resync$: Observable<ResyncFrame> = this.resyncSubject.asObservable();
+  /** Problems as values with a code; see {@link RealtimeError}. */
+  readonly errors$: Observable<RealtimeError> = this.errorsSubject.asObservable();
+  /** Newest seq seen (or the server's position at the first connection); `null` before that. */
+  readonly lastSeq: Signal<number | null> = this.lastSeqSignal.asReadonly();
+
+  // One "session" runs from connect() until disconnect() or a terminal close; `generation` tells
+  // late callbacks of an older session to keep quiet.
+  private generation = 0;
+  private credentials: string | TokenProvider | null = null;
+  private token: string | null = null;
+  private urls: { socket: string; poll: string } | null = null;
+  private mode: 'websocket' | 'polling' = 'websocket';
+  private socket: WebSocketTransport | null = null;
+  private probe: WebSocketTransport | null = null;
+  private polling: PollingTransport | null = null;
+  private pollingConnected = false;
+  private failedSocketAttempts = 0;
+  private refreshing = false;
+  private waiting = false;
+  private cancelToken: () => void = noop;
+  private cancelRetry: () => void = noop;
+  private cancelStable: () => void = noop;
+  private cancelProbe: () => void = noop;
+  private wakeSubscription: Subscription | null = null;
+  private authSubscription: Subscription | null = null;
+
+  constructor() {
+    const authSource = inject(REALTIME_AUTH_SOURCE, { optional: true });
+    if (authSource && !this.isServer) {
+      this.authSubscription = authSource.subscribe((token) => this.onAuthToken(token));
+    }
+    inject(DestroyRef).onDestroy(() => {
+      this.authSubscription?.unsubscribe();
+      this.endSession();
+      this.eventsSubject.complete();
+      this.resyncSubject.complete();
+      this.errorsSubject.complete();
+      this.stateSubject.complete();
+    });
+  }
+
+  /**
+   * Key writes and deletes, optionally filtered on the client (the server-side filter is
+   * `provideRealtime({filter})`).
+   *
+   * @example
+   * ```ts
+   * realtime.onKeyChanges({ cf: 'default', keyPrefix: 'user:' }).subscribe((e) => refresh(e.key));
+   * ```
+   */
+  onKeyChanges(keyFilter: KeyChangeFilter = {}): Observable<KeyChangeEvent> {
+    return this.ofType<KeyChangeEvent>('key_change').pipe(
+      filter(
+        (e) =>
+          (keyFilter.cf === undefined || e.cf === keyFilter.cf) &&
+          (keyFilter.keyPrefix === undefined || e.key.startsWith(keyFilter.keyPrefix)) &&
+          (keyFilter.operation === undefined || e.operation === keyFilter.operation),
+      ),
+    );
+  }
+
+  /**
+   * Compaction progress.
+   *
+   * @example
+   * ```ts
+   * realtime.onCompactionEvents().subscribe((e) => progress.set(e.details.progress ?? 0));
+   * ```
+   */
+  onCompactionEvents(): Observable<CompactionEvent> {
+    return this.ofType<CompactionEvent>('compaction_status');
+  }
+
+  /**
+   * Health probe changes.
+   *
+   * @example
+   * ```ts
+   * realtime.onHealthEvents().subscribe((e) => probes.update((p) => ({ ...p, [e.probe]: e.status })));
+   * ```
+   */
+  onHealthEvents(): Observable<HealthEvent> {
+    return this.ofType<HealthEvent>('health_change');
+  }
+
+  /**
+   * Replication / sync events.
+   *
+   * @example
+   * ```ts
+   * realtime.onSyncEvents().pipe(filter((e) => e.status === 'conflict')).subscribe(showConflict);
+   * ```
+   */
+  onSyncEvents(): Observable<SyncEvent> {
+    return this.ofType<SyncEvent>('sync_event');
+  }
+
+  /**
+   * Snapshot events.
+   *
+   * @example
+   * ```ts
+   * realtime.onSnapshotEvents().subscribe((e) => e.status === 'completed' && reloadSnapshots());
+   * ```
+   */
+  onSnapshotEvents(): Observable<SnapshotEvent> {
+    return this.ofType<SnapshotEvent>('snapshot_event');
+  }
+
+  /**
+   * Periodic stats pushes (WebSocket only: they are volatile and not sent over long polling).
+   *
+   * @example
+   * ```ts
+   * readonly stats = toSignal(inject(WebSocketService).onStats().pipe(map((e) => e.stats)));
+   * ```
+   */
+  onStats(): Observable<StatsUpdateEvent> {
+    return this.ofType<StatsUpdateEvent>('stats_update');
+  }
+
+  /**
+   * Starts (or restarts, with new credentials) the connection. A {@link TokenProvider} is asked for
+   * a token before every connection attempt, so refreshed tokens are used. Does nothing on the server.
+   *
+   * @example
+   * ```ts
+   * realtime.connect(loginResponse.token);
+   * realtime.connect(() => firstValueFrom(auth.token$));
+   * ```
+   */
+  connect(token: string | TokenProvider): void {
+    if (this.isServer) return;
+    if (!this.config) throw new Error(NO_CONFIG);
+    if (typeof token !== 'function' && (typeof token !== 'string' || token.length === 0)) {
+      throw new Error('ngx-realtime: connect() needs a non-empty token or a TokenProvider function.');
+    }
+    this.endSession();
+    this.credentials = token;
+    this.urls = this.resolveUrls(this.config);
+    this.wakeSubscription = this.network.wake$.subscribe(() => this.onWake());
+    this.dispatch({ type: 'stable' });
+    this.attempt();
+  }
+
+  /**
+   * Closes the connection and stops every retry, timer and listener. Never reconnects by itself.
+   *
+   * @example
+   * ```ts
+   * logout() { this.realtime.disconnect(); }
+   * ```
+   */
+  disconnect(): void {
+    if (this.isServer) return;
+    this.endSession();
+    this.dispatch({ type: 'stopped', reason: 'client', closeCode: null });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Session lifecycle
+  // ------------------------------------------------------------------------------------------
+
+  private attempt(): void {
+    const generation = this.generation;
+    this.cancelRetry();
+    this.waiting = false;
+    if (!this.network.isOnline()) {
+      this.waiting = true;
+      this.dispatch({ type: 'waiting_offline', closeCode: null });
+      return;
+    }
+    this.dispatch({ type: 'connecting' });
+    this.withToken((token) => {
+      if (generation !== this.generation) return;
+      if (this.mode === 'polling') this.startPolling(token);
+      else this.socket = this.openSocket(token, 'main');
+    });
+  }
+
+  private withToken(use: (token: string) => void): void {
+    const credentials = this.credentials;
+    if (credentials === null) return;
+    const generation = this.generation;
+    this.cancelToken();
+    this.cancelToken = resolveToken(
+      credentials,
+      (token) => {
+        this.token = token;
+        use(token);
+      },
+      (error) => {
+        if (generation !== this.generation) return;
+        this.report('token_provider_failed', 'the TokenProvider did not produce a token', error);
+        if (this.refreshing) this.stop('unauthorized', this.stateSignal().lastCloseCode);
+        else this.retryLater('network', null);
+      },
+    );
+  }
+
+  private endSession(): void {
+    this.generation++;
+    this.cancelToken();
+    this.cancelRetry();
+    this.cancelStable();
+    this.cancelProbe();
+    this.socket?.close(1000, 'client disconnect');
+    this.probe?.close(1000, 'client disconnect');
+    this.polling?.stop();
+    this.socket = this.probe = null;
+    this.polling = null;
+    this.pollingConnected = false;
+    this.wakeSubscription?.unsubscribe();
+    this.wakeSubscription = null;
+    this.credentials = null;
+    this.mode = 'websocket';
+    this.failedSocketAttempts = 0;
+    this.refreshing = false;
+    this.waiting = false;
+  }
+
+  private stop(reason: DisconnectReason, closeCode: number | null): void {
+    this.endSession();
+    this.dispatch({ type: 'stopped', reason, closeCode });
+  }
+
+  private retryLater(reason: DisconnectReason, closeCode: number | null): void {
+    const options = this.config!.reconnect;
+    const attempt = this.stateSignal().attempt;
+    if (attempt >= options.maxAttempts) {
+      this.stop(reason, closeCode);
+      return;
+    }
+    this.waiting = true;
+    if (!this.network.isOnline()) {
+      this.dispatch({ type: 'waiting_offline', closeCode });
+      return;
+    }
+    const delayMs = backoffDelayMs(attempt, options, this.random);
+    this.dispatch({ type: 'retry_scheduled', attempt: attempt + 1, nextRetryAt: this.clock.now() + delayMs, closeCode, reason });
+    this.cancelRetry = schedule(this.clock, () => this.attempt(), delayMs);
+  }
+
+  private onWake(): void {
+    // Only a connection that is down and waiting benefits; a live one is left alone.
+    if (this.waiting) this.attempt();
+  }
+
+  private onAuthToken(token: string | null): void {
+    if (token === null) {
+      if (this.credentials !== null) this.disconnect();
+      return;
+    }
+    if (this.credentials === null || this.stateSignal().status === 'disconnected') this.connect(token);
+    // Already running: the next connection uses the new token, the live one is not interrupted.
+    else this.credentials = token;
+  }
+
+  private markStable(): void {
+    this.cancelStable();
+    this.cancelStable = schedule(this.clock, () => this.dispatch({ type: 'stable' }), this.config!.reconnect.stableAfterMs);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // WebSocket
+  // ------------------------------------------------------------------------------------------
+
+  private openSocket(token: string, role: 'main' | 'probe'): WebSocketTransport {
+    const config = this.config!;
+    const url = new URL(this.urls!.socket);
+    if (config.authMode === 'query') url.searchParams.set('token', token);
+    const lastSeq = this.sequencer.lastSeq;
+    if (lastSeq !== null) url.searchParams.set('lastSeq', String(lastSeq));
+    for (const [k, v] of Object.entries(this.filterParams())) url.searchParams.set(k, v);
+    const transport: WebSocketTransport = new WebSocketTransport({
+      backend: this.backend,
+      clock: this.clock,
+      url: url.toString(),
+      authToken: config.authMode === 'frame' ? token : null,
+      heartbeat: config.heartbeat,
+      handlers: {
+        welcome: (frame) => (role === 'probe' ? this.onProbeWelcome(transport, frame) : this.onWelcome(transport, frame)),
+        frame: (frame) => {
+          if (transport === this.socket) this.onFrame(frame);
+        },
+        invalid: (code, message, raw) => this.report(code, message, raw),
+        latency: (latencyMs) => {
+          if (transport === this.socket) this.dispatch({ type: 'latency', latencyMs });
+        },
+        closed: (info) => {
+          if (transport === this.socket) this.onSocketClosed(info);
+          else if (transport === this.probe) this.onProbeClosed();
+        },
+      },
+    });
+    return transport;
+  }
+
+  private onWelcome(transport: WebSocketTransport, frame: WelcomeFrame): void {
+    if (transport !== this.socket) return;
+    this.failedSocketAttempts = 0;
+    this.refreshing = false;
+    const known = this.sequencer.lastSeq;
+    if (known !== null && frame.lastSeq < known) {
+      // The server's sequence went backwards (it lost its data): what we hold is no longer comparable.
+      this.report('history_lost', `server sequence restarted at ${frame.lastSeq}, below ${known}`, frame);
+      this.resync({ type: 'resync', reason: 'history_expired', lastSeq: frame.lastSeq });
+    }
+    this.sequencer.adoptIfUnknown(frame.lastSeq);
+    this.lastSeqSignal.set(this.sequencer.lastSeq);
+    this.dispatch({ type: 'connected', transport: 'websocket' });
+    this.markStable();
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'stats_update':
+        this.eventsSubject.next(frame);
+        return;
+      case 'resync':
+        this.resync(frame);
+        return;
+      case 'resumed':
+        this.sequencer.advanceTo(frame.toSeq);
+        this.lastSeqSignal.set(this.sequencer.lastSeq);
+        return;
+      case 'error':
+        this.report('server_error', frame.message, frame);
+        return;
+      case 'welcome':
+      case 'pong':
+      case 'subscribed':
+        return;
+      default:
+        this.deliver(frame);
+    }
+  }
+
+  private onSocketClosed(info: TransportClosed): void {
+    this.socket = null;
+    this.cancelStable();
+    const code = info.heartbeatTimeout ? null : info.code;
+    if (info.code !== 4004) this.refreshing = false;
+    if (info.code === 4003) return this.stop('unauthorized', 4003);
+    if (info.code === 4005) return this.stop('session_revoked', 4005);
+    if (info.code === 4004) return this.refreshToken(4004);
+    const reason: DisconnectReason = info.heartbeatTimeout ? 'heartbeat_timeout' : reasonForCloseCode(info.code);
+    if (!info.reachedWelcome) {
+      this.failedSocketAttempts++;
+      const polling = this.config!.polling;
+      if (polling && (info.upgradeRefused || this.failedSocketAttempts >= polling.afterFailedAttempts)) {
+        this.mode = 'polling';
+        this.dispatch({ type: 'retry_scheduled', attempt: this.stateSignal().attempt, nextRetryAt: this.clock.now(), closeCode: code, reason });
+        this.attempt();
+        return;
+      }
+    }
+    this.retryLater(reason, code);
+  }
+
+  /** Token expired: ask the provider once for a fresh one; a second expiry in a row is final. */
+  private refreshToken(closeCode: number | null): void {
+    if (this.refreshing || typeof this.credentials !== 'function') {
+      this.stop('unauthorized', closeCode);
+      return;
+    }
+    this.refreshing = true;
+    this.dispatch({ type: 'retry_scheduled', attempt: this.stateSignal().attempt, nextRetryAt: this.clock.now(), closeCode, reason: 'unauthorized' });
+    this.attempt();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Long polling and the way back
+  // ------------------------------------------------------------------------------------------
+
+  private startPolling(token: string): void {
+    this.pollingConnected = false;
+    const polling: PollingTransport = new PollingTransport({
+      backend: this.backend,
+      url: this.urls!.poll,
+      token,
+      waitMs: this.config!.polling!.waitMs,
+      params: this.filterParams(),
+      since: () => this.sequencer.lastSeq,
+      handlers: {
+        response: (events, lastSeq, resync) => {
+          if (polling !== this.polling) return;
+          if (!this.pollingConnected) {
+            this.pollingConnected = true;
+            this.refreshing = false;
+            this.dispatch({ type: 'connected', transport: 'polling' });
+            this.markStable();
+            this.scheduleProbe();
+          }
+          if (resync) this.resync(resync);
+          for (const event of events) this.deliver(event);
+          this.sequencer.advanceTo(lastSeq);
+          this.lastSeqSignal.set(this.sequencer.lastSeq);
+        },
+        invalid: (message, raw) => this.report('invalid_frame', message, raw),
+        failed: (error) => {
+          if (polling === this.polling) this.onPollFailed(error);
+        },
+      },
+    });
+    this.polling = polling;
+    polling.start();
+  }
+
+  private onPollFailed(error: RealtimePollError): void {
+    this.polling = null;
+    this.pollingConnected = false;
+    this.cancelStable();
+    this.cancelProbe();
+    this.probe?.close(1000, 'polling stopped');
+    this.probe = null;
+    this.report('poll_failed', error.message, error);
+    if (error.status === 401) {
+      if (error.tokenExpired) this.refreshToken(null);
+      else this.stop('unauthorized', null);
+      return;
+    }
+    this.retryLater('network', null);
+  }
+
+  private scheduleProbe(): void {
+    this.cancelProbe();
+    this.cancelProbe = schedule(
+      this.clock,
+      () => {
+        if (this.mode !== 'polling' || !this.polling || this.token === null) return;
+        this.probe = this.openSocket(this.token, 'probe');
+      },
+      this.config!.polling!.probeIntervalMs,
+    );
+  }
+
+  private onProbeWelcome(transport: WebSocketTransport, frame: WelcomeFrame): void {
+    if (transport !== this.probe) return;
+    // The socket resumes from the lastSeq it was opened with; the sequencer drops the overlap with
+    // what polling delivered meanwhile, so the switch has neither a gap nor a duplicate.
+    this.probe = null;
+    this.polling?.stop();
+    this.polling = null;
+    this.pollingConnected = false;
+    this.mode = 'websocket';
+    this.socket = transport;
+    this.onWelcome(transport, frame);
+  }
+
+  private onProbeClosed(): void {
+    this.probe = null;
+    if (this.mode === 'polling' && this.polling) this.scheduleProbe();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Helpers
+  // ------------------------------------------------------------------------------------------
+
+  private deliver(event: SequencedEvent): void {
+    if (!this.sequencer.accept(event)) return;
+    this.lastSeqSignal.set(event.seq);
+    this.eventsSubject.next(event);
+  }
+
+  private resync(frame: ResyncFrame): void {
+    this.sequencer.resetTo(frame.lastSeq);
+    this.lastSeqSignal.set(frame.lastSeq);
+    this.resyncSubject.next(frame);
+  }
+
+  private report(code: string, message: string, detail?: unknown): void {
+    this.errorsSubject.next(detail === undefined ? { code, message } : { code, message, detail });
+  }
+
+  private dispatch(action: ConnectionAction): void {
+    const current = this.stateSignal();
+    const next = connectionReducer(current, action);
+    if (next === current) return;
+    this.stateSignal.set(next);
+    this.stateSubject.next(next);
+  }
+
+  private ofType<T extends ServerEvent>(type: T['type']): Observable<T> {
+    return this.events$.pipe(filter((e): e is T => e.type === type));
+  }
+
+  private filterParams(): Record<string, string> {
+    const config = this.config!;
+    const params: Record<string, string> = {};
+    if (config.topics) params['topics'] = config.topics.join(',');
+    if (config.filter.cf !== undefined) params['cf'] = config.filter.cf;
+    if (config.filter.keyPrefix !== undefined) params['keyPrefix'] = config.filter.keyPrefix;
+    return params;
+  }
+
+  private resolveUrls(config: ResolvedRealtimeConfig): { socket: string; poll: string } {
+    const base = this.document?.baseURI || this.document?.defaultView?.location?.href || 'http://localhost/';
+    const socket = resolveSocketUrl(config.url, base);
+    return { socket, poll: resolvePollUrl(config.pollUrl, socket, base) };
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,328 @@
+import { Injectable, inject } from '@angular/core';
+import {
+  PROTOCOL_DEFAULTS,
+  RealtimeBackend,
+  RealtimeClock,
+  RealtimePollError,
+  type ClientFrame,
+  type PollRequest,
+  type PollResponse,
+  type RealtimeSocket,
+  type ResyncFrame,
+  type SequencedEvent,
+  type ServerEvent,
+  type ServerFrame,
+  type SocketListener,
+  type WelcomeFrame,
+} from 'ngx-realtime';
+import { Observable, type Subscriber } from 'rxjs';
+
+type Sequenced = SequencedEvent['type'];
+const SEQUENCED_TYPES: readonly string[] = ['key_change', 'compaction_status', 'health_change', 'sync_event', 'snapshot_event'];
+
+/**
+ * An event to emit from a test: `seq` and `timestamp` may be left out, the fake server fills them in
+ * (next seq of its own sequence, the fake clock's time).
+ *
+ * @example
+ * ```ts
+ * controller.emit({ type: 'key_change', operation: 'put', key: 'a', cf: 'default', value: '1' });
+ * ```
+ */
+export type TestEvent = ServerEvent extends infer E
+  ? E extends { type: Sequenced }
+    ? Omit<E, 'seq' | 'timestamp'> & { seq?: number; timestamp?: number }
+    : E extends { type: 'stats_update' }
+      ? Omit<E, 'timestamp'> & { timestamp?: number }
+      : never
+  : never;
+
+/** A frame to emit from a test: an event (seq optional) or any control frame. */
+export type TestFrame = TestEvent | Exclude<ServerFrame, ServerEvent>;
+
+/** Lifecycle of a {@link TestConnection}. */
+export type TestConnectionState = 'connecting' | 'open' | 'closed';
+
+/**
+ * One WebSocket the SDK opened against the fake backend; the spec plays the server.
+ *
+ * @example
+ * ```ts
+ * const connection = controller.expectConnection();
+ * expect(connection.params.get('token')).toBe('t1');
+ * connection.open({ lastSeq: 10 });
+ * connection.emit({ type: 'key_change', operation: 'delete', key: 'a', cf: 'default' });
+ * connection.close(4003);
+ * ```
+ */
+export class TestConnection {
+  /** Frames the SDK sent, parsed. */
+  readonly sent: ClientFrame[] = [];
+  /** Raw text the SDK sent (including anything that failed to parse). */
+  readonly sentRaw: string[] = [];
+  private status: TestConnectionState = 'connecting';
+  private clientClose: { code: number | undefined; reason: string | undefined } | null = null;
+  private welcomed = false;
+
+  /** @internal */
+  constructor(
+    /** The URL the SDK opened, query included. */
+    readonly url: string,
+    private readonly listener: SocketListener,
+    private readonly server: FakeRealtimeBackend,
+  ) {}
+
+  /** The query parameters of {@link url}. */
+  get params(): URLSearchParams {
+    return new URL(this.url).searchParams;
+  }
+
+  /** Where the socket is in its life. */
+  get state(): TestConnectionState {
+    return this.status;
+  }
+
+  /** Whether `welcome` has been sent. */
+  get welcomeSent(): boolean {
+    return this.welcomed;
+  }
+
+  /** How the SDK closed the socket, or `null` if it did not. */
+  get closedByClient(): { code: number | undefined; reason: string | undefined } | null {
+    return this.clientClose;
+  }
+
+  /** Completes the upgrade without sending `welcome` (e.g. to check the `auth` frame first). */
+  accept(): this {
+    this.assertState('connecting', 'accept()');
+    this.status = 'open';
+    this.listener.open();
+    return this;
+  }
+
+  /**
+   * Completes the upgrade (if not yet done) and sends `welcome`; unset fields get defaults, `lastSeq`
+   * being the fake server's newest seq.
+   */
+  open(welcome: Partial<WelcomeFrame> = {}): this {
+    if (this.status === 'connecting') this.accept();
+    this.assertState('open', 'open()');
+    const frame: WelcomeFrame = {
+      type: 'welcome',
+      protocol: 1,
+      connectionId: `test-connection-${this.server.connections.indexOf(this) + 1}`,
+      userId: 'test-user',
+      serverTime: this.server.clock.now(),
+      heartbeat: { intervalMs: PROTOCOL_DEFAULTS.heartbeatIntervalMs, timeoutMs: PROTOCOL_DEFAULTS.heartbeatTimeoutMs },
+      lastSeq: this.server.lastSeq,
+      ...welcome,
+    };
+    this.server.lastSeq = Math.max(this.server.lastSeq, frame.lastSeq);
+    this.welcomed = true;
+    this.listener.message(JSON.stringify(frame));
+    return this;
+  }
+
+  /** Sends an event (seq and timestamp filled in when missing) or a control frame; returns what was sent. */
+  emit(frame: TestFrame): ServerFrame {
+    this.assertState('open', 'emit()');
+    const complete = this.server.complete(frame);
+    this.listener.message(JSON.stringify(complete));
+    return complete;
+  }
+
+  /** Sends raw data as is (invalid JSON, unknown types, binary...). */
+  emitRaw(data: unknown): void {
+    this.assertState('open', 'emitRaw()');
+    this.listener.message(data);
+  }
+
+  /** Answers a `ping` the SDK sent (the newest unless `id` is given). */
+  pong(id?: string): void {
+    const pings = this.sent.filter((f): f is Extract<ClientFrame, { type: 'ping' }> => f.type === 'ping');
+    const ping = id ?? pings.at(-1)?.id;
+    if (ping === undefined) throw new Error('ngx-realtime/testing: pong() found no ping to answer. Tick the clock past the heartbeat interval first.');
+    this.emit({ type: 'pong', id: ping, serverTime: this.server.clock.now() });
+  }
+
+  /** The server closes the socket with `code`. */
+  close(code: number, reason = ''): void {
+    if (this.status === 'closed') throw new Error(`ngx-realtime/testing: close(${code}) on a connection that is already closed (${this.url}).`);
+    this.status = 'closed';
+    this.listener.close({ code, reason });
+  }
+
+  /** The network cuts the socket: close 1006, no close frame. */
+  drop(): void {
+    this.close(1006);
+  }
+
+  /** The server refuses the upgrade (e.g. a proxy answering 503). */
+  refuse(): void {
+    this.assertState('connecting', 'refuse()');
+    this.status = 'closed';
+    this.listener.close({ code: 1006, reason: '', upgradeRefused: true });
+  }
+
+  /** @internal the SDK's side of the socket */
+  asSocket(): RealtimeSocket {
+    return {
+      send: (text: string) => {
+        if (this.status !== 'open') return;
+        this.sentRaw.push(text);
+        try {
+          this.sent.push(JSON.parse(text) as ClientFrame);
+        } catch {
+          // Kept in sentRaw; a spec can assert on it.
+        }
+      },
+      close: (code?: number, reason?: string) => {
+        if (this.status === 'closed') return;
+        this.status = 'closed';
+        this.clientClose = { code, reason };
+      },
+    };
+  }
+
+  private assertState(expected: TestConnectionState, call: string): void {
+    if (this.status !== expected) {
+      throw new Error(`ngx-realtime/testing: ${call} needs a connection that is ${expected}, but ${this.url} is ${this.status}.`);
+    }
+  }
+}
+
+/**
+ * One long-poll request the SDK made against the fake backend; the spec answers it.
+ *
+ * @example
+ * ```ts
+ * const poll = controller.expectPoll();
+ * expect(poll.since).toBe(10);
+ * poll.respond({ events: [{ type: 'key_change', operation: 'put', key: 'a', cf: 'default', value: '1' }] });
+ * ```
+ */
+export class TestPoll {
+  private settled = false;
+  private aborted = false;
+
+  /** @internal */
+  constructor(
+    readonly request: PollRequest,
+    private readonly subscriber: Subscriber<PollResponse>,
+    private readonly server: FakeRealtimeBackend,
+  ) {}
+
+  get url(): string {
+    return this.request.url;
+  }
+  get token(): string {
+    return this.request.token;
+  }
+  get since(): number | null {
+    return this.request.since;
+  }
+  get waitMs(): number {
+    return this.request.waitMs;
+  }
+  /** Whether the SDK aborted the request (e.g. when switching back to the WebSocket). */
+  get cancelled(): boolean {
+    return this.aborted;
+  }
+  /** Whether the spec answered it. */
+  get answered(): boolean {
+    return this.settled;
+  }
+
+  /** Answers 200; events get seq/timestamp when missing, `lastSeq` defaults to the newest seq. */
+  respond(body: { events?: TestEvent[]; lastSeq?: number; resync?: ResyncFrame } = {}): void {
+    this.settle();
+    const events = (body.events ?? []).map((e) => this.server.complete(e)).filter((e): e is SequencedEvent => 'seq' in e);
+    const lastSeq = body.lastSeq ?? Math.max(this.server.lastSeq, events.at(-1)?.seq ?? 0, this.since ?? 0);
+    const response: PollResponse = { events, lastSeq };
+    if (body.resync) response.resync = body.resync;
+    this.subscriber.next(response);
+    this.subscriber.complete();
+  }
+
+  /** Answers with an HTTP error, e.g. `fail(401, 'Token has expired')`. */
+  fail(status: number, error: string | null = null): void {
+    this.settle();
+    this.subscriber.error(new RealtimePollError(status, error));
+  }
+
+  /** The request fails without an answer. */
+  networkError(): void {
+    this.fail(0);
+  }
+
+  /** @internal */
+  markCancelled(): void {
+    if (!this.settled) this.aborted = true;
+  }
+
+  private settle(): void {
+    if (this.settled) throw new Error(`ngx-realtime/testing: this poll (${this.url}, since=${this.since}) was already answered.`);
+    if (this.aborted) throw new Error(`ngx-realtime/testing: the SDK cancelled this poll (${this.url}, since=${this.since}); it cannot be answered.`);
+    this.settled = true;
+  }
+}
+
+/**
+ * The fake transport under `provideRealtimeTesting()`: records every socket and poll the SDK opens
+ * and plays a server with its own sequence. Use it through {@link RealtimeTestingController}.
+ *
+ * @example
+ * ```ts
+ * const backend = TestBed.inject(FakeRealtimeBackend);
+ * expect(backend.openSockets).toBe(0);
+ * ```
+ */
+@Injectable()
+export class FakeRealtimeBackend extends RealtimeBackend {
+  /** @internal */
+  readonly clock = inject(RealtimeClock);
+  /** Every socket opened, oldest first. */
+  readonly connections: TestConnection[] = [];
+  /** Every poll made, oldest first. */
+  readonly polls: TestPoll[] = [];
+  /** Newest seq of the fake server's sequence. */
+  lastSeq = 0;
+
+  /** Sockets neither side has closed: after `disconnect()` this must be 0. */
+  get openSockets(): number {
+    return this.connections.filter((c) => c.state !== 'closed').length;
+  }
+
+  /** Polls neither answered nor cancelled. */
+  get pendingPolls(): number {
+    return this.polls.filter((p) => !p.answered && !p.cancelled).length;
+  }
+
+  openWebSocket(url: string, listener: SocketListener): RealtimeSocket {
+    const connection = new TestConnection(url, listener, this);
+    this.connections.push(connection);
+    return connection.asSocket();
+  }
+
+  poll(request: PollRequest): Observable<PollResponse> {
+    return new Observable<PollResponse>((subscriber) => {
+      const poll = new TestPoll(request, subscriber, this);
+      this.polls.push(poll);
+      return () => poll.markCancelled();
+    });
+  }
+
+  /** @internal fills in seq/timestamp and advances the fake sequence */
+  complete(frame: TestFrame): ServerFrame {
+    if (SEQUENCED_TYPES.includes(frame.type)) {
+      const event = frame as TestEvent & { seq?: number; timestamp?: number };
+      const seq = event.seq ?? this.lastSeq + 1;
+      this.lastSeq = Math.max(this.lastSeq, seq);
+      return { ...event, seq, timestamp: event.timestamp ?? this.clock.now() } as ServerFrame;
+    }
+    if (frame.type === 'stats_update') {
+      return { ...frame, timestamp: frame.timestamp ?? this.clock.now() } as ServerFrame;
+    }
+    return frame as ServerFrame;
+  }
+}
