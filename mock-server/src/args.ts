@@ -43,16 +43,17 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
       options.chaos = true;
       continue;
     }
+    if (flag !== '--data' && flag !== '--static' && !(flag in NUMBER_FLAGS)) throw new Error(`unknown flag ${flag}`);
     const value = argv[i + 1];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     i++;
     if (flag === '--data') options.dataPath = value;
     else if (flag === '--static') options.staticDir = value;
-    else if (flag in NUMBER_FLAGS) {
+    else {
       const { option, scale } = NUMBER_FLAGS[flag]!;
       if (!/^\d+$/.test(value)) throw new Error(`${flag} needs a non-negative integer, got "${value}"`);
       (options as Record<string, unknown>)[option] = Number(value) * scale;
-    } else throw new Error(`unknown flag ${flag}`);
+    }
   }
   return options;
 }
