@@ -46,7 +46,9 @@ export class EventLog {
     const events: SequencedEvent[] = [];
     this.store.db.transaction(() => {
       for (const draft of drafts) {
-        const event = { type: draft.type, seq: this.last + 1, timestamp: this.now(), ...draft } as SequencedEvent;
+        const { type, ...fields } = draft;
+        // type, seq, timestamp first: the order a human reading the wire expects.
+        const event = { type, seq: this.last + 1, timestamp: this.now(), ...fields } as SequencedEvent;
         insert.run(event.seq, JSON.stringify(event));
         this.last = event.seq;
         events.push(event);

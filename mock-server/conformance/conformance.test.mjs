@@ -1,0 +1,230 @@
+// Conformance: a client that is not ours (the `ws` npm package, plus Node's fetch) checks the
+// protocol end to end against the real CLI. Run with `node --test mock-server/conformance/`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import WebSocket from 'ws';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+let server;
+let baseUrl;
+let wsUrl;
+
+function startCli() {
+  const child = spawn(
+    join(root, 'node_modules', '.bin', 'bun'),
+    [join(root, 'mock-server', 'src', 'main.ts'), '--port', '0', '--chaos', '--data', ':memory:',
+      '--auth-timeout', '500', '--heartbeat-interval', '200', '--heartbeat-timeout', '2000', '--stats-interval', '60000'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // Never leave the server behind, even when the runner dies on an error.
+  process.once('exit', () => child.kill('SIGKILL'));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start within 10 s')), 10_000);
+    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)\n/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    });
+  });
+}
+
+before(async () => {
+  const started = await startCli();
+  server = started.child;
+  baseUrl = started.url;
+  wsUrl = `${baseUrl.replace('http://', 'ws://')}/ws/events`;
+});
+
+after(async () => {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 3000))]);
+  if (code === 'timeout') server.kill('SIGKILL');
+});
+
+async function http(method, path, { token, body } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+async function login() {
+  const res = await http('POST', '/auth/login', { body: { username: 'admin', password: 'admin' } });
+  assert.equal(res.status, 200);
+  assert.match(res.body.token, /^apx_/);
+  return res.body.token;
+}
+
+/** Opens a socket and queues its frames; `next(type)` awaits the next frame of a type. */
+function open(query) {
+  const socket = new WebSocket(`${wsUrl}${query ? `?${query}` : ''}`);
+  const queue = [];
+  const waiters = [];
+  const closed = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
+  socket.on('error', () => {});
+  socket.on('message', (data, isBinary) => {
+    const frame = isBinary ? { type: '<binary>' } : JSON.parse(data.toString());
+    const i = waiters.findIndex((w) => w.match(frame));
+    if (i >= 0) waiters.splice(i, 1)[0].resolve(frame);
+    else queue.push(frame);
+  });
+  const next = (type, timeoutMs = 3000) => {
+    const match = typeof type === 'function' ? type : (f) => f.type === type;
+    const i = queue.findIndex(match);
+    if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${type} frame within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({ match, resolve: (f) => { clearTimeout(timer); resolve(f); } });
+    });
+  };
+  const opened = new Promise((resolve) => socket.once('open', resolve));
+  const closeCode = (timeoutMs = 3000) =>
+    Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('not closed')), timeoutMs))]);
+  return { socket, next, opened, closeCode, send: (f) => socket.send(typeof f === 'string' ? f : JSON.stringify(f)) };
+}
+
+test('welcome after connecting with the token in the query', async () => {
+  const token = await login();
+  const client = open(`token=${token}`);
+  const welcome = await client.next('welcome');
+  assert.equal(welcome.protocol, 1);
+  assert.equal(welcome.userId, 'admin');
+  assert.equal(typeof welcome.connectionId, 'string');
+  assert.equal(typeof welcome.serverTime, 'number');
+  assert.deepEqual(welcome.heartbeat, { intervalMs: 200, timeoutMs: 2000 });
+  assert.ok(Number.isInteger(welcome.lastSeq));
+  client.socket.close();
+});
+
+test('ping is answered with pong', async () => {
+  const client = open(`token=${await login()}`);
+  await client.next('welcome');
+  client.send({ type: 'ping', id: 'conf-1' });
+  const pong = await client.next('pong');
+  assert.equal(pong.id, 'conf-1');
+  assert.equal(typeof pong.serverTime, 'number');
+  client.socket.close();
+});
+
+test('auth by first frame works, and times out with 4001 without it', async () => {
+  const token = await login();
+  const client = open('');
+  await client.opened;
+  client.send({ type: 'auth', token });
+  assert.equal((await client.next('welcome')).userId, 'admin');
+  client.socket.close();
+  const silent = open('');
+  assert.equal(await silent.closeCode(), 4001);
+});
+
+test('a PUT produces a key_change event with a seq', async () => {
+  const token = await login();
+  const client = open(`token=${token}`);
+  const welcome = await client.next('welcome');
+  const put = await http('PUT', '/keys/conformance%3A1', { token, body: { value: 'hello' } });
+  assert.equal(put.status, 200);
+  const event = await client.next('key_change');
+  assert.deepEqual(
+    { type: event.type, operation: event.operation, key: event.key, cf: event.cf, value: event.value },
+    { type: 'key_change', operation: 'put', key: 'conformance:1', cf: 'default', value: 'hello' },
+  );
+  assert.equal(event.seq, welcome.lastSeq + 1);
+  assert.equal(typeof event.timestamp, 'number');
+  client.socket.close();
+});
+
+test('resume with lastSeq replays the missed events, then resumed', async () => {
+  const token = await login();
+  const first = open(`token=${token}`);
+  const { lastSeq } = await first.next('welcome');
+  first.socket.close();
+  for (const value of ['a', 'b', 'c']) await http('PUT', `/keys/resume-${value}`, { token, body: { value } });
+  const client = open(`token=${token}&lastSeq=${lastSeq}`);
+  await client.next('welcome');
+  const replayed = [];
+  for (let i = 0; i < 3; i++) replayed.push(await client.next('key_change'));
+  assert.deepEqual(replayed.map((e) => e.seq), [lastSeq + 1, lastSeq + 2, lastSeq + 3]);
+  assert.deepEqual(await client.next('resumed'), { type: 'resumed', fromSeq: lastSeq + 1, toSeq: lastSeq + 3, count: 3 });
+  client.send({ type: 'resume', lastSeq: lastSeq + 2 });
+  assert.equal((await client.next('key_change')).seq, lastSeq + 3);
+  assert.equal((await client.next('resumed')).count, 1);
+  client.socket.close();
+});
+
+test('bad JSON gets an error frame and the socket stays open', async () => {
+  const client = open(`token=${await login()}`);
+  await client.next('welcome');
+  client.send('{this is not json');
+  const error = await client.next('error');
+  assert.equal(error.code, 'invalid_json');
+  client.send({ type: 'warp' });
+  assert.equal((await client.next('error')).code, 'unknown_type');
+  client.send({ type: 'ping', id: 'still-open' });
+  assert.equal((await client.next('pong')).id, 'still-open');
+  client.socket.close();
+});
+
+test('an invalid token closes with 4003', async () => {
+  const client = open('token=apx_not-a-real-token');
+  assert.equal(await client.closeCode(), 4003);
+});
+
+test('a frame over 4096 bytes closes with 1009', async () => {
+  const client = open(`token=${await login()}`);
+  await client.next('welcome');
+  client.send(JSON.stringify({ type: 'ping', id: 'big' }) + ' '.repeat(5000));
+  assert.equal(await client.closeCode(), 1009);
+});
+
+test('a binary frame closes with 1003', async () => {
+  const client = open(`token=${await login()}`);
+  await client.next('welcome');
+  client.socket.send(Buffer.from([1, 2, 3]));
+  assert.equal(await client.closeCode(), 1003);
+});
+
+test('long polling returns the same events with the same seqs as the socket', async () => {
+  const token = await login();
+  const client = open(`token=${token}`);
+  const { lastSeq } = await client.next('welcome');
+  await http('PUT', '/keys/parity-1', { token, body: { value: '1' } });
+  await http('DELETE', '/keys/parity-1', { token });
+  await http('POST', '/__chaos/health', { body: { probe: 'readiness', status: 'healthy' } });
+  const fromSocket = [await client.next('key_change'), await client.next('key_change'), await client.next('health_change')];
+  const polled = await http('GET', `/events/poll?since=${lastSeq}`, { token });
+  assert.equal(polled.status, 200);
+  assert.deepEqual(polled.body.events, fromSocket);
+  assert.equal(polled.body.lastSeq, fromSocket[2].seq);
+  // a parked poll is woken by the next event
+  const parked = http('GET', `/events/poll?since=${polled.body.lastSeq}&wait=5000`, { token });
+  await http('PUT', '/keys/parity-2', { token, body: { value: '2' } });
+  const live = await client.next('key_change');
+  assert.deepEqual((await parked).body.events, [live]);
+  client.socket.close();
+});
+
+test('chaos drop cuts the socket without a close frame (1006)', async () => {
+  const client = open(`token=${await login()}`);
+  await client.next('welcome');
+  await http('POST', '/__chaos/drop');
+  assert.equal(await client.closeCode(), 1006);
+});
+
+test('SIGTERM closes sockets with 1001 and the server exits 0', async () => {
+  const client = open(`token=${await login()}`);
+  await client.next('welcome');
+  const exited = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
+  server.kill('SIGTERM');
+  assert.equal(await client.closeCode(), 1001);
+  assert.equal(await exited, 0);
+});
