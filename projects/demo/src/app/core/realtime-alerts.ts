@@ -18,7 +18,9 @@ export class RealtimeAlerts {
 
   constructor() {
     const sub = this.ws.errors$.subscribe((error) => {
-      this.notifier.notify(`Realtime error: ${describe(error)}`, 'error');
+      // A failed long poll is retried by the SDK and already shows on the status pill.
+      if (QUIET_ERRORS.has(error.code)) return;
+      this.notifier.notify(`Realtime error: ${error.message} (${error.code})`, 'error');
     });
     inject(DestroyRef).onDestroy(() => sub.unsubscribe());
 
@@ -33,16 +35,11 @@ export class RealtimeAlerts {
   }
 }
 
+/** Error codes that are not worth interrupting the user for. */
+const QUIET_ERRORS = new Set(['poll_failed']);
+
 /** Stream stops that mean the session itself is gone, with what to tell the user. */
 const ENDED_BY: Record<string, string> = {
   unauthorized: 'The server rejected your session. Please sign in again.',
   session_revoked: 'You were signed out (the session was ended elsewhere).',
 };
-
-function describe(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    if (typeof message === 'string') return typeof code === 'string' ? `${message} (${code})` : message;
-  }
-  return String(error);
-}
