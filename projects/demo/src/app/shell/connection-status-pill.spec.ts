@@ -1,0 +1,87 @@
+import { provideZonelessChangeDetection } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { WebSocketService, provideRealtime, withPollingFallback } from 'ngx-realtime';
+import { RealtimeTestingController, provideRealtimeTesting } from 'ngx-realtime/testing';
+import { ConnectionStatusPill } from './connection-status-pill';
+
+describe('ConnectionStatusPill', () => {
+  let fixture: ComponentFixture<ConnectionStatusPill>;
+  let realtime: WebSocketService;
+  let controller: RealtimeTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        provideRealtime({ url: '/ws/events', pollUrl: '/events/poll' }, withPollingFallback({ afterFailedAttempts: 1 })),
+        provideRealtimeTesting(),
+      ],
+    });
+    realtime = TestBed.inject(WebSocketService);
+    controller = TestBed.inject(RealtimeTestingController);
+    fixture = TestBed.createComponent(ConnectionStatusPill);
+  });
+
+  afterEach(() => {
+    realtime.disconnect();
+    controller.verify();
+  });
+
+  /** What the user reads on the pill, after change detection. */
+  function shown(): { label: string; latency: string | null; status: string | null } {
+    fixture.detectChanges();
+    const el = fixture.nativeElement as HTMLElement;
+    return {
+      label: el.querySelector('[data-testid="connection-status"]')!.textContent!.trim(),
+      latency: el.querySelector('[data-testid="connection-latency"]')?.textContent?.trim() ?? null,
+      status: el.querySelector('.pill')!.getAttribute('data-status'),
+    };
+  }
+
+  it('says disconnected before anyone signs in', () => {
+    expect(shown()).toEqual({ label: 'disconnected', latency: null, status: 'disconnected' });
+  });
+
+  it('goes from connecting to connected · websocket when the server welcomes the socket', () => {
+    realtime.connect('token-1');
+    expect(shown().label).toBe('reconnecting');
+
+    controller.connection.open();
+    expect(shown()).toEqual({ label: 'connected · websocket', latency: null, status: 'connected' });
+  });
+
+  it('shows the heartbeat round trip once a pong comes back', () => {
+    realtime.connect('token-1');
+    const connection = controller.connection.open({ heartbeat: { intervalMs: 1_000, timeoutMs: 5_000 } });
+    controller.tick(1_000);
+    controller.tick(37);
+    connection.pong();
+    expect(shown().latency).toBe('37 ms');
+  });
+
+  it('counts reconnect attempts after a drop, and recovers', () => {
+    realtime.connect('token-1');
+    controller.connection.open();
+    controller.connection.drop();
+    expect(shown()).toEqual({ label: 'reconnecting · attempt 1', latency: null, status: 'reconnecting' });
+
+    controller.tick(500); // the first backoff delay with the testing random source
+    controller.connection.open();
+    expect(shown().label).toBe('connected · websocket');
+  });
+
+  it('tells the user why it stopped when the token is rejected', () => {
+    realtime.connect('bad-token');
+    controller.connection.open();
+    controller.connection.close(4003);
+    expect(shown()).toEqual({ label: 'disconnected · unauthorized', latency: null, status: 'disconnected' });
+  });
+
+  it('shows the polling transport after the WebSocket upgrade is refused', () => {
+    realtime.connect('token-1');
+    controller.expectConnection().refuse();
+    controller.expectPoll().respond({ events: [] });
+    expect(shown().label).toBe('connected · polling');
+    controller.expectPoll(); // the next long poll is already pending
+  });
+});
