@@ -45,11 +45,19 @@ export class RealtimeTestingController {
    * ```
    */
   readonly connection = {
-    /** Opens the socket the SDK is waiting on and sends `welcome`. */
-    open: (welcome: Partial<WelcomeFrame> = {}): TestConnection => this.expectConnection().open(welcome),
-    /** Cuts the live socket (1006). */
+    /** Opens the socket the SDK is waiting on (expected or not yet) and sends `welcome`. */
+    open: (welcome: Partial<WelcomeFrame> = {}): TestConnection => {
+      const waiting = this.backend.connections.filter((c) => c.state === 'connecting');
+      const target = waiting.find((c) => !this.claimedConnections.has(c)) ?? waiting.at(-1);
+      if (!target) {
+        throw new Error(`ngx-realtime/testing: connection.open() found no socket waiting to be opened.${this.hint()}`);
+      }
+      this.claimedConnections.add(target);
+      return target.open(welcome);
+    },
+    /** Cuts the newest socket (1006). */
     drop: (): void => this.live('drop()').drop(),
-    /** The server closes the live socket. */
+    /** The server closes the newest socket (open or still connecting). */
     close: (code: number, reason?: string): void => this.live(`close(${code})`).close(code, reason),
     /** The newest socket that is not closed, if any. */
     current: (): TestConnection | null => this.backend.connections.filter((c) => c.state !== 'closed').at(-1) ?? null,
@@ -149,9 +157,10 @@ export class RealtimeTestingController {
 
   private live(call: string): TestConnection {
     const current = this.connection.current();
-    if (!current || current.state !== 'open') {
-      throw new Error(`ngx-realtime/testing: connection.${call} needs an open socket, but there is none.${this.hint()}`);
+    if (!current) {
+      throw new Error(`ngx-realtime/testing: connection.${call} needs a socket that is not closed, but there is none.${this.hint()}`);
     }
+    this.claimedConnections.add(current);
     return current;
   }
 

@@ -1,0 +1,68 @@
+import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { of } from 'rxjs';
+import { provideRealtime, withAuth, withHeartbeat, withPollingFallback, withReconnect } from './provide-realtime';
+import { REALTIME_CONFIG } from './realtime-config';
+
+describe('provideRealtime', () => {
+  afterEach(() => TestBed.resetTestingModule());
+
+  function resolved(...args: Parameters<typeof provideRealtime>) {
+    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideRealtime(...args)] });
+    return TestBed.inject(REALTIME_CONFIG);
+  }
+
+  it('works with just a url: reconnect on with defaults, auth in the query, no polling', () => {
+    expect(resolved({ url: '/ws/events' })).toEqual({
+      url: '/ws/events',
+      pollUrl: null,
+      authMode: 'query',
+      topics: null,
+      filter: {},
+      reconnect: { initialDelayMs: 500, factor: 2, maxDelayMs: 30_000, maxAttempts: Infinity, stableAfterMs: 10_000 },
+      heartbeat: {},
+      polling: null,
+    });
+  });
+
+  it('applies features over the defaults', () => {
+    const config = resolved(
+      { url: '/ws/events', authMode: 'frame' },
+      withReconnect({ maxAttempts: 5 }),
+      withHeartbeat({ intervalMs: 1000 }),
+      withPollingFallback({ probeIntervalMs: 2000 }),
+    );
+    expect(config.authMode).toBe('frame');
+    expect(config.reconnect.maxAttempts).toBe(5);
+    expect(config.reconnect.initialDelayMs).toBe(500);
+    expect(config.heartbeat).toEqual({ intervalMs: 1000 });
+    expect(config.polling).toEqual({ afterFailedAttempts: 3, probeIntervalMs: 2000, waitMs: 25_000 });
+  });
+
+  it('throws, saying how to fix it, when a feature is given twice', () => {
+    expect(() => provideRealtime({ url: '/ws' }, withReconnect(), withReconnect({ maxAttempts: 1 }))).toThrowError(
+      /^ngx-realtime: withReconnect\(\) was passed to provideRealtime\(\) twice\. Pass it once/,
+    );
+    expect(() => provideRealtime({ url: '/ws' }, withAuth(of('a')), withAuth(of('b')))).toThrowError(/^ngx-realtime: withAuth\(\)/);
+  });
+
+  it('throws when polling fallback could never trigger because reconnect gives up first', () => {
+    expect(() => provideRealtime({ url: '/ws' }, withReconnect({ maxAttempts: 1 }), withPollingFallback({ afterFailedAttempts: 3 }))).toThrowError(
+      /^ngx-realtime: withPollingFallback\(\{afterFailedAttempts: 3\}\) can never trigger .* Raise maxAttempts or lower afterFailedAttempts\.$/,
+    );
+  });
+
+  it('throws when the heartbeat timeout is not longer than its interval', () => {
+    expect(() => provideRealtime({ url: '/ws' }, withHeartbeat({ intervalMs: 5000, timeoutMs: 5000 }))).toThrowError(/^ngx-realtime: withHeartbeat/);
+  });
+
+  it('throws on a missing url or a bad authMode', () => {
+    expect(() => provideRealtime({ url: '' })).toThrowError(/^ngx-realtime: provideRealtime\(\) needs a url/);
+    expect(() => provideRealtime({ url: '/ws', authMode: 'header' as never })).toThrowError(/^ngx-realtime: authMode/);
+  });
+
+  it('throws on nonsense numbers', () => {
+    expect(() => provideRealtime({ url: '/ws' }, withReconnect({ initialDelayMs: 0 }))).toThrowError(/^ngx-realtime: withReconnect\(\{initialDelayMs\}\)/);
+    expect(() => provideRealtime({ url: '/ws' }, withReconnect({ factor: 0.5 }))).toThrowError(/^ngx-realtime: withReconnect\(\{factor\}\)/);
+  });
+});
