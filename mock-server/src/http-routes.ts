@@ -56,7 +56,7 @@ async function poll(ctx: ServerContext, req: Request, url: URL): Promise<Respons
   await ctx.hub.whenThawed();
   const since = sinceParam ?? ctx.log.lastSeq;
   const waitMs = Math.min(requestedWaitMs, ctx.config.pollMaxWaitMs);
-  return json(await ctx.polls.poll({ since, waitMs, topics, filter }));
+  return json(await ctx.polls.poll({ since, waitMs, topics, filter }, req.signal));
 }
 
 function listKeys(ctx: ServerContext, req: Request, url: URL): Response {
@@ -131,13 +131,18 @@ function healthSummary(ctx: ServerContext): Response {
   return json(health, health.status === 'healthy' ? 200 : 503);
 }
 
+function stats(ctx: ServerContext, req: Request): Response {
+  requireUser(ctx, req, 'Read');
+  return json(ctx.domain.stats());
+}
+
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/auth/login': { POST: login },
   '/auth/refresh': { POST: refresh },
   '/auth/logout': { POST: logout },
   '/events/poll': { GET: poll },
   '/keys': { GET: listKeys },
-  '/stats': { GET: (ctx, req) => (requireUser(ctx, req, 'Read'), json(ctx.domain.stats())) },
+  '/stats': { GET: stats },
   '/admin/compact': { POST: compact },
   '/admin/snapshots': { GET: snapshots, POST: snapshots },
   '/admin/sync': { POST: sync },

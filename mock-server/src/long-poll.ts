@@ -35,14 +35,18 @@ export class LongPolls {
     private readonly maxEvents: number,
   ) {}
 
-  /** Answers at once when events after `since` match, or history is gone; otherwise waits. */
-  poll(query: PollQuery): PollResponse | Promise<PollResponse> {
+  /**
+   * Answers at once when events after `since` match, or history is gone; otherwise waits.
+   * `signal` (the request's) forgets the poll when the client goes away.
+   */
+  poll(query: PollQuery, signal?: AbortSignal): PollResponse | Promise<PollResponse> {
     const answer = this.collect(query);
-    if (answer.events.length > 0 || answer.resync || query.waitMs <= 0) return answer;
+    if (answer.events.length > 0 || answer.resync || query.waitMs <= 0 || signal?.aborted) return answer;
     return new Promise((resolve) => {
       const waiter: Waiter = { query, resolve, timer: null, frozen: false };
       waiter.timer = setTimeout(() => this.finish(waiter), query.waitMs);
       this.waiters.add(waiter);
+      signal?.addEventListener('abort', () => this.finish(waiter), { once: true });
     });
   }
 

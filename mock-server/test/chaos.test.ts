@@ -1,5 +1,7 @@
-import { describe, expect, test } from 'bun:test';
-import { api, login, putKey, startServer, TestClient, until } from './helpers';
+import { afterEach, describe, expect, test } from 'bun:test';
+import { api, login, putKey, startServer, stopAllServers, TestClient, until } from './helpers';
+
+afterEach(stopAllServers);
 
 const CHAOS_ROUTES = ['drop', 'stall', 'block-websocket', 'health', 'burst'];
 

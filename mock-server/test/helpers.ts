@@ -1,10 +1,9 @@
-import { afterEach } from 'bun:test';
 import { createServer, type MockServer } from '../src/create-server';
 import type { ServerOptions } from '../src/config';
 
 const running = new Set<MockServer>();
 
-/** Starts a server on a free port with an in-memory db; every server is stopped after each test. */
+/** Starts a server on a free port with an in-memory db; `stopAllServers` stops it. */
 export async function startServer(options: ServerOptions = {}): Promise<MockServer> {
   const server = await createServer({ port: 0, dataPath: ':memory:', ...options });
   running.add(server);
@@ -17,10 +16,14 @@ export async function stopServer(server: MockServer): Promise<void> {
   await server.stop();
 }
 
-afterEach(async () => {
+/**
+ * Stops every server this file started; each test file registers it with `afterEach` (bun shares the
+ * helper module between files, so a hook registered here would only run for the first file).
+ */
+export async function stopAllServers(): Promise<void> {
   await Promise.all([...running].map((s) => s.stop()));
   running.clear();
-});
+}
 
 export interface ApiResult {
   status: number;

@@ -1,7 +1,9 @@
-import { describe, expect, test } from 'bun:test';
+import { afterEach, describe, expect, test } from 'bun:test';
 import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
 import { hashToken } from '../src/auth';
-import { api, login, putKey, startServer, TestClient } from './helpers';
+import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
+
+afterEach(stopAllServers);
 
 describe('auth routes', () => {
   test('login returns an apx_ token stored only as its hash', async () => {

@@ -1,10 +1,12 @@
-import { afterAll, describe, expect, test } from 'bun:test';
+import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
 import { DEFAULT_DATA_PATH, parseArgs } from '../src/args';
-import { api, login, putKey, startServer, stopServer, TestClient } from './helpers';
+import { api, login, putKey, startServer, stopAllServers, stopServer, TestClient } from './helpers';
+
+afterEach(stopAllServers);
 
 const tempDir = mkdtempSync(join(tmpdir(), 'mock-server-test-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));

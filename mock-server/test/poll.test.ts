@@ -1,5 +1,7 @@
-import { describe, expect, test } from 'bun:test';
-import { api, login, putKey, startServer, stopServer, TestClient, until } from './helpers';
+import { afterEach, describe, expect, test } from 'bun:test';
+import { api, login, putKey, startServer, stopAllServers, stopServer, TestClient, until } from './helpers';
+
+afterEach(stopAllServers);
 
 describe('long polling', () => {
   test('returns events after since at once, in seq order, with lastSeq', async () => {
@@ -132,6 +134,20 @@ describe('long polling', () => {
     const token = await login(server);
     now += 100;
     expect(await api(server, 'GET', '/events/poll', { token })).toMatchObject({ status: 401, body: { error: 'Token has expired' } });
+  });
+
+  test('a poll whose client went away is forgotten', async () => {
+    const server = await startServer();
+    const token = await login(server);
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/events/poll?since=0&wait=20000`, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    }).catch(() => 'aborted');
+    await until(() => server.context.polls.pending === 1);
+    controller.abort();
+    expect(await pending).toBe('aborted');
+    await until(() => server.context.polls.pending === 0);
   });
 
   test('parked polls are answered when the server stops', async () => {

@@ -1,5 +1,7 @@
-import { describe, expect, test } from 'bun:test';
-import { api, login, putKey, startServer, TestClient } from './helpers';
+import { afterEach, describe, expect, test } from 'bun:test';
+import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
+
+afterEach(stopAllServers);
 
 async function seed(server: Awaited<ReturnType<typeof startServer>>, token: string, count: number): Promise<void> {
   for (let i = 1; i <= count; i++) await putKey(server, token, `k${i}`, String(i));

@@ -1,7 +1,9 @@
-import { describe, expect, test } from 'bun:test';
+import { afterEach, describe, expect, test } from 'bun:test';
 import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
 import { parseServerFrame } from '../../projects/ngx-realtime/src/lib/frame-validation';
-import { api, login, putKey, startServer, TestClient } from './helpers';
+import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
+
+afterEach(stopAllServers);
 
 describe('WebSocket authentication', () => {
   test('token in the query: welcome with every field', async () => {

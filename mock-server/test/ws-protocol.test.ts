@@ -1,7 +1,9 @@
-import { describe, expect, test } from 'bun:test';
+import { afterEach, describe, expect, test } from 'bun:test';
 import { CLOSE_CODES, EVENT_TYPES } from '../../projects/ngx-realtime/src/lib/protocol';
 import { parseServerFrame } from '../../projects/ngx-realtime/src/lib/frame-validation';
-import { api, login, putKey, startServer, TestClient } from './helpers';
+import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
+
+afterEach(stopAllServers);
 
 describe('WebSocket frames', () => {
   test('ping is answered with pong echoing the id', async () => {
