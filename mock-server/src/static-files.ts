@@ -2,11 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join, normalize, resolve, sep } from 'node:path';
 import { CORS_HEADERS } from './http-util';
 
-/** Path prefixes that belong to the API and never fall back to the SPA's index.html. */
-export const API_PREFIXES = ['/ws/', '/events/', '/auth/', '/keys', '/stats', '/admin/', '/health', '/__chaos/'];
+/** Path roots that belong to the API (the root itself and everything under it) and never fall back to index.html. */
+export const API_ROOTS = ['/ws', '/events', '/auth', '/keys', '/stats', '/admin', '/health', '/__chaos'];
 
-const isApiPath = (pathname: string) =>
-  API_PREFIXES.some((p) => pathname === p.replace(/\/$/, '') || pathname.startsWith(p));
+const isApiPath = (pathname: string) => API_ROOTS.some((root) => pathname === root || pathname.startsWith(`${root}/`));
 
 /**
  * Serves the built demo from `dir`: the file when it exists, otherwise index.html for any GET that

@@ -129,6 +129,7 @@ describe('CLI flags', () => {
     expect(await api(server, 'GET', '/dashboard/keys')).toMatchObject({ status: 200, body: '<app-root></app-root>' });
     expect(await api(server, 'GET', '/%2e%2e/secret.txt')).toMatchObject({ body: '<app-root></app-root>' });
     expect(await api(server, 'GET', '/keys')).toMatchObject({ status: 401 });
+    expect(await api(server, 'GET', '/keystone')).toMatchObject({ status: 200, body: '<app-root></app-root>' });
     expect(await api(server, 'GET', '/health/nope')).toMatchObject({ status: 404, body: { error: 'Not found' } });
     expect(await api(server, 'POST', '/dashboard')).toMatchObject({ status: 404 });
   });
