@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 npx ng build demo
-exec node_modules/.bin/bun mock-server/src/main.ts --port "${PORT:-8080}" --chaos --static dist/demo "$@"
+exec node_modules/.bin/bun mock-server/src/main.ts --port "${PORT:-8080}" --chaos --static dist/demo/browser "$@"

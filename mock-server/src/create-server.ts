@@ -7,7 +7,7 @@ import { CORS_HEADERS, HttpError, intParam, json } from './http-util';
 import { routeHttp } from './http-routes';
 import { bearerToken } from './request-auth';
 import { newSocketData, type SocketData } from './socket-data';
-import { serveStatic } from './static-files';
+import { isDocumentRequest, serveStatic } from './static-files';
 import { subscriptionFromQuery } from './subscription-query';
 import { processMessage, thawSocket, websocketHandler } from './ws-handler';
 
@@ -48,6 +48,11 @@ async function handle(ctx: ServerContext, req: Request, server: Server<SocketDat
   try {
     if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
     if (url.pathname === '/ws/events') return upgrade(ctx, req, url, server);
+    // A reload of an app route that is also an API path (/keys, /health) must get the app, not JSON.
+    if (ctx.config.staticDir && isDocumentRequest(req)) {
+      const page = serveStatic(ctx.config.staticDir, req.method, url.pathname, true);
+      if (page) return page;
+    }
     const response =
       (ctx.config.chaos ? routeChaos(ctx, req, url) : null) ??
       routeHttp(ctx, req, url) ??

@@ -8,16 +8,24 @@ export const API_ROOTS = ['/ws', '/events', '/auth', '/keys', '/stats', '/admin'
 const isApiPath = (pathname: string) => API_ROOTS.some((root) => pathname === root || pathname.startsWith(`${root}/`));
 
 /**
+ * Whether a request is a browser navigation (a page load or reload), which wants the app even on
+ * paths the app shares with the API, such as `/keys` and `/health`. API clients never send this.
+ */
+export function isDocumentRequest(req: Request): boolean {
+  return req.method === 'GET' && (req.headers.get('sec-fetch-dest') === 'document' || (req.headers.get('accept') ?? '').startsWith('text/html'));
+}
+
+/**
  * Serves the built demo from `dir`: the file when it exists, otherwise index.html for any GET that
- * is not an API path (client-side routes), otherwise null.
+ * is not an API path (client-side routes) or that is a page navigation, otherwise null.
  *
  * @example
  * ```ts
  * return serveStatic('dist/demo/browser', req.method, url.pathname) ?? notFound();
  * ```
  */
-export function serveStatic(dir: string, method: string, pathname: string): Response | null {
-  if ((method !== 'GET' && method !== 'HEAD') || isApiPath(pathname)) return null;
+export function serveStatic(dir: string, method: string, pathname: string, navigation = false): Response | null {
+  if ((method !== 'GET' && method !== 'HEAD') || (isApiPath(pathname) && !navigation)) return null;
   const root = resolve(dir);
   let decoded: string;
   try {

@@ -132,5 +132,11 @@ describe('CLI flags', () => {
     expect(await api(server, 'GET', '/keystone')).toMatchObject({ status: 200, body: '<app-root></app-root>' });
     expect(await api(server, 'GET', '/health/nope')).toMatchObject({ status: 404, body: { error: 'Not found' } });
     expect(await api(server, 'POST', '/dashboard')).toMatchObject({ status: 404 });
+    // A browser reload of /keys or /health (app routes that share a path with the API) gets the app.
+    for (const path of ['/keys', '/health']) {
+      const page = await fetch(`${server.url}${path}`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toBe('<app-root></app-root>');
+    }
   });
 });
