@@ -27,6 +27,10 @@ function startMockServer() {
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) {
         clearTimeout(timer);
+        // Karma's run is over when its own work is; a live child and its pipe must not keep Node
+        // (and so `ng test`) running forever. The 'exit' handler above still kills the server.
+        child.unref();
+        child.stdout.unref();
         resolve(match[1]);
       }
     });
