@@ -1,0 +1,143 @@
+/**
+ * The real service, real browser WebSocket and fetch, real clock, against the real mock server that
+ * karma.conf.cjs starts (its URL arrives as `--mock-url=` in `__karma__.config.args`).
+ */
+import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import type { ConnectionState } from './connection-state';
+import type { KeyChangeEvent, LoginResponse } from './protocol';
+import { provideRealtime, withPollingFallback, withReconnect } from './provide-realtime';
+import { WebSocketService } from './websocket.service';
+
+declare const __karma__: { config?: { args?: unknown[] } } | undefined;
+
+function mockUrl(): string {
+  const args = (typeof __karma__ !== 'undefined' && __karma__?.config?.args) || [];
+  const arg = args.find((a): a is string => typeof a === 'string' && a.startsWith('--mock-url='));
+  if (!arg) {
+    throw new Error(
+      'integration spec: no --mock-url= in __karma__.config.args. karma.conf.cjs starts the mock server ' +
+        'unless RT_MOCK_SERVER=0; run `npx ng test ngx-realtime --watch=false` without RT_MOCK_SERVER=0.',
+    );
+  }
+  return arg.slice('--mock-url='.length).replace(/\/$/, '');
+}
+
+async function http<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  const response = await fetch(`${mockUrl()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+const login = async () => (await http<LoginResponse>('POST', '/auth/login', { username: 'admin', password: 'admin' })).token;
+const putKey = (token: string, key: string, value: string) => http('PUT', `/keys/${encodeURIComponent(key)}`, { value }, token);
+const chaos = (path: string, body: unknown = {}) => http('POST', `/__chaos/${path}`, body);
+
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('WebSocketService against the mock server (integration)', () => {
+  let service: WebSocketService;
+  let token: string;
+  let prefix: string;
+  let received: KeyChangeEvent[];
+  let states: ConnectionState[];
+
+  const keys = () => received.map((e) => e.key.slice(prefix.length));
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        provideRealtime(
+          { url: `${mockUrl()}/ws/events` },
+          withReconnect({ initialDelayMs: 50, maxDelayMs: 200 }),
+          withPollingFallback({ afterFailedAttempts: 2, probeIntervalMs: 400, waitMs: 1000 }),
+        ),
+      ],
+    });
+    service = TestBed.inject(WebSocketService);
+    token = await login();
+    prefix = `it-${Math.random().toString(36).slice(2, 8)}:`;
+    received = [];
+    states = [];
+    service.onKeyChanges({ keyPrefix: prefix }).subscribe((e) => received.push(e));
+    service.connectionState$.subscribe((s) => states.push(s));
+  });
+
+  afterEach(async () => {
+    service?.disconnect();
+    TestBed.resetTestingModule();
+    await chaos('block-websocket', { enabled: false }).catch(() => undefined);
+  });
+
+  it('logs in, connects and receives a key_change for a PUT', async () => {
+    service.connect(token);
+    await waitFor('connected', () => service.connectionState().status === 'connected');
+    expect(service.connectionState().transport).toBe('websocket');
+    await putKey(token, `${prefix}x`, 'hello');
+    await waitFor('the key_change', () => received.length === 1);
+    expect(received[0]).toEqual(jasmine.objectContaining({ type: 'key_change', operation: 'put', key: `${prefix}x`, value: 'hello', cf: 'default' }));
+    expect(service.lastSeq()).toBe(received[0].seq);
+  }, 15_000);
+
+  it('resumes after a dropped connection: events written meanwhile arrive once, in order', async () => {
+    service.connect(() => Promise.resolve(token));
+    await waitFor('connected', () => service.connectionState().status === 'connected');
+    await putKey(token, `${prefix}a`, '1');
+    await waitFor('a', () => received.length === 1);
+    await chaos('drop');
+    for (const k of ['b', 'c', 'd']) await putKey(token, `${prefix}${k}`, '1');
+    await waitFor('b, c, d after the reconnect', () => received.length >= 4);
+    await waitFor('connected again', () => service.connectionState().status === 'connected');
+    await putKey(token, `${prefix}e`, '1');
+    await waitFor('e', () => received.length >= 5);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // room for a wrongly repeated event to show up
+    expect(keys()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(states.some((s) => s.status === 'reconnecting')).toBeTrue();
+    const seqs = received.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+  }, 15_000);
+
+  it('falls back to polling when WebSockets are blocked, and back with no gap or duplicate', async () => {
+    service.connect(token);
+    await waitFor('connected', () => service.connectionState().status === 'connected');
+    await putKey(token, `${prefix}ws1`, '1');
+    await waitFor('ws1', () => received.length === 1);
+
+    await chaos('block-websocket', { enabled: true });
+    await chaos('drop');
+    await waitFor('polling', () => service.connectionState().status === 'connected' && service.connectionState().transport === 'polling');
+    for (const k of ['p1', 'p2']) await putKey(token, `${prefix}${k}`, '1');
+    await waitFor('p1, p2 over polling', () => received.length === 3);
+    expect(service.connectionState().transport).toBe('polling');
+
+    await chaos('block-websocket', { enabled: false });
+    // Writes keep coming while the probe connects and the transports hand over.
+    let writing = true;
+    let n = 0;
+    const writer = (async () => {
+      while (writing) await putKey(token, `${prefix}s${++n}`, '1');
+    })();
+    await waitFor('back on the WebSocket', () => service.connectionState().status === 'connected' && service.connectionState().transport === 'websocket');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    writing = false;
+    await writer;
+    await putKey(token, `${prefix}ws2`, '1');
+    await waitFor('ws2', () => received.at(-1)?.key === `${prefix}ws2`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const expected = ['ws1', 'p1', 'p2', ...Array.from({ length: n }, (_, i) => `s${i + 1}`), 'ws2'];
+    expect(keys()).toEqual(expected);
+    const seqs = received.map((e) => e.seq);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1] + 1);
+  }, 20_000);
+});
