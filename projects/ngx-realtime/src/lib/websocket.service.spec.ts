@@ -68,6 +68,19 @@ describe('WebSocketService', () => {
   afterEach(() => TestBed.resetTestingModule());
 
   describe('connecting', () => {
+    it('connectionStatus$ replays the current status and emits only changes', () => {
+      const { service, controller } = setup();
+      const statuses: string[] = [];
+      service.connectionStatus$.subscribe((s) => statuses.push(s));
+      service.connect('t');
+      controller.connection.open();
+      controller.emit(put('a'));
+      controller.connection.drop();
+      tickToRetry(service, controller);
+      controller.connection.open();
+      expect(statuses).toEqual(['disconnected', 'reconnecting', 'connected', 'reconnecting', 'connected']);
+    });
+
     it('does not open a socket just because someone subscribes', () => {
       const { service, controller } = setup();
       service.onKeyChanges().subscribe();
@@ -432,6 +445,42 @@ describe('WebSocketService', () => {
       controller.connection.drop();
       controller.tick(500);
       expect(controller.expectConnection().params.get('token')).toBe('token-2');
+    });
+
+    it('a TokenProvider that fails on an ordinary retry is reported and retried with backoff', async () => {
+      const { service, controller, errors } = setup();
+      let calls = 0;
+      service.connect(() => (++calls === 2 ? Promise.reject(new Error('auth server down')) : Promise.resolve(`token-${calls}`)));
+      await flushMicrotasks();
+      controller.connection.open();
+      controller.connection.drop();
+      tickToRetry(service, controller);
+      await flushMicrotasks();
+      expect(errors.map((e) => e.code)).toEqual(['token_provider_failed']);
+      expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'reconnecting', attempt: 2 }));
+      tickToRetry(service, controller);
+      await flushMicrotasks();
+      expect(controller.expectConnection().params.get('token')).toBe('token-3');
+    });
+
+    it('a token that arrives after disconnect() opens nothing', async () => {
+      const { service, controller } = setup();
+      let resolve!: (token: string) => void;
+      service.connect(() => new Promise<string>((r) => (resolve = r)));
+      service.disconnect();
+      resolve('late');
+      await flushMicrotasks();
+      expect(controller.backend.connections.length).toBe(0);
+      expect(service.connectionState().reason).toBe('client');
+    });
+
+    it('withAuth(): after a 4003, the next token from the source connects again', () => {
+      const tokens = new BehaviorSubject<string | null>('old');
+      const { service, controller } = setup({ features: [withAuth(tokens)] });
+      controller.connection.close(4003);
+      expect(service.connectionState().reason).toBe('unauthorized');
+      tokens.next('renewed');
+      expect(controller.expectConnection().params.get('token')).toBe('renewed');
     });
 
     it('4005: disconnected/session_revoked and never reconnects', () => {
