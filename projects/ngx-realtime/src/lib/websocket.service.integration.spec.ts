@@ -6,6 +6,7 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { ConnectionState } from './connection-state';
 import type { KeyChangeEvent, LoginResponse } from './protocol';
+import { RANDOM_SOURCE } from './clock';
 import { provideRealtime, withPollingFallback, withReconnect } from './provide-realtime';
 import { WebSocketService } from './websocket.service';
 
@@ -53,24 +54,29 @@ describe('WebSocketService against the mock server (integration)', () => {
 
   const keys = () => received.map((e) => e.key.slice(prefix.length));
 
-  beforeEach(async () => {
+  /** Real everything, except the jitter: random() = 1 makes each retry wait exactly its bound. */
+  function configure(initialDelayMs: number): void {
     TestBed.configureTestingModule({
       providers: [
         provideZonelessChangeDetection(),
         provideRealtime(
           { url: `${mockUrl()}/ws/events` },
-          withReconnect({ initialDelayMs: 50, maxDelayMs: 200 }),
+          withReconnect({ initialDelayMs, maxDelayMs: 4 * initialDelayMs }),
           withPollingFallback({ afterFailedAttempts: 2, probeIntervalMs: 400, waitMs: 1000 }),
         ),
+        { provide: RANDOM_SOURCE, useValue: () => 1 },
       ],
     });
     service = TestBed.inject(WebSocketService);
+    service.onKeyChanges({ keyPrefix: prefix }).subscribe((e) => received.push(e));
+    service.connectionState$.subscribe((s) => states.push(s));
+  }
+
+  beforeEach(async () => {
     token = await login();
     prefix = `it-${Math.random().toString(36).slice(2, 8)}:`;
     received = [];
     states = [];
-    service.onKeyChanges({ keyPrefix: prefix }).subscribe((e) => received.push(e));
-    service.connectionState$.subscribe((s) => states.push(s));
   });
 
   afterEach(async () => {
@@ -80,6 +86,7 @@ describe('WebSocketService against the mock server (integration)', () => {
   });
 
   it('logs in, connects and receives a key_change for a PUT', async () => {
+    configure(50);
     service.connect(token);
     await waitFor('connected', () => service.connectionState().status === 'connected');
     expect(service.connectionState().transport).toBe('websocket');
@@ -90,12 +97,17 @@ describe('WebSocketService against the mock server (integration)', () => {
   }, 15_000);
 
   it('resumes after a dropped connection: events written meanwhile arrive once, in order', async () => {
+    configure(1000);
     service.connect(() => Promise.resolve(token));
     await waitFor('connected', () => service.connectionState().status === 'connected');
     await putKey(token, `${prefix}a`, '1');
     await waitFor('a', () => received.length === 1);
     await chaos('drop');
+    await waitFor('the drop to be noticed', () => service.connectionState().status === 'reconnecting');
     for (const k of ['b', 'c', 'd']) await putKey(token, `${prefix}${k}`, '1');
+    // These three were written while the client was down; they can only arrive by resuming.
+    expect(service.connectionState().status).toBe('reconnecting');
+    expect(received.length).toBe(1);
     await waitFor('b, c, d after the reconnect', () => received.length >= 4);
     await waitFor('connected again', () => service.connectionState().status === 'connected');
     await putKey(token, `${prefix}e`, '1');
@@ -108,6 +120,7 @@ describe('WebSocketService against the mock server (integration)', () => {
   }, 15_000);
 
   it('falls back to polling when WebSockets are blocked, and back with no gap or duplicate', async () => {
+    configure(50);
     service.connect(token);
     await waitFor('connected', () => service.connectionState().status === 'connected');
     await putKey(token, `${prefix}ws1`, '1');
