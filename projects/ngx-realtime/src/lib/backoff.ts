@@ -1,4 +1,11 @@
-/** How retry delays grow. */
+/**
+ * How retry delays grow.
+ *
+ * @example
+ * ```ts
+ * const options: BackoffOptions = { initialDelayMs: 500, factor: 2, maxDelayMs: 30_000 };
+ * ```
+ */
 export interface BackoffOptions {
   /** Upper bound of the first retry's delay. */
   initialDelayMs: number;

@@ -1,6 +1,14 @@
 import { Injectable, InjectionToken, NgZone, inject } from '@angular/core';
 
-/** Handle returned by {@link RealtimeClock.setTimeout}; opaque to callers. */
+/**
+ * Handle returned by {@link RealtimeClock.setTimeout}; opaque to callers.
+ *
+ * @example
+ * ```ts
+ * const handle: TimerHandle = clock.setTimeout(retry, 500);
+ * clock.clearTimeout(handle);
+ * ```
+ */
 export type TimerHandle = unknown;
 
 /**

@@ -7,10 +7,22 @@
  * Coarse status for UIs. `reconnecting` means the SDK is working on it (connecting, waiting for a
  * retry, or waiting for the network to come back); `disconnected` means it will not try again by
  * itself (see {@link ConnectionState.reason}).
+ *
+ * @example
+ * ```ts
+ * realtime.connectionStatus$.subscribe((s: ConnectionStatus) => (banner.hidden = s === 'connected'));
+ * ```
  */
 export type ConnectionStatus = 'connected' | 'disconnected' | 'reconnecting';
 
-/** How events currently arrive. */
+/**
+ * How events currently arrive.
+ *
+ * @example
+ * ```ts
+ * const degraded = computed(() => realtime.connectionState().transport === 'polling');
+ * ```
+ */
 export type TransportKind = 'websocket' | 'polling';
 
 /**
@@ -24,6 +36,11 @@ export type TransportKind = 'websocket' | 'polling';
  * - `heartbeat_timeout`: no frame arrived in time (half-open link), or the server said so (4002).
  * - `rate_limited`: the server closed with 1008.
  * - `protocol`: the server rejected what it received (1003, 1009, 4001).
+ *
+ * @example
+ * ```ts
+ * if (realtime.connectionState().reason === 'unauthorized') router.navigate(['/login']);
+ * ```
  */
 export type DisconnectReason =
   | 'client'

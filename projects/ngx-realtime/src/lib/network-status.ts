@@ -3,7 +3,14 @@ import { Injectable, NgZone, inject } from '@angular/core';
 import { EMPTY, Observable, merge } from 'rxjs';
 import { filter, map } from 'rxjs/operators';
 
-/** Why the SDK should retry right now. */
+/**
+ * Why the SDK should retry right now.
+ *
+ * @example
+ * ```ts
+ * network.wake$.subscribe((why: WakeReason) => console.debug('retrying because', why));
+ * ```
+ */
 export type WakeReason = 'online' | 'visible';
 
 /**

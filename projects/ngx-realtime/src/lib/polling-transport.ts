@@ -3,7 +3,14 @@ import { isSequencedEvent } from './frame-validation';
 import type { PollResponse, ResyncFrame, SequencedEvent } from './protocol';
 import { RealtimePollError, type PollRequest, type RealtimeBackend } from './realtime-backend';
 
-/** What a {@link PollingTransport} reports to its owner. */
+/**
+ * What a {@link PollingTransport} reports to its owner.
+ *
+ * @example
+ * ```ts
+ * const handlers: PollingTransportHandlers = { response: deliver, invalid: report, failed: retryLater };
+ * ```
+ */
 export interface PollingTransportHandlers {
   /** A poll answered: the valid events in order, and the server's position. Called for every answer. */
   response(events: SequencedEvent[], lastSeq: number, resync: ResyncFrame | null): void;
@@ -13,7 +20,14 @@ export interface PollingTransportHandlers {
   failed(error: RealtimePollError): void;
 }
 
-/** Options of one {@link PollingTransport}. */
+/**
+ * Options of one {@link PollingTransport}.
+ *
+ * @example
+ * ```ts
+ * new PollingTransport({ backend, url, token, waitMs: 25_000, params: {}, since: () => lastSeq, handlers });
+ * ```
+ */
 export interface PollingTransportOptions {
   backend: RealtimeBackend;
   url: string;

@@ -20,7 +20,14 @@ import {
 } from './realtime-config';
 import { WebSocketService } from './websocket.service';
 
-/** Kinds of {@link RealtimeFeature}. */
+/**
+ * Kinds of {@link RealtimeFeature}.
+ *
+ * @example
+ * ```ts
+ * const kinds = features.map((f) => f.kind); // e.g. ['reconnect', 'auth']
+ * ```
+ */
 export type RealtimeFeatureKind = 'reconnect' | 'heartbeat' | 'pollingFallback' | 'auth';
 
 /**

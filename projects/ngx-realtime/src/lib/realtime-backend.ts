@@ -4,6 +4,11 @@ import { HTTP_ERRORS, type PollResponse } from './protocol';
 
 /**
  * How a socket ended, as the backend observed it.
+ *
+ * @example
+ * ```ts
+ * listener.close({ code: 1006, reason: '' });
+ * ```
  */
 export interface SocketCloseInfo {
   code: number;
@@ -14,6 +19,11 @@ export interface SocketCloseInfo {
 
 /**
  * Callbacks a backend calls for one socket. Called at most once each for `open`/`close`, never after `close`.
+ *
+ * @example
+ * ```ts
+ * backend.openWebSocket(url, { open: onOpen, message: (data) => handle(data), close: (info) => onClose(info.code) });
+ * ```
  */
 export interface SocketListener {
   open(): void;
@@ -23,6 +33,13 @@ export interface SocketListener {
 
 /**
  * One WebSocket as the SDK sees it.
+ *
+ * @example
+ * ```ts
+ * const socket: RealtimeSocket = backend.openWebSocket(url, listener);
+ * socket.send(JSON.stringify({ type: 'ping', id: 'p1' }));
+ * socket.close(1000);
+ * ```
  */
 export interface RealtimeSocket {
   send(text: string): void;
@@ -32,6 +49,11 @@ export interface RealtimeSocket {
 
 /**
  * One long-poll request.
+ *
+ * @example
+ * ```ts
+ * backend.poll({ url: 'https://api.example.com/events/poll', token, since: 41, waitMs: 25_000, params: {} });
+ * ```
  */
 export interface PollRequest {
   /** The poll endpoint, without query parameters for `since`/`wait`/token. */

@@ -76,7 +76,14 @@ export interface PollingFallbackOptions {
   waitMs: number;
 }
 
-/** Defaults of {@link withReconnect}. */
+/**
+ * Defaults of {@link withReconnect}.
+ *
+ * @example
+ * ```ts
+ * withReconnect({ maxDelayMs: DEFAULT_RECONNECT_OPTIONS.maxDelayMs * 2 })
+ * ```
+ */
 export const DEFAULT_RECONNECT_OPTIONS: Readonly<ReconnectOptions> = Object.freeze({
   initialDelayMs: 500,
   factor: 2,
@@ -85,7 +92,14 @@ export const DEFAULT_RECONNECT_OPTIONS: Readonly<ReconnectOptions> = Object.free
   stableAfterMs: 10_000,
 });
 
-/** Defaults of {@link withPollingFallback}. */
+/**
+ * Defaults of {@link withPollingFallback}.
+ *
+ * @example
+ * ```ts
+ * withPollingFallback({ probeIntervalMs: DEFAULT_POLLING_FALLBACK_OPTIONS.probeIntervalMs / 2 })
+ * ```
+ */
 export const DEFAULT_POLLING_FALLBACK_OPTIONS: Readonly<PollingFallbackOptions> = Object.freeze({
   afterFailedAttempts: 3,
   probeIntervalMs: 30_000,
@@ -113,10 +127,24 @@ export interface ResolvedRealtimeConfig {
   polling: PollingFallbackOptions | null;
 }
 
-/** Holds the resolved configuration; provided by `provideRealtime()`. */
+/**
+ * Holds the resolved configuration; provided by `provideRealtime()`.
+ *
+ * @example
+ * ```ts
+ * const pollingEnabled = inject(REALTIME_CONFIG, { optional: true })?.polling !== null;
+ * ```
+ */
 export const REALTIME_CONFIG = new InjectionToken<ResolvedRealtimeConfig>('ngx-realtime REALTIME_CONFIG');
 
-/** Holds the token stream given to `withAuth()`. */
+/**
+ * Holds the token stream given to `withAuth()`.
+ *
+ * @example
+ * ```ts
+ * const tokens$ = inject(REALTIME_AUTH_SOURCE, { optional: true });
+ * ```
+ */
 export const REALTIME_AUTH_SOURCE = new InjectionToken<Observable<string | null>>('ngx-realtime REALTIME_AUTH_SOURCE');
 
 /**

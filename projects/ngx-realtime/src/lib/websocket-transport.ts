@@ -4,7 +4,14 @@ import { PROTOCOL_DEFAULTS, type ClientFrame, type ServerFrame, type WelcomeFram
 import type { RealtimeBackend, RealtimeSocket, SocketCloseInfo } from './realtime-backend';
 import type { HeartbeatOptions } from './realtime-config';
 
-/** How a {@link WebSocketTransport} ended. */
+/**
+ * How a {@link WebSocketTransport} ended.
+ *
+ * @example
+ * ```ts
+ * closed: (info: TransportClosed) => (info.reachedWelcome ? retry() : countFailure())
+ * ```
+ */
 export interface TransportClosed extends SocketCloseInfo {
   /** The server sent `welcome` on this socket. */
   reachedWelcome: boolean;
@@ -12,7 +19,14 @@ export interface TransportClosed extends SocketCloseInfo {
   heartbeatTimeout: boolean;
 }
 
-/** What a {@link WebSocketTransport} reports to its owner. */
+/**
+ * What a {@link WebSocketTransport} reports to its owner.
+ *
+ * @example
+ * ```ts
+ * const handlers: WebSocketTransportHandlers = { welcome, frame, invalid, latency, closed };
+ * ```
+ */
 export interface WebSocketTransportHandlers {
   welcome(frame: WelcomeFrame): void;
   /** Any valid frame after `welcome` other than `pong`. */
@@ -22,7 +36,14 @@ export interface WebSocketTransportHandlers {
   closed(info: TransportClosed): void;
 }
 
-/** Options of one {@link WebSocketTransport}. */
+/**
+ * Options of one {@link WebSocketTransport}.
+ *
+ * @example
+ * ```ts
+ * new WebSocketTransport({ backend, clock, url, authToken: null, heartbeat: { intervalMs: 10_000 }, handlers });
+ * ```
+ */
 export interface WebSocketTransportOptions {
   backend: RealtimeBackend;
   clock: RealtimeClock;

@@ -37,10 +37,24 @@ export type TestEvent = ServerEvent extends infer E
       : never
   : never;
 
-/** A frame to emit from a test: an event (seq optional) or any control frame. */
+/**
+ * A frame to emit from a test: an event (seq optional) or any control frame.
+ *
+ * @example
+ * ```ts
+ * connection.emit({ type: 'resync', reason: 'history_expired', lastSeq: 900 });
+ * ```
+ */
 export type TestFrame = TestEvent | Exclude<ServerFrame, ServerEvent>;
 
-/** Lifecycle of a {@link TestConnection}. */
+/**
+ * Lifecycle of a {@link TestConnection}.
+ *
+ * @example
+ * ```ts
+ * expect(controller.expectConnection().state).toBe('connecting');
+ * ```
+ */
 export type TestConnectionState = 'connecting' | 'open' | 'closed';
 
 /**

@@ -4,7 +4,15 @@ import { FakeNetworkStatus } from './fake-network-status';
 import { FakeRealtimeBackend, type TestConnection, type TestFrame, type TestPoll } from './fake-realtime-backend';
 import { FakeRealtimeClock } from './fake-realtime-clock';
 
-/** Picks a connection or poll by URL substring or predicate. */
+/**
+ * Picks a connection or poll by URL substring or predicate.
+ *
+ * @example
+ * ```ts
+ * controller.expectConnection('lastSeq=41');
+ * controller.expectPoll((poll) => poll.since === 41);
+ * ```
+ */
 export type TestMatch<T> = string | ((candidate: T) => boolean);
 
 /**
