@@ -107,18 +107,23 @@ export function withPollingFallback(options: Partial<PollingFallbackOptions> = {
 
 /**
  * Connects and disconnects with the app's auth state: each token connects (later tokens are used
- * for later connections), `null` disconnects. The service starts with the app.
+ * for later connections), `null` disconnects. The service starts with the app. Pass the token stream,
+ * or a factory that runs in an injection context, for a stream that lives in a service.
  *
  * @example
  * ```ts
- * provideRealtime({ url: '/ws/events' }, withAuth(inject(AuthService).token$))
- * // or, outside an injection context:
- * withAuth(authTokens$)
+ * provideRealtime({ url: '/ws/events' }, withAuth(() => inject(AuthService).token$))
+ * // or, with a stream that exists outside DI:
+ * provideRealtime({ url: '/ws/events' }, withAuth(authTokens$))
  * ```
  */
-export function withAuth(source: Observable<string | null>): RealtimeFeature<'auth'> {
+export function withAuth(
+  source: Observable<string | null> | (() => Observable<string | null>),
+): RealtimeFeature<'auth'> {
   return feature('auth', 'withAuth()', () => undefined, [
-    { provide: REALTIME_AUTH_SOURCE, useValue: source },
+    typeof source === 'function'
+      ? { provide: REALTIME_AUTH_SOURCE, useFactory: source }
+      : { provide: REALTIME_AUTH_SOURCE, useValue: source },
     provideEnvironmentInitializer(() => {
       inject(WebSocketService);
     }),

@@ -1,4 +1,4 @@
-import { ApplicationRef, PLATFORM_ID, provideZonelessChangeDetection, type EnvironmentProviders, type Provider } from '@angular/core';
+import { ApplicationRef, InjectionToken, PLATFORM_ID, inject, provideZonelessChangeDetection, type EnvironmentProviders, type Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject, Observable, of, throwError } from 'rxjs';
 import {
@@ -509,6 +509,23 @@ describe('WebSocketService', () => {
       controller.connection.open();
       tokens.next(null);
       expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'disconnected', reason: 'client' }));
+      expect(controller.openSockets).toBe(0);
+    });
+
+    it('withAuth(() => ...): the factory runs in an injection context, so the stream can come from a service', () => {
+      const tokens = new BehaviorSubject<string | null>('from-service');
+      const AUTH_TOKENS = new InjectionToken<BehaviorSubject<string | null>>('AUTH_TOKENS');
+      TestBed.configureTestingModule({
+        providers: [
+          provideZonelessChangeDetection(),
+          { provide: AUTH_TOKENS, useValue: tokens },
+          provideRealtime({ url: URL_BASE }, withAuth(() => inject(AUTH_TOKENS))),
+          provideRealtimeTesting(),
+        ],
+      });
+      const controller = TestBed.inject(RealtimeTestingController);
+      expect(controller.expectConnection().params.get('token')).toBe('from-service');
+      tokens.next(null);
       expect(controller.openSockets).toBe(0);
     });
 
