@@ -13,7 +13,10 @@ import { HTTP_ERRORS, type PollResponse } from './protocol';
 export interface SocketCloseInfo {
   code: number;
   reason: string;
-  /** The server refused the upgrade (e.g. HTTP 503). Browsers cannot tell this apart from a network error, test backends can. */
+  /**
+   * The socket never opened although the server answers plain HTTP at the same address: something
+   * (the server, a proxy, a firewall) refuses the upgrade, so retrying the WebSocket is pointless.
+   */
   upgradeRefused?: boolean;
 }
 
@@ -127,7 +130,9 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
     return this.outside(() => {
       const ws = new WebSocket(url);
       let done = false;
+      let opened = false;
       ws.onopen = () => {
+        opened = true;
         if (!done) listener.open();
       };
       ws.onmessage = (e: MessageEvent) => {
@@ -135,8 +140,18 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
       };
       ws.onclose = (e: CloseEvent) => {
         if (done) return;
-        done = true;
-        listener.close({ code: e.code, reason: e.reason });
+        if (opened || e.code !== 1006) {
+          done = true;
+          listener.close({ code: e.code, reason: e.reason });
+          return;
+        }
+        // A browser reports a refused upgrade (HTTP 503, a proxy's 403) exactly like an unreachable
+        // server. One plain request tells them apart: any HTTP answer means the server is up.
+        void answersHttp(url).then((refused) => {
+          if (done) return;
+          done = true;
+          listener.close({ code: e.code, reason: e.reason, upgradeRefused: refused });
+        });
       };
       return {
         send: (text: string) => {
@@ -184,5 +199,23 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
       );
       return () => controller.abort();
     });
+  }
+}
+
+const UPGRADE_CHECK_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether the WebSocket's address answers a plain HTTP GET at all. The token is left out of the
+ * request, and `no-cors` lets a cross-origin server answer without CORS headers.
+ */
+async function answersHttp(socketUrl: string): Promise<boolean> {
+  try {
+    const url = new URL(socketUrl);
+    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+    url.search = '';
+    await fetch(url.toString(), { mode: 'no-cors', cache: 'no-store', signal: AbortSignal.timeout(UPGRADE_CHECK_TIMEOUT_MS) });
+    return true;
+  } catch {
+    return false;
   }
 }

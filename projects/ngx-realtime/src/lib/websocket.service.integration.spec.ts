@@ -55,14 +55,14 @@ describe('WebSocketService against the mock server (integration)', () => {
   const keys = () => received.map((e) => e.key.slice(prefix.length));
 
   /** Real everything, except the jitter: random() = 1 makes each retry wait exactly its bound. */
-  function configure(initialDelayMs: number): void {
+  function configure(initialDelayMs: number, afterFailedAttempts = 2, baseUrl = mockUrl()): void {
     TestBed.configureTestingModule({
       providers: [
         provideZonelessChangeDetection(),
         provideRealtime(
-          { url: `${mockUrl()}/ws/events` },
+          { url: `${baseUrl}/ws/events` },
           withReconnect({ initialDelayMs, maxDelayMs: 4 * initialDelayMs }),
-          withPollingFallback({ afterFailedAttempts: 2, probeIntervalMs: 400, waitMs: 1000 }),
+          withPollingFallback({ afterFailedAttempts, probeIntervalMs: 400, waitMs: 1000 }),
         ),
         { provide: RANDOM_SOURCE, useValue: () => 1 },
       ],
@@ -118,6 +118,25 @@ describe('WebSocketService against the mock server (integration)', () => {
     const seqs = received.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
   }, 15_000);
+
+  it('switches to polling at the first refused upgrade, without waiting for N failed attempts', async () => {
+    await chaos('block-websocket', { enabled: true });
+    configure(50, 1000);
+    service.connect(token);
+    await waitFor('polling', () => service.connectionState().status === 'connected' && service.connectionState().transport === 'polling');
+    expect(states.filter((s) => s.status === 'reconnecting' && s.nextRetryAt !== null).length).toBeLessThanOrEqual(1);
+    await putKey(token, `${prefix}p`, '1');
+    await waitFor('p over polling', () => received.length === 1);
+  }, 10_000);
+
+  it('keeps retrying the WebSocket (no fallback) when the server does not answer at all', async () => {
+    // Port 1 is closed: the socket and the plain HTTP check both fail, so nothing was "refused".
+    configure(50, 1000, 'http://127.0.0.1:1');
+    service.connect(token);
+    await waitFor('a few failed attempts', () => service.connectionState().attempt >= 3);
+    expect(service.connectionState().status).toBe('reconnecting');
+    expect(states.every((s) => s.transport !== 'polling')).toBeTrue();
+  }, 10_000);
 
   it('falls back to polling when WebSockets are blocked, and back with no gap or duplicate', async () => {
     configure(50);
