@@ -34,7 +34,7 @@ run_karma() {
   local summary="$out/karma-$project.json"
   env RT_KARMA_SUMMARY="$summary" "$@" npx ng test "$project" --watch=false > "$out/$project.log" 2>&1
   local code=$?
-  tail -n 5 "$out/$project.log" | tr '\r' '\n' | tail -n 3
+  tail -n 5 "$out/$project.log" | tr "\r" "\n" | sed "s/\x1b\[[0-9;]*[A-Za-z]//g" | grep -v "^$" | tail -n 2
   record "$name" "$(json_field "$summary" passed)" "$(json_field "$summary" failed)" "$code"
 }
 
