@@ -18,6 +18,7 @@ export {
   withReconnect,
   withHeartbeat,
   withPollingFallback,
+  withNoPollingFallback,
   withAuth,
   type RealtimeFeature,
   type RealtimeFeatureKind,

@@ -1,7 +1,7 @@
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { of } from 'rxjs';
-import { provideRealtime, withAuth, withHeartbeat, withPollingFallback, withReconnect } from './provide-realtime';
+import { provideRealtime, withAuth, withHeartbeat, withNoPollingFallback, withPollingFallback, withReconnect } from './provide-realtime';
 import { REALTIME_CONFIG } from './realtime-config';
 
 describe('provideRealtime', () => {
@@ -12,7 +12,7 @@ describe('provideRealtime', () => {
     return TestBed.inject(REALTIME_CONFIG);
   }
 
-  it('works with just a url: reconnect on with defaults, auth in the query, no polling', () => {
+  it('works with just a url: reconnect and polling fallback on with defaults, auth in the query', () => {
     expect(resolved({ url: '/ws/events' })).toEqual({
       url: '/ws/events',
       pollUrl: null,
@@ -21,8 +21,19 @@ describe('provideRealtime', () => {
       filter: {},
       reconnect: { initialDelayMs: 500, factor: 2, maxDelayMs: 30_000, maxAttempts: Infinity, stableAfterMs: 10_000 },
       heartbeat: {},
-      polling: null,
+      polling: { afterFailedAttempts: 3, probeIntervalMs: 30_000, waitMs: 25_000 },
     });
+  });
+
+  it('withNoPollingFallback() turns the fallback off; with withPollingFallback() it is a contradiction that throws', () => {
+    expect(resolved({ url: '/ws/events' }, withNoPollingFallback()).polling).toBeNull();
+    expect(() => provideRealtime({ url: '/ws' }, withPollingFallback(), withNoPollingFallback())).toThrowError(
+      /^ngx-realtime: withPollingFallback\(\) and withNoPollingFallback\(\) contradict each other\./,
+    );
+  });
+
+  it('a small maxAttempts is fine with the default fallback (it only ever triggers on a refused upgrade)', () => {
+    expect(resolved({ url: '/ws' }, withReconnect({ maxAttempts: 1 })).reconnect.maxAttempts).toBe(1);
   });
 
   it('applies features over the defaults', () => {

@@ -28,11 +28,11 @@ import { WebSocketService } from './websocket.service';
  * const kinds = features.map((f) => f.kind); // e.g. ['reconnect', 'auth']
  * ```
  */
-export type RealtimeFeatureKind = 'reconnect' | 'heartbeat' | 'pollingFallback' | 'auth';
+export type RealtimeFeatureKind = 'reconnect' | 'heartbeat' | 'pollingFallback' | 'noPollingFallback' | 'auth';
 
 /**
  * A feature for {@link provideRealtime}, made by `withReconnect()`, `withHeartbeat()`,
- * `withPollingFallback()` or `withAuth()`.
+ * `withPollingFallback()`, `withNoPollingFallback()` or `withAuth()`.
  *
  * @example
  * ```ts
@@ -91,17 +91,34 @@ export function withHeartbeat(options: HeartbeatOptions = {}): RealtimeFeature<'
 }
 
 /**
- * Enables the HTTP long-polling fallback for networks that block WebSockets. Defaults:
- * `afterFailedAttempts: 3, probeIntervalMs: 30000, waitMs: 25000`.
+ * Tunes the HTTP long-polling fallback for networks that block WebSockets. The fallback is on by
+ * default with `afterFailedAttempts: 3, probeIntervalMs: 30000, waitMs: 25000`: after that many
+ * WebSocket attempts that never reached `welcome` (or at once when the upgrade is refused) the
+ * service long-polls `pollUrl`, and tries the WebSocket again every `probeIntervalMs`.
  *
  * @example
  * ```ts
- * provideRealtime({ url: '/ws/events', pollUrl: '/events/poll' }, withPollingFallback())
+ * provideRealtime({ url: '/ws/events', pollUrl: '/events/poll' }, withPollingFallback({ probeIntervalMs: 10_000 }))
  * ```
  */
 export function withPollingFallback(options: Partial<PollingFallbackOptions> = {}): RealtimeFeature<'pollingFallback'> {
   return feature('pollingFallback', 'withPollingFallback()', (config) => {
     config.polling = { ...DEFAULT_POLLING_FALLBACK_OPTIONS, ...definedOnly(options) };
+  });
+}
+
+/**
+ * Turns the long-polling fallback off, for servers without a poll endpoint: the service then only
+ * ever retries the WebSocket.
+ *
+ * @example
+ * ```ts
+ * provideRealtime({ url: 'wss://events.example.com/ws' }, withNoPollingFallback())
+ * ```
+ */
+export function withNoPollingFallback(): RealtimeFeature<'noPollingFallback'> {
+  return feature('noPollingFallback', 'withNoPollingFallback()', (config) => {
+    config.polling = null;
   });
 }
 
@@ -153,10 +170,10 @@ export function provideRealtime(config: RealtimeConfig, ...features: RealtimeFea
     filter: { ...config.filter },
     reconnect: { ...DEFAULT_RECONNECT_OPTIONS },
     heartbeat: {},
-    polling: null,
+    polling: { ...DEFAULT_POLLING_FALLBACK_OPTIONS },
   };
   for (const f of features) f.ɵapply(resolved);
-  if (isDevMode()) checkResolved(resolved);
+  if (isDevMode()) checkResolved(resolved, features.some((f) => f.kind === 'pollingFallback'));
   return makeEnvironmentProviders([
     { provide: REALTIME_CONFIG, useValue: resolved },
     ...features.flatMap((f) => f.ɵproviders),
@@ -177,16 +194,25 @@ function checkConfig(config: RealtimeConfig, features: RealtimeFeature[]): void 
   const seen = new Set<RealtimeFeatureKind>();
   for (const f of features) {
     if (!f || typeof f.kind !== 'string') {
-      throw new Error('ngx-realtime: provideRealtime() accepts only features made by withReconnect(), withHeartbeat(), withPollingFallback() and withAuth().');
+      throw new Error(
+        'ngx-realtime: provideRealtime() accepts only features made by withReconnect(), withHeartbeat(), ' +
+          'withPollingFallback(), withNoPollingFallback() and withAuth().',
+      );
     }
     if (seen.has(f.kind)) {
       throw new Error(`ngx-realtime: ${f.ɵcall} was passed to provideRealtime() twice. Pass it once, with all its options merged.`);
     }
     seen.add(f.kind);
   }
+  if (seen.has('pollingFallback') && seen.has('noPollingFallback')) {
+    throw new Error(
+      'ngx-realtime: withPollingFallback() and withNoPollingFallback() contradict each other. ' +
+        'Keep withPollingFallback() to tune the fallback, or withNoPollingFallback() to turn it off.',
+    );
+  }
 }
 
-function checkResolved(config: ResolvedRealtimeConfig): void {
+function checkResolved(config: ResolvedRealtimeConfig, pollingAskedFor: boolean): void {
   const r = config.reconnect;
   const positive = (name: string, value: number) => {
     if (!(value > 0)) throw new Error(`ngx-realtime: ${name} must be a positive number, got ${value}.`);
@@ -210,7 +236,8 @@ function checkResolved(config: ResolvedRealtimeConfig): void {
     positive('withPollingFallback({afterFailedAttempts})', p.afterFailedAttempts);
     positive('withPollingFallback({probeIntervalMs})', p.probeIntervalMs);
     if (!(p.waitMs >= 0)) throw new Error(`ngx-realtime: withPollingFallback({waitMs}) must be 0 or more, got ${p.waitMs}.`);
-    if (p.afterFailedAttempts > r.maxAttempts + 1) {
+    // Only an explicit withPollingFallback() is a contradiction; the default simply never triggers.
+    if (pollingAskedFor && p.afterFailedAttempts > r.maxAttempts + 1) {
       throw new Error(
         `ngx-realtime: withPollingFallback({afterFailedAttempts: ${p.afterFailedAttempts}}) can never trigger because ` +
           `withReconnect({maxAttempts: ${r.maxAttempts}}) gives up first. Raise maxAttempts or lower afterFailedAttempts.`,

@@ -123,7 +123,7 @@ export interface ResolvedRealtimeConfig {
   filter: EventFilter;
   reconnect: ReconnectOptions;
   heartbeat: HeartbeatOptions;
-  /** `null` when polling fallback is not enabled. */
+  /** `null` when the fallback was turned off with `withNoPollingFallback()`. */
   polling: PollingFallbackOptions | null;
 }
 

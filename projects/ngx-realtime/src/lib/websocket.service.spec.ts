@@ -9,7 +9,15 @@ import {
 } from 'ngx-realtime/testing';
 import type { ConnectionState } from './connection-state';
 import type { KeyChangeEvent, ResyncFrame, ServerEvent } from './protocol';
-import { provideRealtime, withAuth, withHeartbeat, withPollingFallback, withReconnect, type RealtimeFeature } from './provide-realtime';
+import {
+  provideRealtime,
+  withAuth,
+  withHeartbeat,
+  withNoPollingFallback,
+  withPollingFallback,
+  withReconnect,
+  type RealtimeFeature,
+} from './provide-realtime';
 import type { RealtimeConfig } from './realtime-config';
 import type { RealtimeError } from './realtime-error';
 import { WebSocketService } from './websocket.service';
@@ -238,7 +246,7 @@ describe('WebSocketService', () => {
   describe('reconnecting', () => {
     it('retries with full-jitter exponential backoff: random() x min(cap, initial x factor^n)', () => {
       const { service, controller } = setup({
-        features: [withReconnect({ initialDelayMs: 100, factor: 3, maxDelayMs: 1000 })],
+        features: [withReconnect({ initialDelayMs: 100, factor: 3, maxDelayMs: 1000 }), withNoPollingFallback()],
         testing: { random: () => 0.5 },
       });
       service.connect('t');
@@ -260,7 +268,7 @@ describe('WebSocketService', () => {
     });
 
     it('uses the defaults 500 ms x 2 up to 30 s when no withReconnect() is given', () => {
-      const { service, controller } = setup();
+      const { service, controller } = setup({ features: [withNoPollingFallback()] });
       service.connect('t');
       controller.connection.open();
       controller.connection.drop();
@@ -295,7 +303,7 @@ describe('WebSocketService', () => {
     });
 
     it('gives up after maxAttempts retries', () => {
-      const { service, controller } = setup({ features: [withReconnect({ maxAttempts: 2 })] });
+      const { service, controller } = setup({ features: [withReconnect({ maxAttempts: 2 }), withNoPollingFallback()] });
       service.connect('t');
       controller.expectConnection().drop();
       controller.tick(500);
@@ -671,8 +679,8 @@ describe('WebSocketService', () => {
   describe('polling fallback', () => {
     const polling = () => [withPollingFallback({ afterFailedAttempts: 3, probeIntervalMs: 5000, waitMs: 20_000 })];
 
-    it('never polls without withPollingFallback()', () => {
-      const { service, controller } = setup();
+    it('never polls with withNoPollingFallback()', () => {
+      const { service, controller } = setup({ features: [withNoPollingFallback()] });
       service.connect('t');
       for (let i = 0; i < 6; i++) {
         controller.expectConnection().drop();
@@ -745,17 +753,51 @@ describe('WebSocketService', () => {
       expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', transport: 'polling' }));
     });
 
-    it('retries polling with backoff after a network error', () => {
+    it('falls back by default, with the default figures, when no withPollingFallback() is given', () => {
+      const { service, controller } = setup();
+      service.connect('t');
+      controller.expectConnection().drop();
+      for (const delay of [500, 1000]) {
+        controller.tick(delay);
+        controller.expectNoPoll();
+        controller.expectConnection().drop();
+      }
+      const poll = controller.expectPoll();
+      expect(poll.url).toBe('http://realtime.test/events/poll');
+      expect(poll.waitMs).toBe(0);
+      poll.respond();
+      expect(controller.expectPoll().waitMs).toBe(25_000);
+      controller.tick(29_999);
+      controller.expectNoConnection();
+      controller.tick(1);
+      controller.expectConnection();
+    });
+
+    it('a poll that never got through sends the next attempt back to the WebSocket, with backoff', () => {
       const { service, controller } = setup({ features: polling() });
       service.connect('t');
       controller.expectConnection().refuse();
       controller.expectPoll().networkError();
       expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'reconnecting', attempt: 1 }));
       controller.tick(499);
-      controller.expectNoPoll();
+      controller.expectNoConnection();
       controller.tick(1);
+      controller.expectNoPoll();
+      controller.expectConnection().open();
+      expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', transport: 'websocket' }));
+    });
+
+    it('once polling has worked, a poll network error retries polling with backoff', () => {
+      const { service, controller } = setup({ features: polling() });
+      service.connect('t');
+      controller.expectConnection().refuse();
       controller.expectPoll().respond();
-      expect(service.connectionState().transport).toBe('polling');
+      controller.expectPoll().networkError();
+      expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'reconnecting', attempt: 1 }));
+      controller.tick(500);
+      controller.expectNoConnection();
+      controller.expectPoll().respond();
+      expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', transport: 'polling' }));
     });
 
     it('treats a 401 "Token has expired" poll like close 4004, and other 401s like 4003', () => {

@@ -515,8 +515,16 @@ export class WebSocketService {
   }
 
   private onPollFailed(error: RealtimePollError): void {
+    const pollingWorked = this.pollingConnected;
     this.polling = null;
     this.pollingConnected = false;
+    // Polling that never got through proves nothing (the server may be down, or have no poll
+    // endpoint): go back to the WebSocket. Polling that worked stays the transport to retry, and so
+    // does polling refused for auth, which is about the token, not the transport.
+    if (!pollingWorked && error.status !== 401) {
+      this.mode = 'websocket';
+      this.failedSocketAttempts = 0;
+    }
     this.cancelStable();
     this.cancelProbe();
     this.probe?.close(1000, 'polling stopped');
