@@ -22,9 +22,13 @@ record() {
   if [[ "$code" != 0 && "$failed" == 0 ]]; then failed=1; fi
   if [[ "$code" == 0 && "$passed" == 0 && "$failed" == 0 ]]; then failed=1; echo "!! $name ran no test"; fi
   [[ "$failed" != 0 ]] && status=1
+  # Show a failing suite's own log tail; the full logs stay in $out.
+  if [[ "$failed" != 0 && -n "${5:-}" && -f "${5:-}" ]]; then
+    tail -n 40 "$5" | tr '\r' '\n' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | grep -v '^$' | tail -n 30 | sed 's/^/   | /'
+  fi
   total_passed=$((total_passed + passed))
   total_failed=$((total_failed + failed))
-  printf '== %-28s %4s passed, %s failed (exit %s)\n' "$name" "$passed" "$failed" "$code"
+  printf '== %-28s %4s passed / %s failed (exit %s)\n' "$name" "$passed" "$failed" "$code"
 }
 
 json_field() { node -e "const s=require('./$1');console.log(s['$2']??0)" 2>/dev/null || echo 0; }
@@ -34,13 +38,12 @@ run_karma() {
   local summary="$out/karma-$project.json"
   env RT_KARMA_SUMMARY="$summary" "$@" npx ng test "$project" --watch=false > "$out/$project.log" 2>&1
   local code=$?
-  tail -n 5 "$out/$project.log" | tr "\r" "\n" | sed "s/\x1b\[[0-9;]*[A-Za-z]//g" | grep -v "^$" | tail -n 2
-  record "$name" "$(json_field "$summary" passed)" "$(json_field "$summary" failed)" "$code"
+  record "$name" "$(json_field "$summary" passed)" "$(json_field "$summary" failed)" "$code" "$out/$project.log"
 }
 
 echo "-- building the library (ng-packagr, both entry points)"
 npx ng build ngx-realtime > "$out/build-lib.log" 2>&1
-code=$?; [[ $code == 0 ]] && record "library build" 1 0 0 || { tail -n 30 "$out/build-lib.log"; record "library build" 0 1 "$code"; }
+code=$?; [[ $code == 0 ]] && record "library build" 1 0 0 || record "library build" 0 1 "$code" "$out/build-lib.log"
 
 echo "-- library specs (Karma, with the mock server for integration specs)"
 run_karma "library specs (karma)" ngx-realtime
@@ -51,28 +54,24 @@ run_karma "demo specs (karma)" demo RT_MOCK_SERVER=0
 echo "-- mock server (bun test)"
 node_modules/.bin/bun test > "$out/bun.log" 2>&1
 code=$?
-tail -n 6 "$out/bun.log"
 record "mock server (bun test)" "$(grep -Eo '^ *[0-9]+ pass' "$out/bun.log" | tail -1 | grep -Eo '[0-9]+')" \
-  "$(grep -Eo '^ *[0-9]+ fail' "$out/bun.log" | tail -1 | grep -Eo '[0-9]+')" "$code"
+  "$(grep -Eo '^ *[0-9]+ fail' "$out/bun.log" | tail -1 | grep -Eo '[0-9]+')" "$code" "$out/bun.log"
 
 echo "-- protocol conformance (ws client, node --test)"
 node --test mock-server/conformance/ > "$out/conformance.log" 2>&1
 code=$?
-tail -n 9 "$out/conformance.log"
 record "conformance (node --test)" "$(grep -Eo '^# pass [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" \
-  "$(grep -Eo '^# fail [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" "$code"
+  "$(grep -Eo '^# fail [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" "$code" "$out/conformance.log"
 
 echo "-- end-to-end (Playwright)"
 if npx ng build demo > "$out/build-demo.log" 2>&1; then
   npx playwright test > "$out/e2e.log" 2>&1
   code=$?
-  tail -n 8 "$out/e2e.log"
   e2e_passed=$(node -e "const s=require('./test-results/e2e.json').stats;console.log(s.expected+s.flaky)" 2>/dev/null || echo 0)
   e2e_failed=$(node -e "const s=require('./test-results/e2e.json').stats;console.log(s.unexpected)" 2>/dev/null || echo 0)
-  record "end-to-end (playwright)" "$e2e_passed" "$e2e_failed" "$code"
+  record "end-to-end (playwright)" "$e2e_passed" "$e2e_failed" "$code" "$out/e2e.log"
 else
-  tail -n 30 "$out/build-demo.log"
-  record "end-to-end (demo build)" 0 1 1
+  record "end-to-end (demo build)" 0 1 1 "$out/build-demo.log"
 fi
 
 echo "$total_passed passed, $total_failed failed"
