@@ -1,9 +1,8 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import type { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { WebSocketService, provideRealtime, type StatsBody } from 'ngx-realtime';
-import { RealtimeTestingController, provideRealtimeTesting } from 'ngx-realtime/testing';
+import { WebSocketService, type StatsBody } from 'ngx-realtime';
+import type { RealtimeTestingController } from 'ngx-realtime/testing';
+import { configurePageTest } from '../../../testing/configure-page-test';
 import { EventLog } from '../../core/event-log';
 import { DashboardPage } from './dashboard-page';
 
@@ -16,18 +15,7 @@ describe('DashboardPage', () => {
   let realtime: WebSocketService;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideZonelessChangeDetection(),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideRealtime({ url: '/ws/events' }),
-        provideRealtimeTesting(),
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    controller = TestBed.inject(RealtimeTestingController);
-    realtime = TestBed.inject(WebSocketService);
+    ({ http, controller, realtime } = configurePageTest());
     TestBed.inject(EventLog); // the app creates it at start-up, before any page
     fixture = TestBed.createComponent(DashboardPage);
     realtime.connect('t');

@@ -1,9 +1,8 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import type { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { WebSocketService, provideRealtime, type KeyListBody, type LoginResponse } from 'ngx-realtime';
-import { RealtimeTestingController, provideRealtimeTesting } from 'ngx-realtime/testing';
+import { WebSocketService, type KeyListBody, type LoginResponse } from 'ngx-realtime';
+import type { RealtimeTestingController } from 'ngx-realtime/testing';
+import { configurePageTest } from '../../../testing/configure-page-test';
 import { Notifier } from '../../core/notifier';
 import { KeysPage } from './keys-page';
 
@@ -20,18 +19,7 @@ describe('KeysPage', () => {
   function setUp(permissions: LoginResponse['user']['permissions'] = ['Admin']): void {
     // AuthService restores the session from sessionStorage, as after a page reload.
     sessionStorage.setItem('apex.session', JSON.stringify(session(permissions)));
-    TestBed.configureTestingModule({
-      providers: [
-        provideZonelessChangeDetection(),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideRealtime({ url: '/ws/events' }),
-        provideRealtimeTesting(),
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    controller = TestBed.inject(RealtimeTestingController);
-    realtime = TestBed.inject(WebSocketService);
+    ({ http, controller, realtime } = configurePageTest());
     fixture = TestBed.createComponent(KeysPage);
     realtime.connect('apx_test');
     controller.connection.open();
