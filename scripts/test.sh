@@ -58,7 +58,7 @@ record "mock server (bun test)" "$(grep -Eo '^ *[0-9]+ pass' "$out/bun.log" | ta
   "$(grep -Eo '^ *[0-9]+ fail' "$out/bun.log" | tail -1 | grep -Eo '[0-9]+')" "$code" "$out/bun.log"
 
 echo "-- protocol conformance (ws client, node --test)"
-node --test mock-server/conformance/ > "$out/conformance.log" 2>&1
+node --test mock-server/conformance/ws-client-conformance.mjs > "$out/conformance.log" 2>&1
 code=$?
 record "conformance (node --test)" "$(grep -Eo '^# pass [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" \
   "$(grep -Eo '^# fail [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" "$code" "$out/conformance.log"

@@ -1,16 +1,12 @@
 // Conformance: a client that is not ours (the `ws` npm package, plus Node's fetch) checks the
-// protocol end to end against the real CLI. Run with `node --test mock-server/conformance/`.
-import { after, before, test as nodeTest } from 'node:test';
+// protocol end to end against the real CLI. Run with `node --test mock-server/conformance/ws-client-conformance.mjs`
+// (the name keeps it out of `bun test`, where `ws` would be swapped for Bun's own client).
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import WebSocket from 'ws';
-
-// bun test also collects *.test.mjs under mock-server/, but there `ws` is swapped for Bun's own client;
-// this script is only meaningful under Node, so under Bun it registers nothing.
-const underBun = Boolean(process.versions.bun);
-const test = (name, fn) => (underBun ? undefined : nodeTest(name, fn));
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let server;
@@ -42,7 +38,6 @@ function startCli() {
 }
 
 before(async () => {
-  if (underBun) return;
   const started = await startCli();
   server = started.child;
   baseUrl = started.url;
