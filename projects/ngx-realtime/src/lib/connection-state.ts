@@ -50,6 +50,7 @@ export type DisconnectReason =
   | 'server_shutdown'
   | 'network'
   | 'heartbeat_timeout'
+  | 'connect_timeout'
   | 'rate_limited'
   | 'protocol';
 

@@ -19,7 +19,7 @@ describe('provideRealtime', () => {
       authMode: 'query',
       topics: null,
       filter: {},
-      reconnect: { initialDelayMs: 500, factor: 2, maxDelayMs: 30_000, maxAttempts: Infinity, stableAfterMs: 10_000 },
+      reconnect: { initialDelayMs: 500, factor: 2, maxDelayMs: 30_000, maxAttempts: Infinity, stableAfterMs: 10_000, connectTimeoutMs: 10_000 },
       heartbeat: {},
       polling: { afterFailedAttempts: 3, probeIntervalMs: 30_000, waitMs: 25_000 },
     });

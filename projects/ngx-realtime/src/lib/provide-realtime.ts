@@ -62,7 +62,7 @@ function feature<K extends RealtimeFeatureKind>(
 /**
  * Configures reconnection: exponential backoff with full jitter. Reconnection is on by default with
  * these defaults: `initialDelayMs: 500, factor: 2, maxDelayMs: 30000, maxAttempts: Infinity,
- * stableAfterMs: 10000`.
+ * stableAfterMs: 10000, connectTimeoutMs: 10000`.
  *
  * @example
  * ```ts
@@ -219,6 +219,7 @@ function checkResolved(config: ResolvedRealtimeConfig, pollingAskedFor: boolean)
   };
   positive('withReconnect({initialDelayMs})', r.initialDelayMs);
   positive('withReconnect({maxDelayMs})', r.maxDelayMs);
+  positive('withReconnect({connectTimeoutMs})', r.connectTimeoutMs);
   if (!(r.factor >= 1)) throw new Error(`ngx-realtime: withReconnect({factor}) must be at least 1, got ${r.factor}.`);
   if (!(r.maxAttempts >= 0)) throw new Error(`ngx-realtime: withReconnect({maxAttempts}) must be 0 or more, got ${r.maxAttempts}.`);
   if (!(r.stableAfterMs >= 0)) throw new Error(`ngx-realtime: withReconnect({stableAfterMs}) must be 0 or more, got ${r.stableAfterMs}.`);

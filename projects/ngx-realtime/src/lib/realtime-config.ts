@@ -42,6 +42,11 @@ export interface ReconnectOptions {
   maxAttempts: number;
   /** A connection must stay up this long before the retry count starts over. */
   stableAfterMs: number;
+  /**
+   * An attempt that has not reached `welcome` within this long is abandoned (a blackholed host or a
+   * proxy that swallows the upgrade would otherwise hang it for as long as the OS lets it).
+   */
+  connectTimeoutMs: number;
 }
 
 /**
@@ -90,6 +95,7 @@ export const DEFAULT_RECONNECT_OPTIONS: Readonly<ReconnectOptions> = Object.free
   maxDelayMs: 30_000,
   maxAttempts: Infinity,
   stableAfterMs: 10_000,
+  connectTimeoutMs: 10_000,
 });
 
 /**

@@ -17,6 +17,8 @@ export interface TransportClosed extends SocketCloseInfo {
   reachedWelcome: boolean;
   /** The SDK declared the socket dead: no frame within the heartbeat timeout. */
   heartbeatTimeout: boolean;
+  /** The SDK gave up on the attempt: no `welcome` within the connect timeout. */
+  connectTimeout?: boolean;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface WebSocketTransportOptions {
   authToken: string | null;
   /** App overrides; missing figures come from `welcome`, then protocol defaults. */
   heartbeat: HeartbeatOptions;
+  /** How long the attempt may take to reach `welcome`. */
+  connectTimeoutMs: number;
   handlers: WebSocketTransportHandlers;
 }
 
@@ -166,11 +170,13 @@ export class WebSocketTransport {
       this.options.clock,
       () => {
         if (this.done) return;
+        const reason = this.welcomed ? 'heartbeat timeout' : 'connect timeout';
         // Half-open: the close handshake would never complete, so do not wait for it.
-        this.socket.close(4000, 'heartbeat timeout');
-        this.finish({ code: 4000, reason: 'heartbeat timeout', reachedWelcome: this.welcomed, heartbeatTimeout: true });
+        this.socket.close(4000, reason);
+        this.finish({ code: 4000, reason, reachedWelcome: this.welcomed, heartbeatTimeout: this.welcomed, connectTimeout: !this.welcomed });
       },
-      this.timeoutMs,
+      // Until welcome the attempt is still connecting; after it, silence means a dead link.
+      this.welcomed ? this.timeoutMs : this.options.connectTimeoutMs,
     );
   }
 

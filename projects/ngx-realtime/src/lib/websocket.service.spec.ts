@@ -588,17 +588,29 @@ describe('WebSocketService', () => {
       expect(service.connectionState().status).toBe('connected');
     });
 
-    it('abandons a connect that hangs (never opens) after the timeout, and retries', () => {
-      const { service, controller } = setup({ features: [withHeartbeat({ intervalMs: 1000, timeoutMs: 5000 })] });
+    it('abandons a connect that hangs (never opens) after connectTimeoutMs (default 10 s), and retries', () => {
+      const { service, controller } = setup({ features: [withHeartbeat({ intervalMs: 1000, timeoutMs: 60_000 })] });
       service.connect('t');
       const hanging = controller.expectConnection();
-      controller.tick(4999);
+      controller.tick(9999);
       expect(hanging.state).toBe('connecting');
       controller.tick(1);
       expect(hanging.closedByClient).not.toBeNull();
-      expect(service.connectionState().reason).toBe('heartbeat_timeout');
+      expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'reconnecting', reason: 'connect_timeout' }));
       tickToRetry(service, controller);
       controller.expectConnection();
+    });
+
+    it('abandons an attempt that opened but never got welcome after withReconnect({connectTimeoutMs})', () => {
+      const { service, controller } = setup({ features: [withReconnect({ connectTimeoutMs: 3000 })] });
+      service.connect('t');
+      const silent = controller.expectConnection();
+      silent.accept();
+      controller.tick(2999);
+      expect(silent.state).toBe('open');
+      controller.tick(1);
+      expect(silent.closedByClient).not.toBeNull();
+      expect(service.connectionState().reason).toBe('connect_timeout');
     });
 
     it('withHeartbeat() overrides the figures from welcome', () => {

@@ -385,6 +385,7 @@ export class WebSocketService {
       url: url.toString(),
       authToken: config.authMode === 'frame' ? token : null,
       heartbeat: config.heartbeat,
+      connectTimeoutMs: config.reconnect.connectTimeoutMs,
       handlers: {
         welcome: (frame) => (role === 'probe' ? this.onProbeWelcome(transport, frame) : this.onWelcome(transport, frame)),
         frame: (frame) => {
@@ -446,12 +447,17 @@ export class WebSocketService {
   private onSocketClosed(info: TransportClosed): void {
     this.socket = null;
     this.cancelStable();
-    const code = info.heartbeatTimeout ? null : info.code;
+    const timedOut = info.heartbeatTimeout || info.connectTimeout === true;
+    const code = timedOut ? null : info.code;
     if (info.code !== 4004) this.refreshing = false;
     if (info.code === 4003) return this.stop('unauthorized', 4003);
     if (info.code === 4005) return this.stop('session_revoked', 4005);
     if (info.code === 4004) return this.refreshToken(4004);
-    const reason: DisconnectReason = info.heartbeatTimeout ? 'heartbeat_timeout' : reasonForCloseCode(info.code);
+    const reason: DisconnectReason = info.heartbeatTimeout
+      ? 'heartbeat_timeout'
+      : info.connectTimeout
+        ? 'connect_timeout'
+        : reasonForCloseCode(info.code);
     if (!info.reachedWelcome) {
       this.failedSocketAttempts++;
       const polling = this.config!.polling;
