@@ -33,8 +33,9 @@ export abstract class RealtimeClock {
 }
 
 /**
- * Default clock: `Date.now` and the global timers, scheduled outside the Angular zone when zone.js
- * is present so that pending heartbeats and retries never block `ApplicationRef.isStable`.
+ * Default clock: `Date.now` and the global timers. With zone.js, timers are scheduled outside the
+ * Angular zone, so pending heartbeats and retries never count as work the app waits for, and their
+ * callbacks run back inside it, so what they change reaches the app's change detection.
  *
  * @example
  * ```ts
@@ -49,8 +50,9 @@ export class BrowserRealtimeClock extends RealtimeClock {
   }
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    const start = () => globalThis.setTimeout(callback, delayMs);
-    return this.zone ? this.zone.runOutsideAngular(start) : start();
+    const zone = this.zone;
+    if (!zone) return globalThis.setTimeout(callback, delayMs);
+    return zone.runOutsideAngular(() => globalThis.setTimeout(() => zone.run(callback), delayMs));
   }
 
   clearTimeout(handle: TimerHandle): void {

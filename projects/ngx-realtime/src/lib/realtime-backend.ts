@@ -111,8 +111,9 @@ export abstract class RealtimeBackend {
 }
 
 /**
- * Default backend: the browser's `WebSocket` and `fetch`, started outside the Angular zone so an open
- * socket or a pending long poll never keeps the app from becoming stable.
+ * Default backend: the browser's `WebSocket` and `fetch`. With zone.js they are started outside the
+ * Angular zone, so an open socket or a pending long poll never keeps the app from becoming stable,
+ * and what they deliver is handed over inside it, so zone-based apps see the change.
  *
  * @example
  * ```ts
@@ -126,6 +127,11 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
     return this.zone ? this.zone.runOutsideAngular(fn) : fn();
   }
 
+  private inside(fn: () => void): void {
+    if (this.zone) this.zone.run(fn);
+    else fn();
+  }
+
   openWebSocket(url: string, listener: SocketListener): RealtimeSocket {
     return this.outside(() => {
       const ws = new WebSocket(url);
@@ -133,16 +139,16 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
       let opened = false;
       ws.onopen = () => {
         opened = true;
-        if (!done) listener.open();
+        if (!done) this.inside(() => listener.open());
       };
       ws.onmessage = (e: MessageEvent) => {
-        if (!done) listener.message(e.data);
+        if (!done) this.inside(() => listener.message(e.data));
       };
       ws.onclose = (e: CloseEvent) => {
         if (done) return;
         if (opened || e.code !== 1006) {
           done = true;
-          listener.close({ code: e.code, reason: e.reason });
+          this.inside(() => listener.close({ code: e.code, reason: e.reason }));
           return;
         }
         // A browser reports a refused upgrade (HTTP 503, a proxy's 403) exactly like an unreachable
@@ -150,7 +156,7 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
         void answersHttp(url).then((refused) => {
           if (done) return;
           done = true;
-          listener.close({ code: e.code, reason: e.reason, upgradeRefused: refused });
+          this.inside(() => listener.close({ code: e.code, reason: e.reason, upgradeRefused: refused }));
         });
       };
       return {
@@ -189,12 +195,14 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
               const message = body && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : null;
               throw new RealtimePollError(response.status, message);
             }
-            subscriber.next(body as PollResponse);
-            subscriber.complete();
+            this.inside(() => {
+              subscriber.next(body as PollResponse);
+              subscriber.complete();
+            });
           })
           .catch((error: unknown) => {
             if (controller.signal.aborted) return;
-            subscriber.error(error instanceof RealtimePollError ? error : new RealtimePollError(0));
+            this.inside(() => subscriber.error(error instanceof RealtimePollError ? error : new RealtimePollError(0)));
           }),
       );
       return () => controller.abort();

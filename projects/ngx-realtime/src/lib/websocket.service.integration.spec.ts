@@ -2,7 +2,7 @@
  * The real service, real browser WebSocket and fetch, real clock, against the real mock server that
  * karma.conf.cjs starts (its URL arrives as `--mock-url=` in `__karma__.config.args`).
  */
-import { provideZonelessChangeDetection } from '@angular/core';
+import { ApplicationRef, NgZone, provideZoneChangeDetection, provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { ConnectionState } from './connection-state';
 import type { KeyChangeEvent, LoginResponse } from './protocol';
@@ -172,4 +172,37 @@ describe('WebSocketService against the mock server (integration)', () => {
     const seqs = received.map((e) => e.seq);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1] + 1);
   }, 20_000);
+});
+
+describe('WebSocketService in a zone.js app (integration)', () => {
+  afterEach(() => TestBed.resetTestingModule());
+
+  it('hands events and state to subscribers inside the Angular zone, and keeps socket and timers out of it', async () => {
+    TestBed.configureTestingModule({
+      providers: [provideZoneChangeDetection(), provideRealtime({ url: `${mockUrl()}/ws/events` })],
+    });
+    const zone = TestBed.inject(NgZone);
+    const service = TestBed.inject(WebSocketService);
+    const token = await login();
+    const prefix = `zone-${Math.random().toString(36).slice(2, 8)}:`;
+    const eventZones: boolean[] = [];
+    const stateZones: boolean[] = [];
+    service.onKeyChanges({ keyPrefix: prefix }).subscribe(() => eventZones.push(NgZone.isInAngularZone()));
+    service.connectionState$.subscribe(() => stateZones.push(NgZone.isInAngularZone()));
+    // As an app would: from an event handler, inside the zone.
+    zone.run(() => service.connect(token));
+    await waitFor('connected', () => service.connectionState().status === 'connected');
+    await putKey(token, `${prefix}k`, '1');
+    await waitFor('the key_change', () => eventZones.length === 1);
+
+    expect(eventZones).toEqual([true]);
+    // The first one is the replay of the current state, made when the spec (outside the zone) subscribed.
+    const changes = stateZones.slice(1);
+    expect(changes.length).toBeGreaterThan(1);
+    expect(changes.every((inside) => inside)).withContext(JSON.stringify(stateZones)).toBeTrue();
+    // Heartbeat, deadline and stability timers are pending, but none of them is the app's work.
+    expect(zone.hasPendingMacrotasks).toBeFalse();
+    await expectAsync(TestBed.inject(ApplicationRef).whenStable()).toBeResolved();
+    service.disconnect();
+  }, 10_000);
 });
