@@ -7,7 +7,8 @@ import { TestBed } from '@angular/core/testing';
 import type { ConnectionState } from './connection-state';
 import type { KeyChangeEvent, LoginResponse } from './protocol';
 import { RANDOM_SOURCE } from './clock';
-import { provideRealtime, withPollingFallback, withReconnect } from './provide-realtime';
+import { provideRealtime, withHeartbeat, withPollingFallback, withReconnect } from './provide-realtime';
+import type { HeartbeatOptions } from './realtime-config';
 import { WebSocketService } from './websocket.service';
 
 declare const __karma__: { config?: { args?: unknown[] } } | undefined;
@@ -55,7 +56,7 @@ describe('WebSocketService against the mock server (integration)', () => {
   const keys = () => received.map((e) => e.key.slice(prefix.length));
 
   /** Real everything, except the jitter: random() = 1 makes each retry wait exactly its bound. */
-  function configure(initialDelayMs: number, afterFailedAttempts = 2, baseUrl = mockUrl()): void {
+  function configure(initialDelayMs: number, afterFailedAttempts = 2, baseUrl = mockUrl(), heartbeat: HeartbeatOptions = {}): void {
     TestBed.configureTestingModule({
       providers: [
         provideZonelessChangeDetection(),
@@ -63,6 +64,7 @@ describe('WebSocketService against the mock server (integration)', () => {
           { url: `${baseUrl}/ws/events` },
           withReconnect({ initialDelayMs, maxDelayMs: 4 * initialDelayMs }),
           withPollingFallback({ afterFailedAttempts, probeIntervalMs: 400, waitMs: 1000 }),
+          withHeartbeat(heartbeat),
         ),
         { provide: RANDOM_SOURCE, useValue: () => 1 },
       ],
@@ -117,6 +119,23 @@ describe('WebSocketService against the mock server (integration)', () => {
     expect(states.some((s) => s.status === 'reconnecting')).toBeTrue();
     const seqs = received.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+  }, 15_000);
+
+  it('catches a half-open link with the heartbeat, reconnects, and gets what was written meanwhile once', async () => {
+    configure(50, 2, mockUrl(), { intervalMs: 200, timeoutMs: 800 });
+    service.connect(token);
+    await waitFor('connected', () => service.connectionState().status === 'connected');
+    await putKey(token, `${prefix}a`, '1');
+    await waitFor('a', () => received.length === 1);
+    // The server stops answering on this socket without closing it, as a dead NAT or a sleeping laptop would.
+    await chaos('stall', { ms: 3000 });
+    await putKey(token, `${prefix}b`, '1');
+    await waitFor('the heartbeat to declare the socket dead', () => states.some((s) => s.reason === 'heartbeat_timeout'), 3000);
+    await waitFor('connected again and b', () => service.connectionState().status === 'connected' && received.length === 2, 3000);
+    await putKey(token, `${prefix}c`, '1');
+    await waitFor('c', () => received.length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(keys()).toEqual(['a', 'b', 'c']);
   }, 15_000);
 
   it('switches to polling at the first refused upgrade, without waiting for N failed attempts', async () => {
