@@ -2,39 +2,16 @@
 // needs as root in a container without outside network. For the library's integration specs it
 // also starts the real mock server on a free port and hands its URL to the browser through
 // `__karma__.config.args` (`--mock-url=http://127.0.0.1:N`); the server is killed when Karma exits.
-const { spawn } = require('node:child_process');
-const path = require('node:path');
+const { startMockServerCli } = require('./mock-server/start-cli.cjs');
 
-function startMockServer() {
-  const root = __dirname;
-  const bun = path.join(root, 'node_modules', '.bin', 'bun');
-  const child = spawn(
-    bun,
-    [path.join(root, 'mock-server', 'src', 'main.ts'), '--port', '0', '--chaos', '--data', ':memory:',
-      '--stats-interval', '60000'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const stop = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
-  process.once('exit', stop);
+async function startMockServer() {
+  const { url, child, stop } = await startMockServerCli(['--stats-interval', '60000']);
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { stop(); process.exit(130); });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('mock server did not start within 15 s')), 15000);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`mock server exited early with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        // Karma's run is over when its own work is; a live child and its pipe must not keep Node
-        // (and so `ng test`) running forever. The 'exit' handler above still kills the server.
-        child.unref();
-        child.stdout.unref();
-        resolve(match[1]);
-      }
-    });
-  });
+  // Karma's run is over when its own work is; a live child and its pipe must not keep Node
+  // (and so `ng test`) running forever. The helper's exit hook still kills the server.
+  child.unref();
+  child.stdout.unref();
+  return url;
 }
 
 // Writes {passed, failed, skipped, error} to $RT_KARMA_SUMMARY so the test script can add every

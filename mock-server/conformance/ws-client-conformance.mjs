@@ -3,42 +3,17 @@
 // (the name keeps it out of `bun test`, where `ws` would be swapped for Bun's own client).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import WebSocket from 'ws';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { startMockServerCli } = createRequire(import.meta.url)('../start-cli.cjs');
+
 let server;
 let baseUrl;
 let wsUrl;
 
-function startCli() {
-  const child = spawn(
-    join(root, 'node_modules', '.bin', 'bun'),
-    [join(root, 'mock-server', 'src', 'main.ts'), '--port', '0', '--chaos', '--data', ':memory:',
-      '--auth-timeout', '500', '--heartbeat-interval', '200', '--heartbeat-timeout', '2000', '--stats-interval', '60000'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  // Never leave the server behind, even when the runner dies on an error.
-  process.once('exit', () => child.kill('SIGKILL'));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start within 10 s')), 10_000);
-    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)\n/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    });
-  });
-}
-
 before(async () => {
-  const started = await startCli();
+  const started = await startMockServerCli(['--auth-timeout', '500', '--heartbeat-interval', '200', '--heartbeat-timeout', '2000', '--stats-interval', '60000']);
   server = started.child;
   baseUrl = started.url;
   wsUrl = `${baseUrl.replace('http://', 'ws://')}/ws/events`;
