@@ -5,7 +5,7 @@
 const { startMockServerCli } = require('./mock-server/start-cli.cjs');
 
 async function startMockServer() {
-  const { url, child, stop } = await startMockServerCli(['--stats-interval', '60000']);
+  const { url, child, stop } = await startMockServerCli(['--stats-interval', '60000', '--heartbeat-interval', '200', '--heartbeat-timeout', '2000']);
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { stop(); process.exit(130); });
   // Karma's run is over when its own work is; a live child and its pipe must not keep Node
   // (and so `ng test`) running forever. The helper's exit hook still kills the server.

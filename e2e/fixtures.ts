@@ -44,9 +44,9 @@ interface Fixtures {
   signedIn: Page;
 }
 
-/** Signs in through the real login form. */
-export async function signIn(page: Page, user = 'admin', password = user): Promise<void> {
-  await page.goto(`/login?${FAST_REALTIME}`);
+/** Signs in through the real login form (of the run's server, or of the one at `baseUrl`). */
+export async function signIn(page: Page, user = 'admin', password = user, baseUrl = ''): Promise<void> {
+  await page.goto(`${baseUrl}/login?${FAST_REALTIME}`);
   await page.getByTestId('login-username').fill(user);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();

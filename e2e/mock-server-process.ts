@@ -15,20 +15,22 @@ export interface RunningServer {
 
 /**
  * Starts the mock server on a free port, serving the built demo, with heartbeat and stats figures
- * short enough that every scenario finishes in seconds. Resolves once it prints its URL.
+ * short enough that every scenario finishes in seconds (plus `extraArgs`, for a scenario that needs
+ * a server of its own). Resolves once it prints its URL.
  */
-export async function startMockServer(): Promise<{ server: RunningServer; child: ChildProcess }> {
+export async function startMockServer(extraArgs: string[] = []): Promise<{ server: RunningServer; child: ChildProcess; stop(): void }> {
   const staticDir = path.join(root, 'dist', 'demo', 'browser');
   if (!existsSync(path.join(staticDir, 'index.html'))) {
     throw new Error(`${staticDir}/index.html is missing: run \`npx ng build demo\` before the e2e tests.`);
   }
-  const { url, child } = await startMockServerCli([
+  const { url, child, stop } = await startMockServerCli([
     '--static', staticDir,
     '--heartbeat-interval', '1000',
     '--heartbeat-timeout', '5000',
     '--stats-interval', '1000',
+    ...extraArgs,
   ]);
-  return { server: { url, pid: child.pid! }, child };
+  return { server: { url, pid: child.pid! }, child, stop };
 }
 
 /** Records the running server so teardown (and the next run, after a crash) can stop it. */

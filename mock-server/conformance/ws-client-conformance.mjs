@@ -79,6 +79,56 @@ test('welcome after connecting with the token in the query', async () => {
   assert.equal(typeof welcome.serverTime, 'number');
   assert.deepEqual(welcome.heartbeat, { intervalMs: 200, timeoutMs: 2000 });
   assert.ok(Number.isInteger(welcome.lastSeq));
+  assert.ok(welcome.tokenExpiresAt > welcome.serverTime);
+  client.socket.close();
+});
+
+test('the server pings; a client that answers with pong stays open past the timeout and gets its round trip', async () => {
+  const client = open(`token=${await login()}`);
+  await client.next('welcome');
+  const first = await client.next('ping');
+  assert.equal(typeof first.id, 'string');
+  assert.equal(typeof first.serverTime, 'number');
+  client.send({ type: 'pong', id: first.id });
+  const second = await client.next('ping');
+  assert.equal(typeof second.rttMs, 'number');
+  // Answer every ping for longer than the 2 s heartbeat timeout, sending nothing else.
+  const started = Date.now();
+  client.send({ type: 'pong', id: second.id });
+  while (Date.now() - started < 2500) {
+    const ping = await client.next('ping');
+    client.send({ type: 'pong', id: ping.id });
+  }
+  assert.equal(client.socket.readyState, WebSocket.OPEN);
+  client.socket.close();
+});
+
+test('a client that sends its own pings, and ignores the server pings, still conforms', async () => {
+  const client = open(`token=${await login()}`);
+  await client.next('welcome');
+  const timer = setInterval(() => client.send({ type: 'ping', id: 'own' }), 500);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(client.socket.readyState, WebSocket.OPEN);
+  } finally {
+    clearInterval(timer);
+  }
+  client.socket.close();
+});
+
+test('auth on an open socket rotates the token: auth_ok, or auth_failed for a bad one', async () => {
+  const token = await login();
+  const client = open(`token=${token}`);
+  const welcome = await client.next('welcome');
+  const refreshed = await http('POST', '/auth/refresh', { token });
+  client.send({ type: 'auth', token: refreshed.body.token });
+  const ok = await client.next('auth_ok');
+  assert.equal(ok.tokenExpiresAt, refreshed.body.expiresAt);
+  assert.ok(ok.tokenExpiresAt >= welcome.tokenExpiresAt);
+  client.send({ type: 'auth', token: 'apx_not-a-real-token' });
+  assert.equal((await client.next('error')).code, 'auth_failed');
+  client.send({ type: 'ping', id: 'after-rotation' });
+  assert.equal((await client.next('pong')).id, 'after-rotation');
   client.socket.close();
 });
 

@@ -3,7 +3,7 @@ import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { HEALTH_PROBES } from './domain';
 import { HttpError, intParam, json, optionalStringField, readJsonObject, stringField } from './http-util';
-import { bearerToken, requireUser } from './request-auth';
+import { bearerToken, requireSession, requireUser } from './request-auth';
 import { subscriptionFromQuery } from './subscription-query';
 
 const DEFAULT_CF = 'default';
@@ -48,7 +48,7 @@ function logout(ctx: ServerContext, req: Request): Response {
 }
 
 async function poll(ctx: ServerContext, req: Request, url: URL): Promise<Response> {
-  requireUser(ctx, req, 'Read');
+  const { expiresAt } = requireSession(ctx, req, 'Read');
   const { topics, filter } = subscriptionFromQuery(url);
   const requestedWaitMs = intParam(url, 'wait') ?? 0;
   const sinceParam = intParam(url, 'since');
@@ -56,7 +56,8 @@ async function poll(ctx: ServerContext, req: Request, url: URL): Promise<Respons
   await ctx.hub.whenThawed();
   const since = sinceParam ?? ctx.log.lastSeq;
   const waitMs = Math.min(requestedWaitMs, ctx.config.pollMaxWaitMs);
-  return json(await ctx.polls.poll({ since, waitMs, topics, filter }, req.signal));
+  const answer = await ctx.polls.poll({ since, waitMs, topics, filter }, req.signal);
+  return json({ ...answer, tokenExpiresAt: expiresAt, serverTime: ctx.config.now() });
 }
 
 function listKeys(ctx: ServerContext, req: Request, url: URL): Response {

@@ -20,10 +20,22 @@ export function bearerToken(req: Request): string | null {
  * ```
  */
 export function requireUser(ctx: ServerContext, req: Request, permission: Permission): AuthUser {
+  return requireSession(ctx, req, permission).user;
+}
+
+/**
+ * Like {@link requireUser}, with the token's expiry too (long polling reports it to the client).
+ *
+ * @example
+ * ```ts
+ * const { user, expiresAt } = requireSession(ctx, req, 'Read');
+ * ```
+ */
+export function requireSession(ctx: ServerContext, req: Request, permission: Permission): { user: AuthUser; expiresAt: number } {
   const token = bearerToken(req);
   if (token === null) throw new HttpError(401, HTTP_ERRORS.missingAuth);
   const check = ctx.auth.check(token);
   if (!check.ok) throw new HttpError(401, authErrorMessage(check.reason));
   if (!hasPermission(check.user, permission)) throw new HttpError(403, HTTP_ERRORS.forbidden);
-  return check.user;
+  return { user: check.user, expiresAt: check.expiresAt };
 }

@@ -26,6 +26,13 @@ export interface SocketData {
   authTimer: ReturnType<typeof setTimeout> | null;
   heartbeatTimer: ReturnType<typeof setTimeout> | null;
   expiryTimer: ReturnType<typeof setTimeout> | null;
+  /** The server's heartbeat: a `ping` every `heartbeatIntervalMs` after `welcome`. */
+  pingTimer: ReturnType<typeof setInterval> | null;
+  pingCounter: number;
+  /** The ping waiting for its pong, with when it left (`performance.now()`). */
+  pendingPing: { id: string; sentAt: number } | null;
+  /** Round trip of the last answered ping, sent in the next one. */
+  rttMs: number | null;
   /** Non-null while a chaos stall freezes this socket: frames waiting to go out. */
   heldOutbound: string[] | null;
   /** Client frames that arrived during a stall, processed when it ends. */
@@ -56,6 +63,10 @@ export function newSocketData(
     authTimer: null,
     heartbeatTimer: null,
     expiryTimer: null,
+    pingTimer: null,
+    pingCounter: 0,
+    pendingPing: null,
+    rttMs: null,
     heldOutbound: null,
     heldInbound: [],
     pendingClose: null,

@@ -5,8 +5,10 @@ import {
   PROTOCOL_VERSION,
   type ClientFrame,
   type ProtocolErrorCode,
+  type ServerPingFrame,
 } from '../../projects/ngx-realtime/src/lib/protocol';
 import { matchesSubscription, parseClientFrame } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import { authErrorMessage } from './auth';
 import type { Socket } from './connection-hub';
 import type { SocketData } from './socket-data';
 
@@ -20,7 +22,8 @@ function sendError(ws: Socket, code: ProtocolErrorCode, message: string): void {
 function clearTimers(ws: Socket): void {
   const d = ws.data;
   for (const timer of [d.authTimer, d.heartbeatTimer, d.expiryTimer]) if (timer) clearTimeout(timer);
-  d.authTimer = d.heartbeatTimer = d.expiryTimer = null;
+  if (d.pingTimer) clearInterval(d.pingTimer);
+  d.authTimer = d.heartbeatTimer = d.expiryTimer = d.pingTimer = null;
 }
 
 function armAuthTimer(ws: Socket): void {
@@ -45,12 +48,58 @@ function armHeartbeat(ws: Socket): void {
 
 function armExpiry(ws: Socket): void {
   const d = ws.data;
+  if (d.expiryTimer) clearTimeout(d.expiryTimer);
+  d.expiryTimer = null;
   const remainingMs = d.tokenExpiresAt - d.ctx.config.now();
   if (remainingMs <= 0) {
     d.ctx.hub.close(ws, CLOSE_CODES.tokenExpired, 'Token has expired');
     return;
   }
   d.expiryTimer = setTimeout(() => armExpiry(ws), Math.min(remainingMs, MAX_TIMER_MS));
+}
+
+/**
+ * The server drives the heartbeat: a client answers from its message handler, which browsers run
+ * promptly even in background tabs whose timers are throttled to once a minute.
+ */
+function startPings(ws: Socket): void {
+  const d = ws.data;
+  const { config, hub } = d.ctx;
+  d.pingTimer = setInterval(() => {
+    // A stalled link sends nothing; a ping queued behind the stall would only measure the stall.
+    if (d.closed || d.heldOutbound !== null) return;
+    const id = `s${++d.pingCounter}`;
+    const frame: ServerPingFrame = { type: 'ping', id, serverTime: config.now() };
+    if (d.rttMs !== null) frame.rttMs = d.rttMs;
+    d.pendingPing = { id, sentAt: performance.now() };
+    hub.send(ws, frame);
+  }, config.heartbeatIntervalMs);
+}
+
+function onPong(ws: Socket, id: string): void {
+  const d = ws.data;
+  if (d.pendingPing?.id !== id) return;
+  d.rttMs = Math.round(performance.now() - d.pendingPing.sentAt);
+  d.pendingPing = null;
+}
+
+/** `auth` on an authenticated socket: move the connection to a fresh token of the same user. */
+function rotateToken(ws: Socket, token: string): void {
+  const d = ws.data;
+  const { ctx } = d;
+  const check = ctx.auth.check(token);
+  if (!check.ok) {
+    sendError(ws, 'auth_failed', `${authErrorMessage(check.reason)}; the connection keeps its current token`);
+    return;
+  }
+  if (check.user.id !== d.user!.id) {
+    sendError(ws, 'auth_failed', 'the token belongs to another user; the connection keeps its current token');
+    return;
+  }
+  d.tokenHash = check.hash;
+  d.tokenExpiresAt = check.expiresAt;
+  armExpiry(ws);
+  ctx.hub.send(ws, { type: 'auth_ok', tokenExpiresAt: check.expiresAt, serverTime: ctx.config.now() });
 }
 
 function authenticate(ws: Socket, token: string): void {
@@ -80,7 +129,9 @@ function authenticate(ws: Socket, token: string): void {
     serverTime: ctx.config.now(),
     heartbeat: { intervalMs: ctx.config.heartbeatIntervalMs, timeoutMs: ctx.config.heartbeatTimeoutMs },
     lastSeq: ctx.log.lastSeq,
+    tokenExpiresAt: check.expiresAt,
   });
+  startPings(ws);
   if (d.upgradeLastSeq !== null) replay(ws, d.upgradeLastSeq);
 }
 
@@ -104,7 +155,7 @@ function handleFrame(ws: Socket, frame: ClientFrame): void {
   const d = ws.data;
   const { ctx } = d;
   if (frame.type === 'auth') {
-    if (d.user) sendError(ws, 'already_authenticated', 'this connection is already authenticated');
+    if (d.user) rotateToken(ws, frame.token);
     else authenticate(ws, frame.token);
     return;
   }
@@ -115,6 +166,9 @@ function handleFrame(ws: Socket, frame: ClientFrame): void {
   switch (frame.type) {
     case 'ping':
       ctx.hub.send(ws, { type: 'pong', id: frame.id, serverTime: ctx.config.now() });
+      return;
+    case 'pong':
+      onPong(ws, frame.id);
       return;
     case 'subscribe':
       d.topics = frame.topics ?? null;
@@ -128,20 +182,24 @@ function handleFrame(ws: Socket, frame: ClientFrame): void {
   }
 }
 
+/** Whether the sliding-window rate limit is exceeded once this frame is counted. */
+function overRateLimit(ws: Socket): boolean {
+  const d = ws.data;
+  const { config } = d.ctx;
+  const now = config.now();
+  d.frameTimes.push(now);
+  while (d.frameTimes.length > 0 && d.frameTimes[0]! <= now - config.rateLimitWindowMs) d.frameTimes.shift();
+  return d.frameTimes.length > config.rateLimitFrames;
+}
+
 /** Processes one client frame: limits first, then the protocol. */
 export function processMessage(ws: Socket, message: string | Buffer): void {
   const d = ws.data;
   const { config, hub } = d.ctx;
   if (d.closed) return;
-  const now = config.now();
-  d.frameTimes.push(now);
-  while (d.frameTimes.length > 0 && d.frameTimes[0]! <= now - config.rateLimitWindowMs) d.frameTimes.shift();
-  if (d.frameTimes.length > config.rateLimitFrames) {
-    hub.close(ws, CLOSE_CODES.rateLimited, 'Rate limit exceeded');
-    return;
-  }
   if (typeof message !== 'string') {
-    hub.close(ws, CLOSE_CODES.unsupportedData, 'Binary frames are not supported');
+    if (overRateLimit(ws)) hub.close(ws, CLOSE_CODES.rateLimited, 'Rate limit exceeded');
+    else hub.close(ws, CLOSE_CODES.unsupportedData, 'Binary frames are not supported');
     return;
   }
   // Bun already rejects larger payloads via maxPayloadLength; this covers multi-byte text exactly.
@@ -149,8 +207,15 @@ export function processMessage(ws: Socket, message: string | Buffer): void {
     hub.close(ws, CLOSE_CODES.messageTooBig, 'Frame too large');
     return;
   }
-  if (d.user) armHeartbeat(ws);
   const parsed = parseClientFrame(message);
+  // The pong to the server's own outstanding ping is the heartbeat the server asked for: it never
+  // counts against the limit, however short the interval. Anything else, malformed frames too, does.
+  const expectedPong = parsed.ok && parsed.frame.type === 'pong' && parsed.frame.id === d.pendingPing?.id;
+  if (!expectedPong && overRateLimit(ws)) {
+    hub.close(ws, CLOSE_CODES.rateLimited, 'Rate limit exceeded');
+    return;
+  }
+  if (d.user) armHeartbeat(ws);
   if (!parsed.ok) sendError(ws, parsed.code, parsed.message);
   else handleFrame(ws, parsed.frame);
 }

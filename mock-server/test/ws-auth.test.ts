@@ -20,6 +20,9 @@ describe('WebSocket authentication', () => {
       heartbeat: { intervalMs: 1234, timeoutMs: 5678 },
       lastSeq: 1,
     });
+    const session = (await api(server, 'POST', '/auth/refresh', { token })).body;
+    expect(welcome.tokenExpiresAt).toBeGreaterThan(Date.now());
+    expect(welcome.tokenExpiresAt).toBeLessThanOrEqual(session.expiresAt);
     expect(typeof welcome.connectionId).toBe('string');
     expect(welcome.serverTime).toBeGreaterThanOrEqual(before - 1000);
   });
@@ -49,7 +52,7 @@ describe('WebSocket authentication', () => {
     client.send({ type: 'auth', token });
     expect((await client.next('welcome')).userId).toBe('admin');
     client.send({ type: 'auth', token });
-    expect(await client.next('error')).toMatchObject({ code: 'already_authenticated' });
+    expect(await client.next('auth_ok')).toMatchObject({ type: 'auth_ok' });
     client.send({ type: 'ping', id: 'late' });
     expect(await client.next('pong')).toMatchObject({ id: 'late' });
   });

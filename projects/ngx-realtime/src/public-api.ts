@@ -27,11 +27,13 @@ export {
   REALTIME_CONFIG,
   DEFAULT_RECONNECT_OPTIONS,
   DEFAULT_POLLING_FALLBACK_OPTIONS,
+  DEFAULT_TOKEN_WAIT_MS,
   resolveSocketUrl,
   resolvePollUrl,
   type RealtimeConfig,
   type ReconnectOptions,
   type HeartbeatOptions,
+  type AuthOptions,
   type PollingFallbackOptions,
   type ResolvedRealtimeConfig,
 } from './lib/realtime-config';
@@ -47,6 +49,7 @@ export {
 } from './lib/connection-state';
 export { type RealtimeError } from './lib/realtime-error';
 export { type TokenProvider } from './lib/token-provider';
+export { tokenRefreshDelayMs } from './lib/token-refresh';
 export { RealtimeClock, BrowserRealtimeClock, RANDOM_SOURCE, type TimerHandle } from './lib/clock';
 export { backoffDelayMs, type BackoffOptions } from './lib/backoff';
 export {

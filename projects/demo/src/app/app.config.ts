@@ -2,6 +2,7 @@ import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/
 import { ApplicationConfig, inject, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { provideRealtime, withAuth, withPollingFallback, withReconnect } from 'ngx-realtime';
+import { map } from 'rxjs';
 import { routes } from './app.routes';
 import { AuthService } from './core/auth-service';
 import { authInterceptor } from './core/auth-interceptor';
@@ -24,8 +25,11 @@ export const appConfig: ApplicationConfig = {
         probeIntervalMs: tuning.probeIntervalMs,
         waitMs: tuning.pollWaitMs,
       }),
-      // Login connects, logout (null) disconnects; refreshed tokens serve the next connection.
-      withAuth(() => inject(AuthService).token$),
+      // Login connects, logout (null) disconnects, and each refreshed token is handed to the open
+      // socket. Should the app's own refresh fall behind (a background tab), the SDK asks for one.
+      withAuth(() => inject(AuthService).token$, {
+        refresh: () => inject(AuthService).refresh().pipe(map((session) => session.token)),
+      }),
     ),
   ],
 };

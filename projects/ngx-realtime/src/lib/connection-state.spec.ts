@@ -57,8 +57,20 @@ describe('connectionReducer', () => {
     );
   });
 
-  it('latency only changes latencyMs', () => {
-    expect(connectionReducer(connected, { type: 'latency', latencyMs: 7 })).toEqual({ ...connected, latencyMs: 7 });
+  it('latency only changes latencyMs, rounded, and ignores jitter below 20% (at least 5 ms)', () => {
+    const measured = connectionReducer(connected, { type: 'latency', latencyMs: 7.4 });
+    expect(measured).toEqual({ ...connected, latencyMs: 7 });
+    expect(connectionReducer(measured, { type: 'latency', latencyMs: 11 })).toBe(measured);
+    expect(connectionReducer(measured, { type: 'latency', latencyMs: 12 }).latencyMs).toBe(12);
+    const slow = connectionReducer(connected, { type: 'latency', latencyMs: 200 });
+    expect(connectionReducer(slow, { type: 'latency', latencyMs: 239 })).toBe(slow);
+    expect(connectionReducer(slow, { type: 'latency', latencyMs: 240 }).latencyMs).toBe(240);
+  });
+
+  it('token_expired: reconnecting with reason token_expired, no retry time yet', () => {
+    expect(connectionReducer(connected, { type: 'token_expired', closeCode: 4004 })).toEqual(
+      jasmine.objectContaining({ status: 'reconnecting', reason: 'token_expired', nextRetryAt: null, lastCloseCode: 4004, transport: null }),
+    );
   });
 });
 
@@ -72,7 +84,7 @@ describe('reasonForCloseCode', () => {
       'protocol',
       'heartbeat_timeout',
       'unauthorized',
-      'unauthorized',
+      'token_expired',
       'session_revoked',
       'network',
     ]);

@@ -28,8 +28,12 @@ export type TransportKind = 'websocket' | 'polling';
 /**
  * Why the connection is (or was last) down.
  * - `client`: the app called `disconnect()` (or `withAuth` saw `null`).
- * - `unauthorized`: the token was rejected (close 4003, or an expired token that could not be refreshed).
- * - `session_revoked`: the session was logged out elsewhere (close 4005).
+ * - `unauthorized`: the token was rejected (close 4003, or an expired token for which no fresh one
+ *   came). **Sign in again.**
+ * - `session_revoked`: the session was logged out elsewhere (close 4005). **Sign in again.**
+ * - `token_expired`: the token expired before it could be rotated (a laptop slept past it); the SDK
+ *   is getting a fresh one and reconnecting. Never a reason to send the user to login: if no fresh
+ *   token comes, the state moves on to `unauthorized`.
  * - `offline`: the browser reports no network; the SDK waits for `online`.
  * - `server_shutdown`: the server restarted (close 1001).
  * - `network`: the connection failed or was cut (1006 and unknown codes).
@@ -46,6 +50,7 @@ export type DisconnectReason =
   | 'client'
   | 'unauthorized'
   | 'session_revoked'
+  | 'token_expired'
   | 'offline'
   | 'server_shutdown'
   | 'network'
@@ -75,7 +80,10 @@ export interface ConnectionState {
   lastCloseCode: number | null;
   /** Why the connection is down, or was last down; `null` before any trouble and while healthy. */
   reason: DisconnectReason | null;
-  /** Last heartbeat round trip in ms, `null` until measured (and while polling). */
+  /**
+   * Heartbeat round trip in whole ms, `null` until measured (and while polling). Updated only when
+   * it moves by 20% or 5 ms, whichever is more, so a heartbeat does not re-render every screen.
+   */
   latencyMs: number | null;
 }
 
@@ -105,7 +113,8 @@ export const INITIAL_CONNECTION_STATE: ConnectionState = Object.freeze({
  * - `retry_scheduled`: the connection is down and a retry is planned after backoff.
  * - `waiting_offline`: the connection is down and the browser is offline.
  * - `stopped`: the connection is down for good, until the app calls `connect()`.
- * - `latency`: a heartbeat round trip was measured.
+ * - `token_expired`: the token expired; the SDK is getting a fresh one before it reconnects.
+ * - `latency`: a heartbeat round trip was measured (ignored when it barely differs from the shown one).
  *
  * @example
  * ```ts
@@ -119,7 +128,11 @@ export type ConnectionAction =
   | { type: 'retry_scheduled'; attempt: number; nextRetryAt: number; closeCode: number | null; reason: DisconnectReason }
   | { type: 'waiting_offline'; closeCode: number | null }
   | { type: 'stopped'; reason: DisconnectReason; closeCode: number | null }
+  | { type: 'token_expired'; closeCode: number | null }
   | { type: 'latency'; latencyMs: number };
+
+const LATENCY_MIN_CHANGE_MS = 5;
+const LATENCY_MIN_CHANGE_RATIO = 0.2;
 
 /**
  * The single place connection state changes. Pure: same input, same output.
@@ -159,6 +172,16 @@ export function connectionReducer(state: ConnectionState, action: ConnectionActi
         reason: 'offline',
         latencyMs: null,
       };
+    case 'token_expired':
+      return {
+        ...state,
+        status: 'reconnecting',
+        transport: null,
+        nextRetryAt: null,
+        lastCloseCode: action.closeCode ?? state.lastCloseCode,
+        reason: 'token_expired',
+        latencyMs: null,
+      };
     case 'stopped':
       return {
         ...state,
@@ -169,8 +192,15 @@ export function connectionReducer(state: ConnectionState, action: ConnectionActi
         reason: action.reason,
         latencyMs: null,
       };
-    case 'latency':
-      return { ...state, latencyMs: action.latencyMs };
+    case 'latency': {
+      const latencyMs = Math.round(action.latencyMs);
+      const shown = state.latencyMs;
+      // Jitter is not news: a UI re-renders only when the figure moved by 20% (at least 5 ms).
+      if (shown !== null && Math.abs(latencyMs - shown) < Math.max(LATENCY_MIN_CHANGE_MS, shown * LATENCY_MIN_CHANGE_RATIO)) {
+        return state;
+      }
+      return { ...state, latencyMs };
+    }
   }
 }
 
@@ -196,8 +226,9 @@ export function reasonForCloseCode(code: number): DisconnectReason {
     case 4002:
       return 'heartbeat_timeout';
     case 4003:
-    case 4004:
       return 'unauthorized';
+    case 4004:
+      return 'token_expired';
     case 4005:
       return 'session_revoked';
     default:

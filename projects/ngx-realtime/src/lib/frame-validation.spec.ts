@@ -23,8 +23,20 @@ describe('parseServerFrame', () => {
         timestamp: 1,
         stats: { sst_files: 1, sst_kb: 2, mem_records: 3, mem_kb: 4, wal_kb: 5, total_records: 6, wsConnections: 1, uptimeMs: 9 },
       },
-      { type: 'welcome', protocol: 1, connectionId: 'c', userId: 'u', serverTime: 1, heartbeat: { intervalMs: 15000, timeoutMs: 45000 }, lastSeq: 0 },
+      {
+        type: 'welcome',
+        protocol: 1,
+        connectionId: 'c',
+        userId: 'u',
+        serverTime: 1,
+        heartbeat: { intervalMs: 15000, timeoutMs: 45000 },
+        lastSeq: 0,
+        tokenExpiresAt: 3_600_001,
+      },
       { type: 'pong', id: 'p1', serverTime: 1 },
+      { type: 'ping', id: 's1', serverTime: 1 },
+      { type: 'ping', id: 's2', serverTime: 2, rttMs: 12 },
+      { type: 'auth_ok', tokenExpiresAt: 3_600_001, serverTime: 1 },
       { type: 'subscribed', topics: ['key_change'], filter: {} },
       { type: 'resumed', fromSeq: 3, toSeq: 9, count: 7 },
       { type: 'resync', reason: 'history_expired', lastSeq: 42 },
@@ -69,7 +81,11 @@ describe('parseServerFrame', () => {
       { type: 'snapshot_event', seq: 1, timestamp: 1, status: 'completed', details: {} },
       { type: 'stats_update', timestamp: 1, stats: { sst_files: 1 } },
       { type: 'welcome', protocol: 2, connectionId: 'c', userId: 'u', serverTime: 1, heartbeat: { intervalMs: 1, timeoutMs: 1 }, lastSeq: 0 },
+      { type: 'welcome', protocol: 1, connectionId: 'c', userId: 'u', serverTime: 1, heartbeat: { intervalMs: 1, timeoutMs: 1 }, lastSeq: 0 },
       { type: 'pong', serverTime: 1 },
+      { type: 'ping', id: 's1' },
+      { type: 'ping', id: 's1', serverTime: 1, rttMs: 'fast' },
+      { type: 'auth_ok', serverTime: 1 },
       { type: 'resync', reason: 'bored', lastSeq: 1 },
     ];
     for (const frame of broken) {
@@ -93,6 +109,7 @@ describe('parseClientFrame', () => {
   it('accepts each client frame and keeps only known fields', () => {
     expect(parseClientFrame('{"type":"auth","token":"apx_1"}')).toEqual({ ok: true, frame: { type: 'auth', token: 'apx_1' } });
     expect(parseClientFrame('{"type":"ping","id":"1","extra":true}')).toEqual({ ok: true, frame: { type: 'ping', id: '1' } });
+    expect(parseClientFrame('{"type":"pong","id":"s1"}')).toEqual({ ok: true, frame: { type: 'pong', id: 's1' } });
     expect(parseClientFrame('{"type":"resume","lastSeq":0}')).toEqual({ ok: true, frame: { type: 'resume', lastSeq: 0 } });
     expect(parseClientFrame('{"type":"subscribe"}')).toEqual({ ok: true, frame: { type: 'subscribe' } });
     expect(
@@ -105,6 +122,7 @@ describe('parseClientFrame', () => {
       '{"type":"auth","token":""}',
       '{"type":"auth"}',
       '{"type":"ping","id":7}',
+      '{"type":"pong"}',
       `{"type":"ping","id":"${'x'.repeat(129)}"}`,
       '{"type":"resume","lastSeq":-3}',
       '{"type":"subscribe","topics":["gossip"]}',

@@ -147,10 +147,19 @@ export function parseServerFrame(raw: unknown): ParseResult<ServerFrame> {
       if (!isObject(hb) || !isFiniteNumber(hb['intervalMs']) || !isFiniteNumber(hb['timeoutMs'])) {
         return bad(type, 'needs "heartbeat.intervalMs" and "heartbeat.timeoutMs"');
       }
+      if (!isFiniteNumber(f['tokenExpiresAt'])) return bad(type, 'needs "tokenExpiresAt"');
       return ok();
     }
     case 'pong':
       return isString(f['id']) && isFiniteNumber(f['serverTime']) ? ok() : bad(type, 'needs "id" and "serverTime"');
+    case 'ping':
+      return isString(f['id']) && isFiniteNumber(f['serverTime']) && optional(f['rttMs'], isFiniteNumber)
+        ? ok()
+        : bad(type, 'needs "id", "serverTime" and an optional numeric "rttMs"');
+    case 'auth_ok':
+      return isFiniteNumber(f['tokenExpiresAt']) && isFiniteNumber(f['serverTime'])
+        ? ok()
+        : bad(type, 'needs "tokenExpiresAt" and "serverTime"');
     case 'subscribed':
       return Array.isArray(f['topics']) && isObject(f['filter']) ? ok() : bad(type, 'needs "topics" and "filter"');
     case 'resumed':
@@ -202,8 +211,9 @@ export function parseClientFrame(raw: unknown): ParseResult<ClientFrame> {
         ? { ok: true, frame: { type: 'auth', token: f['token'] } }
         : bad(type, 'needs a non-empty string "token"');
     case 'ping':
+    case 'pong':
       return isString(f['id']) && f['id'].length <= 128
-        ? { ok: true, frame: { type: 'ping', id: f['id'] } }
+        ? { ok: true, frame: { type, id: f['id'] } }
         : bad(type, 'needs a string "id" (at most 128 characters)');
     case 'resume':
       return isSeq(f['lastSeq'])

@@ -12,8 +12,11 @@ import { RealtimePollError, type PollRequest, type RealtimeBackend } from './rea
  * ```
  */
 export interface PollingTransportHandlers {
-  /** A poll answered: the valid events in order, and the server's position. Called for every answer. */
-  response(events: SequencedEvent[], lastSeq: number, resync: ResyncFrame | null): void;
+  /**
+   * A poll answered: the valid events in order, the server's position, and the token the request
+   * carried with its expiry as the server reported it. Called for every answer.
+   */
+  response(events: SequencedEvent[], lastSeq: number, resync: ResyncFrame | null, session: PollSession): void;
   /** Events in an answer that failed validation. */
   invalid(message: string, raw: unknown): void;
   /** The loop stopped on an error; the owner decides about retrying. */
@@ -21,17 +24,32 @@ export interface PollingTransportHandlers {
 }
 
 /**
+ * The token a poll carried, and what the server said about it.
+ *
+ * @example
+ * ```ts
+ * response: (events, lastSeq, resync, { token, tokenExpiresAt }) => rotateBefore(tokenExpiresAt)
+ * ```
+ */
+export interface PollSession {
+  token: string;
+  tokenExpiresAt?: number;
+  serverTime?: number;
+}
+
+/**
  * Options of one {@link PollingTransport}.
  *
  * @example
  * ```ts
- * new PollingTransport({ backend, url, token, waitMs: 25_000, params: {}, since: () => lastSeq, handlers });
+ * new PollingTransport({ backend, url, token: () => token, waitMs: 25_000, params: {}, since: () => lastSeq, handlers });
  * ```
  */
 export interface PollingTransportOptions {
   backend: RealtimeBackend;
   url: string;
-  token: string;
+  /** Read before every request, so a rotated token is used by the next poll. */
+  token: () => string;
   waitMs: number;
   params: Record<string, string>;
   /** The position to poll from, read before every request so another transport's progress counts. */
@@ -45,7 +63,7 @@ export interface PollingTransportOptions {
  *
  * @example
  * ```ts
- * const polling = new PollingTransport({ backend, url, token, waitMs: 25000, params: {}, since: () => seq.lastSeq, handlers });
+ * const polling = new PollingTransport({ backend, url, token: () => token, waitMs: 25000, params: {}, since: () => seq.lastSeq, handlers });
  * polling.start();
  * polling.stop();
  * ```
@@ -73,7 +91,7 @@ export class PollingTransport {
     if (this.stopped) return;
     const request: PollRequest = {
       url: this.options.url,
-      token: this.options.token,
+      token: this.options.token(),
       since: this.options.since(),
       waitMs: this.first ? 0 : this.options.waitMs,
       params: this.options.params,
@@ -84,7 +102,7 @@ export class PollingTransport {
       next: (body) => {
         answered = true;
         this.current = null;
-        this.handle(body);
+        this.handle(body, request.token);
         this.next();
       },
       error: (error: unknown) => {
@@ -98,7 +116,7 @@ export class PollingTransport {
     if (!answered && !this.stopped && !subscription.closed) this.current = subscription;
   }
 
-  private handle(body: PollResponse): void {
+  private handle(body: PollResponse, token: string): void {
     if (this.stopped) return;
     const raw: unknown[] = Array.isArray(body?.events) ? body.events : [];
     const events: SequencedEvent[] = [];
@@ -110,6 +128,11 @@ export class PollingTransport {
     const r = body?.resync;
     const resync: ResyncFrame | null =
       r && typeof r.lastSeq === 'number' ? { type: 'resync', reason: 'history_expired', lastSeq: r.lastSeq } : null;
-    this.options.handlers.response(events, lastSeq, resync);
+    const session: PollSession = { token };
+    if (typeof body?.tokenExpiresAt === 'number' && typeof body?.serverTime === 'number') {
+      session.tokenExpiresAt = body.tokenExpiresAt;
+      session.serverTime = body.serverTime;
+    }
+    this.options.handlers.response(events, lastSeq, resync, session);
   }
 }

@@ -43,7 +43,7 @@ export const CLOSE_CODES = {
   messageTooBig: 1009,
   /** No `auth` frame arrived within `authTimeoutMs`. */
   authTimeout: 4001,
-  /** No client frame for `heartbeat.timeoutMs`. */
+  /** No client frame for `heartbeat.timeoutMs` (a client answers every server `ping` with a `pong`). */
   heartbeatTimeout: 4002,
   /** The token is unknown or malformed: do not retry with it. */
   invalidToken: 4003,
@@ -198,7 +198,11 @@ export interface HeartbeatConfig {
   timeoutMs: number;
 }
 
-/** First frame after successful auth. `lastSeq` is the newest seq the server has issued. */
+/**
+ * First frame after successful auth. `lastSeq` is the newest seq the server has issued;
+ * `tokenExpiresAt` is when the connection's token expires (server clock), so the client can rotate
+ * it in time with an `auth` frame.
+ */
 export interface WelcomeFrame {
   type: 'welcome';
   protocol: typeof PROTOCOL_VERSION;
@@ -207,12 +211,32 @@ export interface WelcomeFrame {
   serverTime: number;
   heartbeat: HeartbeatConfig;
   lastSeq: number;
+  tokenExpiresAt: number;
 }
 
-/** Answer to `ping`, echoing its `id`. */
+/** Answer to a client `ping`, echoing its `id`. */
 export interface PongFrame {
   type: 'pong';
   id: string;
+  serverTime: number;
+}
+
+/**
+ * The server's heartbeat, every `heartbeat.intervalMs` after `welcome`; the client answers with a
+ * {@link ClientPongFrame} at once. `rttMs` is the round trip of the previous ping as the server
+ * measured it (absent on the first ping).
+ */
+export interface ServerPingFrame {
+  type: 'ping';
+  id: string;
+  serverTime: number;
+  rttMs?: number;
+}
+
+/** Answer to an `auth` frame on an authenticated socket: the new token is in force until `tokenExpiresAt`. */
+export interface AuthOkFrame {
+  type: 'auth_ok';
+  tokenExpiresAt: number;
   serverTime: number;
 }
 
@@ -250,7 +274,7 @@ export type ProtocolErrorCode =
   | 'unknown_type'
   | 'invalid_frame'
   | 'not_authenticated'
-  | 'already_authenticated';
+  | 'auth_failed';
 
 /** A non-fatal error; the connection stays open. */
 export interface ErrorFrame {
@@ -260,7 +284,15 @@ export interface ErrorFrame {
 }
 
 /** Frames the server sends that are not events. */
-export type ControlFrame = WelcomeFrame | PongFrame | SubscribedFrame | ResumedFrame | ResyncFrame | ErrorFrame;
+export type ControlFrame =
+  | WelcomeFrame
+  | PongFrame
+  | ServerPingFrame
+  | AuthOkFrame
+  | SubscribedFrame
+  | ResumedFrame
+  | ResyncFrame
+  | ErrorFrame;
 
 /** Everything the server can send over the WebSocket. */
 export type ServerFrame = ServerEvent | ControlFrame;
@@ -269,15 +301,24 @@ export type ServerFrame = ServerEvent | ControlFrame;
 // Client frames
 // ---------------------------------------------------------------------------------------------
 
-/** Authenticate after connecting, when the token is not in the URL or a header. */
+/**
+ * Authenticate after connecting, when the token is not in the URL or a header; on an authenticated
+ * socket, rotate to a fresh token of the same user (answered by `auth_ok` or an `auth_failed` error).
+ */
 export interface AuthFrame {
   type: 'auth';
   token: string;
 }
 
-/** Heartbeat; the server answers `pong` with the same `id`. */
+/** Measure the round trip; the server answers `pong` with the same `id`. */
 export interface PingFrame {
   type: 'ping';
+  id: string;
+}
+
+/** Answer to a server `ping`, echoing its `id`. */
+export interface ClientPongFrame {
+  type: 'pong';
   id: string;
 }
 
@@ -295,17 +336,22 @@ export interface ResumeFrame {
 }
 
 /** Everything a client can send. */
-export type ClientFrame = AuthFrame | PingFrame | SubscribeFrame | ResumeFrame;
+export type ClientFrame = AuthFrame | PingFrame | ClientPongFrame | SubscribeFrame | ResumeFrame;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP bodies
 // ---------------------------------------------------------------------------------------------
 
-/** `GET /events/poll` answer. `lastSeq` is where the next poll's `since` should start. */
+/**
+ * `GET /events/poll` answer. `lastSeq` is where the next poll's `since` should start;
+ * `tokenExpiresAt` and `serverTime` let a polling client rotate its token in time.
+ */
 export interface PollResponse {
   events: SequencedEvent[];
   lastSeq: number;
   resync?: ResyncFrame;
+  tokenExpiresAt?: number;
+  serverTime?: number;
 }
 
 /** `POST /auth/login` body. */

@@ -21,6 +21,7 @@ describe('provideRealtime', () => {
       filter: {},
       reconnect: { initialDelayMs: 500, factor: 2, maxDelayMs: 30_000, maxAttempts: Infinity, stableAfterMs: 10_000, connectTimeoutMs: 10_000 },
       heartbeat: {},
+      auth: { refresh: null, tokenWaitMs: 15_000 },
       polling: { afterFailedAttempts: 3, probeIntervalMs: 30_000, waitMs: 25_000 },
     });
   });
@@ -40,13 +41,13 @@ describe('provideRealtime', () => {
     const config = resolved(
       { url: '/ws/events', authMode: 'frame' },
       withReconnect({ maxAttempts: 5 }),
-      withHeartbeat({ intervalMs: 1000 }),
+      withHeartbeat({ timeoutMs: 30_000 }),
       withPollingFallback({ probeIntervalMs: 2000 }),
     );
     expect(config.authMode).toBe('frame');
     expect(config.reconnect.maxAttempts).toBe(5);
     expect(config.reconnect.initialDelayMs).toBe(500);
-    expect(config.heartbeat).toEqual({ intervalMs: 1000 });
+    expect(config.heartbeat).toEqual({ timeoutMs: 30_000 });
     expect(config.polling).toEqual({ afterFailedAttempts: 3, probeIntervalMs: 2000, waitMs: 25_000 });
   });
 
@@ -63,8 +64,17 @@ describe('provideRealtime', () => {
     );
   });
 
-  it('throws when the heartbeat timeout is not longer than its interval', () => {
-    expect(() => provideRealtime({ url: '/ws' }, withHeartbeat({ intervalMs: 5000, timeoutMs: 5000 }))).toThrowError(/^ngx-realtime: withHeartbeat/);
+  it('throws on withHeartbeat({intervalMs}), which the server now decides, and on a bad timeout', () => {
+    const legacy = { intervalMs: 5000, timeoutMs: 15000 } as unknown as Parameters<typeof withHeartbeat>[0];
+    expect(() => provideRealtime({ url: '/ws' }, withHeartbeat(legacy))).toThrowError(/^ngx-realtime: withHeartbeat\(\{intervalMs\}\) is gone: the server drives/);
+    expect(() => provideRealtime({ url: '/ws' }, withHeartbeat({ timeoutMs: 0 }))).toThrowError(/^ngx-realtime: withHeartbeat\(\{timeoutMs\}\) must be a positive/);
+  });
+
+  it('throws on a withAuth() refresh that is not a function or a negative tokenWaitMs', () => {
+    const source = of('t');
+    const notAFunction = { refresh: 'nope' } as unknown as Parameters<typeof withAuth>[1];
+    expect(() => provideRealtime({ url: '/ws' }, withAuth(source, notAFunction))).toThrowError(/^ngx-realtime: withAuth\(source, \{refresh\}\)/);
+    expect(() => provideRealtime({ url: '/ws' }, withAuth(source, { tokenWaitMs: -1 }))).toThrowError(/^ngx-realtime: withAuth\(source, \{tokenWaitMs\}\)/);
   });
 
   it('throws on a missing url or a bad authMode', () => {

@@ -10,7 +10,9 @@ import type { Observable } from 'rxjs';
 import {
   DEFAULT_POLLING_FALLBACK_OPTIONS,
   DEFAULT_RECONNECT_OPTIONS,
+  DEFAULT_TOKEN_WAIT_MS,
   REALTIME_AUTH_SOURCE,
+  type AuthOptions,
   REALTIME_CONFIG,
   type HeartbeatOptions,
   type PollingFallbackOptions,
@@ -76,12 +78,14 @@ export function withReconnect(options: Partial<ReconnectOptions> = {}): Realtime
 }
 
 /**
- * Overrides the heartbeat figures. The heartbeat is always on; by default it uses the figures the
- * server announces in `welcome` (15 s ping, 45 s timeout with the default server).
+ * Overrides the heartbeat timeout. The heartbeat is always on and driven by the server: it pings
+ * every `heartbeat.intervalMs` of its `welcome` (15 s with the default server) and the SDK answers
+ * from its message handler, so background tabs with throttled timers stay connected. A socket with
+ * no frame at all for `timeoutMs` (default: `welcome`'s, 45 s) is declared dead and resumed.
  *
  * @example
  * ```ts
- * provideRealtime({ url: '/ws/events' }, withHeartbeat({ intervalMs: 5000, timeoutMs: 12000 }))
+ * provideRealtime({ url: '/ws/events' }, withHeartbeat({ timeoutMs: 20_000 }))
  * ```
  */
 export function withHeartbeat(options: HeartbeatOptions = {}): RealtimeFeature<'heartbeat'> {
@@ -123,21 +127,33 @@ export function withNoPollingFallback(): RealtimeFeature<'noPollingFallback'> {
 }
 
 /**
- * Connects and disconnects with the app's auth state: each token connects (later tokens are used
- * for later connections), `null` disconnects. The service starts with the app. Pass the token stream,
- * or a factory that runs in an injection context, for a stream that lives in a service.
+ * Connects and disconnects with the app's auth state: the first token connects, `null` disconnects,
+ * and every later token is handed to the open connection at once (an `auth` frame: no reconnect).
+ * The service starts with the app. Pass the token stream, or a factory that runs in an injection
+ * context, for a stream that lives in a service.
+ *
+ * Before the token in use expires (at 80% of its life, or 30 s before the end if that is earlier),
+ * the SDK rotates it: to the newest token the source emitted, else to what `options.refresh` gives.
+ * If it expires anyway (a laptop slept through it), the state is `reconnecting` with reason
+ * `token_expired` while the SDK gets a fresh token the same way, waiting up to `tokenWaitMs` for the
+ * source; only when none comes does it end `disconnected` / `unauthorized`.
  *
  * @example
  * ```ts
  * provideRealtime({ url: '/ws/events' }, withAuth(() => inject(AuthService).token$))
- * // or, with a stream that exists outside DI:
- * provideRealtime({ url: '/ws/events' }, withAuth(authTokens$))
+ * // with a refresh the SDK may call itself:
+ * provideRealtime({ url: '/ws/events' }, withAuth(() => inject(AuthService).token$, {
+ *   refresh: () => inject(AuthService).refresh().pipe(map((session) => session.token)),
+ * }))
  * ```
  */
 export function withAuth(
   source: Observable<string | null> | (() => Observable<string | null>),
+  options: AuthOptions = {},
 ): RealtimeFeature<'auth'> {
-  return feature('auth', 'withAuth()', () => undefined, [
+  return feature('auth', 'withAuth()', (config) => {
+    config.auth = { refresh: options.refresh ?? null, tokenWaitMs: options.tokenWaitMs ?? DEFAULT_TOKEN_WAIT_MS };
+  }, [
     typeof source === 'function'
       ? { provide: REALTIME_AUTH_SOURCE, useFactory: source }
       : { provide: REALTIME_AUTH_SOURCE, useValue: source },
@@ -170,6 +186,7 @@ export function provideRealtime(config: RealtimeConfig, ...features: RealtimeFea
     filter: { ...config.filter },
     reconnect: { ...DEFAULT_RECONNECT_OPTIONS },
     heartbeat: {},
+    auth: { refresh: null, tokenWaitMs: DEFAULT_TOKEN_WAIT_MS },
     polling: { ...DEFAULT_POLLING_FALLBACK_OPTIONS },
   };
   for (const f of features) f.ɵapply(resolved);
@@ -224,13 +241,18 @@ function checkResolved(config: ResolvedRealtimeConfig, pollingAskedFor: boolean)
   if (!(r.maxAttempts >= 0)) throw new Error(`ngx-realtime: withReconnect({maxAttempts}) must be 0 or more, got ${r.maxAttempts}.`);
   if (!(r.stableAfterMs >= 0)) throw new Error(`ngx-realtime: withReconnect({stableAfterMs}) must be 0 or more, got ${r.stableAfterMs}.`);
   const hb = config.heartbeat;
-  if (hb.intervalMs !== undefined) positive('withHeartbeat({intervalMs})', hb.intervalMs);
   if (hb.timeoutMs !== undefined) positive('withHeartbeat({timeoutMs})', hb.timeoutMs);
-  if (hb.intervalMs !== undefined && hb.timeoutMs !== undefined && hb.timeoutMs <= hb.intervalMs) {
+  if ('intervalMs' in hb) {
     throw new Error(
-      `ngx-realtime: withHeartbeat({timeoutMs: ${hb.timeoutMs}}) must be longer than intervalMs (${hb.intervalMs}), ` +
-        'or every connection is declared dead before its first ping is answered. Use a timeoutMs of about 3 x intervalMs.',
+      'ngx-realtime: withHeartbeat({intervalMs}) is gone: the server drives the heartbeat and announces its interval ' +
+        'in welcome. Configure the interval on the server; keep withHeartbeat({timeoutMs}) for the client.',
     );
+  }
+  if (config.auth.refresh !== null && typeof config.auth.refresh !== 'function') {
+    throw new Error('ngx-realtime: withAuth(source, {refresh}) needs refresh to be a function returning a Promise or Observable of a token.');
+  }
+  if (!(config.auth.tokenWaitMs >= 0)) {
+    throw new Error(`ngx-realtime: withAuth(source, {tokenWaitMs}) must be 0 or more, got ${config.auth.tokenWaitMs}.`);
   }
   const p = config.polling;
   if (p) {

@@ -1,6 +1,7 @@
 import { InjectionToken } from '@angular/core';
 import type { Observable } from 'rxjs';
 import type { EventFilter, Topic } from './protocol';
+import type { TokenProvider } from './token-provider';
 
 /**
  * Where and how to connect. Only `url` is required.
@@ -50,18 +51,44 @@ export interface ReconnectOptions {
 }
 
 /**
- * Options of {@link withHeartbeat}. Unset figures come from the server's `welcome` frame.
+ * Options of {@link withHeartbeat}. The server drives the heartbeat (it pings every
+ * `heartbeat.intervalMs` of its `welcome`, the SDK answers), so the only client-side figure is how
+ * long a silent socket may live. Unset, it comes from `welcome`.
  *
  * @example
  * ```ts
- * withHeartbeat({ intervalMs: 10_000, timeoutMs: 25_000 })
+ * withHeartbeat({ timeoutMs: 25_000 })
  * ```
  */
 export interface HeartbeatOptions {
-  /** How often to send `ping`. */
-  intervalMs?: number;
-  /** A socket that sends no frame for this long is treated as dead. */
+  /**
+   * A socket on which no frame at all arrived for this long is treated as dead (half-open link).
+   * Keep it well above the server's ping interval (about 3x).
+   */
   timeoutMs?: number;
+}
+
+/**
+ * Options of {@link withAuth}.
+ *
+ * @example
+ * ```ts
+ * withAuth(() => inject(AuthService).token$, {
+ *   refresh: () => inject(AuthService).refresh().pipe(map((s) => s.token)),
+ * })
+ * ```
+ */
+export interface AuthOptions {
+  /**
+   * Asked for a fresh token when the one in use is about to expire (or expired) and the source has
+   * not emitted a newer one. Runs in the injection context of the app, so it may `inject()`.
+   */
+  refresh?: TokenProvider;
+  /**
+   * After an expiry that `refresh` could not cover, how long to wait for the source to emit a
+   * fresh token before giving up with `unauthorized`. Default 15000.
+   */
+  tokenWaitMs?: number;
 }
 
 /**
@@ -99,6 +126,16 @@ export const DEFAULT_RECONNECT_OPTIONS: Readonly<ReconnectOptions> = Object.free
 });
 
 /**
+ * Default of {@link AuthOptions.tokenWaitMs}.
+ *
+ * @example
+ * ```ts
+ * withAuth(tokens$, { tokenWaitMs: DEFAULT_TOKEN_WAIT_MS * 2 })
+ * ```
+ */
+export const DEFAULT_TOKEN_WAIT_MS = 15_000;
+
+/**
  * Defaults of {@link withPollingFallback}.
  *
  * @example
@@ -129,6 +166,8 @@ export interface ResolvedRealtimeConfig {
   filter: EventFilter;
   reconnect: ReconnectOptions;
   heartbeat: HeartbeatOptions;
+  /** What `withAuth()` was given besides its source. */
+  auth: { refresh: TokenProvider | null; tokenWaitMs: number };
   /** `null` when the fallback was turned off with `withNoPollingFallback()`. */
   polling: PollingFallbackOptions | null;
 }

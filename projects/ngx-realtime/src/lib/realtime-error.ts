@@ -4,6 +4,9 @@
  * - `invalid_json`, `invalid_frame`, `unknown_type`: a frame from the server failed validation and was dropped.
  * - `server_error`: the server sent an `error` frame (`detail` is the frame).
  * - `token_provider_failed`: the `TokenProvider` threw, rejected or produced no token.
+ * - `token_refresh_failed`: `withAuth(source, {refresh})` threw, rejected or produced no token.
+ * - `token_rejected`: the server refused a rotated token (`auth_failed`); the connection keeps the
+ *   one it had until that expires (`detail` is the frame).
  * - `poll_failed`: a long poll failed (`detail` is the `RealtimePollError`).
  * - `history_lost`: the server's sequence went backwards (e.g. it lost its data); a resync follows.
  *

@@ -26,15 +26,18 @@ export interface TransportClosed extends SocketCloseInfo {
  *
  * @example
  * ```ts
- * const handlers: WebSocketTransportHandlers = { welcome, frame, invalid, latency, closed };
+ * const handlers: WebSocketTransportHandlers = { welcome, frame, invalid, latency, heartbeat, closed };
  * ```
  */
 export interface WebSocketTransportHandlers {
   welcome(frame: WelcomeFrame): void;
-  /** Any valid frame after `welcome` other than `pong`. */
+  /** Any valid frame after `welcome` other than the heartbeat (`ping` from the server, `pong` to ours). */
   frame(frame: ServerFrame): void;
   invalid(code: string, message: string, raw: unknown): void;
+  /** A round trip was measured (by our ping after `welcome`, or by the server and reported in its ping). */
   latency(ms: number): void;
+  /** The server's heartbeat arrived (already answered); `serverTime` is its clock. */
+  heartbeat(serverTime: number): void;
   closed(info: TransportClosed): void;
 }
 
@@ -43,7 +46,7 @@ export interface WebSocketTransportHandlers {
  *
  * @example
  * ```ts
- * new WebSocketTransport({ backend, clock, url, authToken: null, heartbeat: { intervalMs: 10_000 }, handlers });
+ * new WebSocketTransport({ backend, clock, url, authToken: null, heartbeat: { timeoutMs: 30_000 }, connectTimeoutMs: 10_000, handlers });
  * ```
  */
 export interface WebSocketTransportOptions {
@@ -52,7 +55,7 @@ export interface WebSocketTransportOptions {
   url: string;
   /** Sent as the first frame when set (auth mode `frame`). */
   authToken: string | null;
-  /** App overrides; missing figures come from `welcome`, then protocol defaults. */
+  /** App override of the silence timeout; otherwise `welcome`'s, then the protocol default. */
   heartbeat: HeartbeatOptions;
   /** How long the attempt may take to reach `welcome`. */
   connectTimeoutMs: number;
@@ -61,7 +64,9 @@ export interface WebSocketTransportOptions {
 
 /**
  * One WebSocket connection attempt and its heartbeat. It knows nothing about retries or sequence
- * numbers; it reports what happened and its owner decides.
+ * numbers; it reports what happened and its owner decides. The server drives the heartbeat: this
+ * side answers each `ping` and declares the link dead after `timeoutMs` without any frame. No timer
+ * is created or cancelled per frame.
  *
  * @example
  * ```ts
@@ -73,23 +78,22 @@ export class WebSocketTransport {
   private readonly socket: RealtimeSocket;
   private done = false;
   private welcomed = false;
-  private intervalMs: number;
   private timeoutMs: number;
-  private cancelPing: () => void = () => undefined;
+  /** When the last frame of any kind arrived: the only per-frame bookkeeping the heartbeat needs. */
+  private lastFrameAt: number;
   private cancelDeadline: () => void = () => undefined;
-  private readonly pings = new Map<string, number>();
-  private pingCounter = 0;
+  private latencyPing: { id: string; sentAt: number } | null = null;
 
   constructor(private readonly options: WebSocketTransportOptions) {
-    this.intervalMs = options.heartbeat.intervalMs ?? PROTOCOL_DEFAULTS.heartbeatIntervalMs;
     this.timeoutMs = options.heartbeat.timeoutMs ?? PROTOCOL_DEFAULTS.heartbeatTimeoutMs;
+    this.lastFrameAt = options.clock.now();
     this.socket = options.backend.openWebSocket(options.url, {
       open: () => this.onOpen(),
       message: (data) => this.onMessage(data),
       close: (info) => this.finish({ ...info, reachedWelcome: this.welcomed, heartbeatTimeout: false }),
     });
     // A connect that hangs (blackholed host) is as dead as a silent socket.
-    if (!this.done) this.armDeadline();
+    if (!this.done) this.armConnectDeadline();
   }
 
   /** Whether `welcome` arrived. */
@@ -106,7 +110,7 @@ export class WebSocketTransport {
   close(code = 1000, reason = ''): void {
     if (this.done) return;
     this.done = true;
-    this.stopTimers();
+    this.cancelDeadline();
     this.socket.close(code, reason);
   }
 
@@ -114,82 +118,85 @@ export class WebSocketTransport {
     if (this.done) return;
     if (this.options.authToken !== null) this.send({ type: 'auth', token: this.options.authToken });
     // A half-open link can also hang before `welcome`; the deadline covers both phases.
-    this.armDeadline();
+    this.armConnectDeadline();
   }
 
   private onMessage(data: unknown): void {
     if (this.done) return;
-    this.armDeadline();
+    this.lastFrameAt = this.options.clock.now();
     const result = parseServerFrame(data);
     if (!result.ok) {
       this.options.handlers.invalid(result.code, result.message, data);
       return;
     }
     const frame = result.frame;
-    if (frame.type === 'welcome') {
-      if (this.welcomed) return;
-      this.welcomed = true;
-      this.intervalMs = this.options.heartbeat.intervalMs ?? frame.heartbeat.intervalMs;
-      this.timeoutMs = this.options.heartbeat.timeoutMs ?? frame.heartbeat.timeoutMs;
-      this.armDeadline();
-      this.schedulePing();
-      this.options.handlers.welcome(frame);
-      return;
+    switch (frame.type) {
+      case 'ping':
+        // Answered here, from the message handler, never from a timer: a background tab's timers
+        // may run once a minute, its network events do not wait.
+        this.socket.send(`{"type":"pong","id":${JSON.stringify(frame.id)}}`);
+        if (frame.rttMs !== undefined) this.options.handlers.latency(frame.rttMs);
+        this.options.handlers.heartbeat(frame.serverTime);
+        return;
+      case 'pong':
+        if (this.latencyPing?.id === frame.id) {
+          this.options.handlers.latency(Math.max(0, this.options.clock.now() - this.latencyPing.sentAt));
+          this.latencyPing = null;
+        }
+        return;
+      case 'welcome':
+        if (this.welcomed) return;
+        this.welcomed = true;
+        this.timeoutMs = this.options.heartbeat.timeoutMs ?? frame.heartbeat.timeoutMs;
+        this.armLivenessCheck(this.timeoutMs);
+        // One ping of our own gives a latency figure at once; later ones come with the server's pings.
+        this.latencyPing = { id: 'latency', sentAt: this.lastFrameAt };
+        this.send({ type: 'ping', id: 'latency' });
+        this.options.handlers.welcome(frame);
+        return;
+      default:
+        this.options.handlers.frame(frame);
     }
-    if (frame.type === 'pong') {
-      const sentAt = this.pings.get(frame.id);
-      if (sentAt !== undefined) {
-        this.pings.delete(frame.id);
-        this.options.handlers.latency(Math.max(0, this.options.clock.now() - sentAt));
-      }
-      return;
-    }
-    this.options.handlers.frame(frame);
   }
 
-  private schedulePing(): void {
-    this.cancelPing();
-    this.cancelPing = schedule(
+  private armConnectDeadline(): void {
+    this.cancelDeadline();
+    this.cancelDeadline = schedule(
       this.options.clock,
-      () => {
-        if (this.done) return;
-        const id = `p${++this.pingCounter}`;
-        // Only the newest ping matters for latency; unanswered ones must not pile up.
-        this.pings.clear();
-        this.pings.set(id, this.options.clock.now());
-        this.send({ type: 'ping', id });
-        this.schedulePing();
-      },
-      this.intervalMs,
+      () => this.declareDead('connect timeout'),
+      this.options.connectTimeoutMs,
     );
   }
 
-  private armDeadline(): void {
+  /**
+   * Judges silence from the time of the last frame, not from when the timer fires: a timer that a
+   * background tab runs a minute late finds recent frames and simply checks again later.
+   */
+  private armLivenessCheck(delayMs: number): void {
     this.cancelDeadline();
     this.cancelDeadline = schedule(
       this.options.clock,
       () => {
         if (this.done) return;
-        const reason = this.welcomed ? 'heartbeat timeout' : 'connect timeout';
-        // Half-open: the close handshake would never complete, so do not wait for it.
-        this.socket.close(4000, reason);
-        this.finish({ code: 4000, reason, reachedWelcome: this.welcomed, heartbeatTimeout: this.welcomed, connectTimeout: !this.welcomed });
+        const silentMs = this.options.clock.now() - this.lastFrameAt;
+        if (silentMs >= this.timeoutMs) this.declareDead('heartbeat timeout');
+        else this.armLivenessCheck(this.timeoutMs - silentMs);
       },
-      // Until welcome the attempt is still connecting; after it, silence means a dead link.
-      this.welcomed ? this.timeoutMs : this.options.connectTimeoutMs,
+      delayMs,
     );
   }
 
-  private stopTimers(): void {
-    this.cancelPing();
-    this.cancelDeadline();
-    this.pings.clear();
+  private declareDead(reason: 'heartbeat timeout' | 'connect timeout'): void {
+    if (this.done) return;
+    // Half-open: the close handshake would never complete, so do not wait for it.
+    this.socket.close(4000, reason);
+    this.finish({ code: 4000, reason, reachedWelcome: this.welcomed, heartbeatTimeout: this.welcomed, connectTimeout: !this.welcomed });
   }
 
   private finish(info: TransportClosed): void {
     if (this.done) return;
     this.done = true;
-    this.stopTimers();
+    this.cancelDeadline();
     this.options.handlers.closed(info);
   }
 }

@@ -122,7 +122,7 @@ describe('WebSocketService against the mock server (integration)', () => {
   }, 15_000);
 
   it('catches a half-open link with the heartbeat, reconnects, and gets what was written meanwhile once', async () => {
-    configure(50, 2, mockUrl(), { intervalMs: 200, timeoutMs: 800 });
+    configure(50, 2, mockUrl(), { timeoutMs: 800 });
     service.connect(token);
     await waitFor('connected', () => service.connectionState().status === 'connected');
     await putKey(token, `${prefix}a`, '1');

@@ -22,55 +22,7 @@ import type { RealtimeConfig } from './realtime-config';
 import type { RealtimeError } from './realtime-error';
 import { WebSocketService } from './websocket.service';
 
-const URL_BASE = 'ws://realtime.test/ws/events';
-
-function setup(
-  options: {
-    config?: Partial<RealtimeConfig>;
-    features?: RealtimeFeature[];
-    testing?: RealtimeTestingOptions;
-    providers?: (Provider | EnvironmentProviders)[];
-  } = {},
-) {
-  TestBed.configureTestingModule({
-    providers: [
-      provideZonelessChangeDetection(),
-      provideRealtime({ url: URL_BASE, ...options.config }, ...(options.features ?? [])),
-      provideRealtimeTesting(options.testing),
-      ...(options.providers ?? []),
-    ],
-  });
-  const service = TestBed.inject(WebSocketService);
-  const controller = TestBed.inject(RealtimeTestingController);
-  const events: ServerEvent[] = [];
-  const errors: RealtimeError[] = [];
-  const states: ConnectionState[] = [];
-  const resyncs: ResyncFrame[] = [];
-  const subscriptions = [
-    service.events$.subscribe((e) => events.push(e)),
-    service.errors$.subscribe((e) => errors.push(e)),
-    service.connectionState$.subscribe((s) => states.push(s)),
-    service.resync$.subscribe((r) => resyncs.push(r)),
-  ];
-  const seqs = () => events.filter((e): e is Extract<ServerEvent, { seq: number }> => 'seq' in e).map((e) => e.seq);
-  return { service, controller, events, errors, states, resyncs, seqs, subscriptions };
-}
-
-const put = (key: string, value = 'v', seq?: number): TestEvent =>
-  seq === undefined
-    ? { type: 'key_change', operation: 'put', key, cf: 'default', value }
-    : { type: 'key_change', operation: 'put', key, cf: 'default', value, seq };
-
-/** Advances the fake clock exactly to the scheduled retry. */
-function tickToRetry(service: WebSocketService, controller: RealtimeTestingController): void {
-  const at = service.connectionState().nextRetryAt;
-  if (at === null) throw new Error('no retry scheduled');
-  controller.tick(at - controller.clock.now());
-}
-
-async function flushMicrotasks(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-}
+import { URL_BASE, flushMicrotasks, put, setup, tickToRetry } from './websocket-service-test-bed.spec';
 
 describe('WebSocketService', () => {
   afterEach(() => TestBed.resetTestingModule());
@@ -502,15 +454,17 @@ describe('WebSocketService', () => {
       controller.expectNoConnection();
     });
 
-    it('withAuth(): a token connects, a later token is used for the next connection, null disconnects', () => {
+    it('withAuth(): a token connects, a later token goes to the open socket and the next connection, null disconnects', () => {
       const tokens = new BehaviorSubject<string | null>(null);
       const { service, controller } = setup({ features: [withAuth(tokens)] });
       controller.expectNoConnection();
       tokens.next('a');
       expect(controller.expectConnection().params.get('token')).toBe('a');
-      controller.connection.open();
+      const first = controller.connection.open();
       tokens.next('b');
       controller.expectNoConnection();
+      expect(first.authTokens).toEqual(['b']);
+      first.authOk();
       controller.connection.drop();
       controller.tick(500);
       expect(controller.expectConnection().params.get('token')).toBe('b');
@@ -547,23 +501,60 @@ describe('WebSocketService', () => {
     });
   });
 
-  describe('heartbeat', () => {
-    it('pings every intervalMs from welcome and reports the round trip as latencyMs', () => {
+  describe('heartbeat (driven by the server)', () => {
+    it('answers every server ping with a pong at once and sends no pings of its own from timers', () => {
       const { service, controller } = setup();
       service.connect('t');
-      const connection = controller.connection.open({ heartbeat: { intervalMs: 1000, timeoutMs: 3000 } });
-      controller.tick(999);
-      expect(connection.sent.filter((f) => f.type === 'ping').length).toBe(0);
-      controller.tick(1);
+      const connection = controller.connection.open({ heartbeat: { intervalMs: 15_000, timeoutMs: 45_000 } });
+      for (let i = 0; i < 40; i++) {
+        controller.tick(15_000);
+        expect(connection.ping()).withContext(`ping ${i}`).toBeTrue();
+      }
+      // Ten minutes: the only ping the SDK sent is the one at welcome that measures latency.
       expect(connection.sent.filter((f) => f.type === 'ping').length).toBe(1);
-      controller.tick(40);
-      connection.pong();
-      expect(service.connectionState().latencyMs).toBe(40);
-      controller.tick(960);
-      expect(connection.sent.filter((f) => f.type === 'ping').length).toBe(2);
+      expect(connection.sent.filter((f) => f.type === 'pong').length).toBe(40);
+      expect(service.connectionState().status).toBe('connected');
     });
 
-    it('treats a socket that sends nothing for timeoutMs as dead, closes it and reconnects', () => {
+    it('latency: one ping after welcome, then the round trip the server reports in its pings', () => {
+      const { service, controller } = setup();
+      service.connect('t');
+      const connection = controller.connection.open();
+      expect(connection.sent).toEqual([{ type: 'ping', id: 'latency' }]);
+      controller.tick(40);
+      connection.pong('latency');
+      expect(service.connectionState().latencyMs).toBe(40);
+      connection.ping(80.4);
+      expect(service.connectionState().latencyMs).toBe(80);
+    });
+
+    it('connectionState stays quiet while latency only jitters', () => {
+      const { service, controller, states } = setup();
+      service.connect('t');
+      const connection = controller.connection.open();
+      connection.ping(100);
+      const before = states.length;
+      for (let i = 0; i < 100; i++) connection.ping(100 + (i % 2 === 0 ? 9 : -9));
+      expect(states.length).toBe(before);
+      connection.ping(160);
+      expect(states.length).toBe(before + 1);
+      expect(service.connectionState().latencyMs).toBe(160);
+    });
+
+    it('creates and cancels no timer per incoming frame', () => {
+      const { service, controller, events } = setup();
+      service.connect('t');
+      controller.connection.open();
+      const set = spyOn(controller.clock, 'setTimeout').and.callThrough();
+      const clear = spyOn(controller.clock, 'clearTimeout').and.callThrough();
+      for (let i = 0; i < 1000; i++) controller.emit(put(`k${i}`));
+      controller.connection.current()!.ping();
+      expect(events.length).toBe(1000);
+      expect(set).not.toHaveBeenCalled();
+      expect(clear).not.toHaveBeenCalled();
+    });
+
+    it('treats a socket on which nothing arrives for timeoutMs as dead, closes it and reconnects', () => {
       const { service, controller } = setup();
       service.connect('t');
       const connection = controller.connection.open({ heartbeat: { intervalMs: 1000, timeoutMs: 3000 } });
@@ -576,20 +567,57 @@ describe('WebSocketService', () => {
       controller.expectConnection();
     });
 
-    it('any frame from the server proves the socket alive', () => {
+    it('any frame from the server proves the socket alive; silence is counted from the last one', () => {
       const { service, controller } = setup();
       service.connect('t');
       const connection = controller.connection.open({ heartbeat: { intervalMs: 1000, timeoutMs: 3000 } });
       controller.tick(2000);
-      connection.pong();
+      connection.ping();
       controller.tick(2000);
       connection.emit(put('x'));
       controller.tick(2999);
       expect(service.connectionState().status).toBe('connected');
+      controller.tick(1);
+      expect(service.connectionState().reason).toBe('heartbeat_timeout');
+    });
+
+    it('in a background tab (timers up to 60 s late) 30 minutes pass with no 4002 and no reconnect', () => {
+      const { service, controller, states } = setup();
+      service.connect('t');
+      const connection = controller.connection.open({ heartbeat: { intervalMs: 25_000, timeoutMs: 45_000 } });
+      controller.clock.throttle(60_000);
+      // The server's model: a ping every 25 s, and 4002 when no client frame came for 45 s.
+      let lastClientFrameAt = controller.clock.now();
+      let nextPingAt = lastClientFrameAt + 25_000;
+      const end = lastClientFrameAt + 30 * 60_000;
+      while (controller.clock.now() < end) {
+        controller.tick(1000);
+        const now = controller.clock.now();
+        if (now >= nextPingAt) {
+          if (connection.ping()) lastClientFrameAt = now;
+          nextPingAt += 25_000;
+        }
+        expect(now - lastClientFrameAt).withContext('server would close with 4002').toBeLessThan(45_000);
+      }
+      expect(controller.backend.connections.length).toBe(1);
+      expect(connection.state).toBe('open');
+      const fromConnected = states.slice(states.findIndex((s) => s.status === 'connected'));
+      expect(fromConnected.every((s) => s.status === 'connected')).toBeTrue();
+    });
+
+    it('a throttled clock still declares a silent socket dead, at its next wake-up', () => {
+      const { service, controller } = setup();
+      service.connect('t');
+      controller.connection.open({ heartbeat: { intervalMs: 25_000, timeoutMs: 45_000 } });
+      controller.clock.throttle(60_000);
+      controller.tick(44_000);
+      expect(service.connectionState().status).toBe('connected');
+      controller.tick(76_000);
+      expect(service.connectionState().reason).toBe('heartbeat_timeout');
     });
 
     it('abandons a connect that hangs (never opens) after connectTimeoutMs (default 10 s), and retries', () => {
-      const { service, controller } = setup({ features: [withHeartbeat({ intervalMs: 1000, timeoutMs: 60_000 })] });
+      const { service, controller } = setup({ features: [withHeartbeat({ timeoutMs: 60_000 })] });
       service.connect('t');
       const hanging = controller.expectConnection();
       controller.tick(9999);
@@ -613,13 +641,13 @@ describe('WebSocketService', () => {
       expect(service.connectionState().reason).toBe('connect_timeout');
     });
 
-    it('withHeartbeat() overrides the figures from welcome', () => {
-      const { service, controller } = setup({ features: [withHeartbeat({ intervalMs: 100, timeoutMs: 250 })] });
+    it('withHeartbeat({timeoutMs}) overrides the timeout from welcome', () => {
+      const { service, controller } = setup({ features: [withHeartbeat({ timeoutMs: 250 })] });
       service.connect('t');
-      const connection = controller.connection.open({ heartbeat: { intervalMs: 60_000, timeoutMs: 120_000 } });
-      controller.tick(100);
-      expect(connection.sent.some((f) => f.type === 'ping')).toBeTrue();
-      controller.tick(150);
+      controller.connection.open({ heartbeat: { intervalMs: 60_000, timeoutMs: 120_000 } });
+      controller.tick(249);
+      expect(service.connectionState().status).toBe('connected');
+      controller.tick(1);
       expect(service.connectionState().reason).toBe('heartbeat_timeout');
     });
   });

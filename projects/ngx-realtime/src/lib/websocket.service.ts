@@ -1,5 +1,5 @@
 import { DOCUMENT, isPlatformServer } from '@angular/common';
-import { DestroyRef, Injectable, PLATFORM_ID, inject, signal, type Signal } from '@angular/core';
+import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, signal, type Signal } from '@angular/core';
 import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
 import { distinctUntilChanged, filter, map } from 'rxjs/operators';
 import { backoffDelayMs } from './backoff';
@@ -38,7 +38,9 @@ import {
   type ResolvedRealtimeConfig,
 } from './realtime-config';
 import type { RealtimeError } from './realtime-error';
-import { resolveToken, type TokenProvider } from './token-provider';
+import { SessionToken, type Credentials } from './session-token';
+import { tokenRefreshDelayMs } from './token-refresh';
+import type { TokenProvider } from './token-provider';
 import { WebSocketTransport, type TransportClosed } from './websocket-transport';
 
 /**
@@ -83,6 +85,7 @@ export class WebSocketService {
   private readonly network = inject(NetworkStatus);
   private readonly document = inject(DOCUMENT, { optional: true });
   private readonly isServer = isPlatformServer(inject(PLATFORM_ID));
+  private readonly injector = inject(Injector);
 
   private readonly eventsSubject = new Subject<ServerEvent>();
   private readonly resyncSubject = new Subject<ResyncFrame>();
@@ -113,8 +116,7 @@ export class WebSocketService {
   // One "session" runs from connect() until disconnect() or a terminal close; `generation` tells
   // late callbacks of an older session to keep quiet.
   private generation = 0;
-  private credentials: string | TokenProvider | null = null;
-  private token: string | null = null;
+  private tokens: SessionToken | null = null;
   private urls: { socket: string; poll: string } | null = null;
   private mode: 'websocket' | 'polling' = 'websocket';
   private socket: WebSocketTransport | null = null;
@@ -122,9 +124,15 @@ export class WebSocketService {
   private polling: PollingTransport | null = null;
   private pollingConnected = false;
   private failedSocketAttempts = 0;
+  /** Recovering from an expired token: another expiry or rejection in a row is final. */
   private refreshing = false;
   private waiting = false;
-  private cancelToken: () => void = noop;
+  /** When to rotate the token in use (client clock), or `null` when unknown. */
+  private rotateAt: number | null = null;
+  private rotating = false;
+  /** A token sent in an `auth` frame, waiting for `auth_ok`. */
+  private rotationSent: string | null = null;
+  private cancelRotation: () => void = noop;
   private cancelRetry: () => void = noop;
   private cancelStable: () => void = noop;
   private cancelProbe: () => void = noop;
@@ -227,8 +235,10 @@ export class WebSocketService {
   }
 
   /**
-   * Starts (or restarts, with new credentials) the connection. A {@link TokenProvider} is asked for
-   * a token before every connection attempt, so refreshed tokens are used. Does nothing on the server.
+   * Starts (or restarts, with new credentials) the connection. A {@link TokenProvider} is asked
+   * before every connection attempt and ahead of each expiry the server announces, and its fresh
+   * token is sent on the open socket (no reconnect). A plain token cannot be renewed: when it
+   * expires the state ends `disconnected` / `unauthorized`. Does nothing on the server.
    *
    * @example
    * ```ts
@@ -242,9 +252,20 @@ export class WebSocketService {
     if (typeof token !== 'function' && (typeof token !== 'string' || token.length === 0)) {
       throw new Error('ngx-realtime: connect() needs a non-empty token or a TokenProvider function.');
     }
+    this.start(typeof token === 'string' ? { kind: 'static', token } : { kind: 'provider', provider: token });
+  }
+
+  private start(credentials: Credentials): void {
     this.endSession();
-    this.credentials = token;
-    this.urls = this.resolveUrls(this.config);
+    const auth = this.config!.auth;
+    this.tokens = new SessionToken(credentials, {
+      clock: this.clock,
+      refresh: auth.refresh,
+      tokenWaitMs: auth.tokenWaitMs,
+      run: (fn) => runInInjectionContext(this.injector, fn),
+      report: (error) => this.report('token_refresh_failed', 'withAuth({refresh}) did not produce a token', error),
+    });
+    this.urls = this.resolveUrls(this.config!);
     this.wakeSubscription = this.network.wake$.subscribe(() => this.onWake());
     this.dispatch({ type: 'stable' });
     this.attempt();
@@ -278,23 +299,11 @@ export class WebSocketService {
       return;
     }
     this.dispatch({ type: 'connecting' });
-    this.withToken((token) => {
-      if (generation !== this.generation) return;
-      if (this.mode === 'polling') this.startPolling(token);
-      else this.socket = this.openSocket(token, 'main');
-    });
-  }
-
-  private withToken(use: (token: string) => void): void {
-    const credentials = this.credentials;
-    if (credentials === null) return;
-    const generation = this.generation;
-    this.cancelToken();
-    this.cancelToken = resolveToken(
-      credentials,
+    this.tokens?.forAttempt(
       (token) => {
-        this.token = token;
-        use(token);
+        if (generation !== this.generation) return;
+        if (this.mode === 'polling') this.startPolling();
+        else this.socket = this.openSocket(token, 'main');
       },
       (error) => {
         if (generation !== this.generation) return;
@@ -307,7 +316,12 @@ export class WebSocketService {
 
   private endSession(): void {
     this.generation++;
-    this.cancelToken();
+    this.tokens?.cancel();
+    this.tokens = null;
+    this.cancelRotation();
+    this.rotateAt = null;
+    this.rotating = false;
+    this.rotationSent = null;
     this.cancelRetry();
     this.cancelStable();
     this.cancelProbe();
@@ -319,7 +333,6 @@ export class WebSocketService {
     this.pollingConnected = false;
     this.wakeSubscription?.unsubscribe();
     this.wakeSubscription = null;
-    this.credentials = null;
     this.mode = 'websocket';
     this.failedSocketAttempts = 0;
     this.refreshing = false;
@@ -355,12 +368,17 @@ export class WebSocketService {
 
   private onAuthToken(token: string | null): void {
     if (token === null) {
-      if (this.credentials !== null) this.disconnect();
+      if (this.tokens !== null) this.disconnect();
       return;
     }
-    if (this.credentials === null || this.stateSignal().status === 'disconnected') this.connect(token);
-    // Already running: the next connection uses the new token, the live one is not interrupted.
-    else this.credentials = token;
+    if (this.tokens === null || this.tokens.credentials.kind !== 'source' || this.stateSignal().status === 'disconnected') {
+      if (!this.config) throw new Error(NO_CONFIG);
+      this.start({ kind: 'source', first: token });
+      return;
+    }
+    // Already running: a recovery waiting for a token takes it; a live connection switches to it
+    // on the open socket, without reconnecting.
+    if (!this.tokens.offer(token)) this.useToken(token);
   }
 
   private markStable(): void {
@@ -387,13 +405,17 @@ export class WebSocketService {
       heartbeat: config.heartbeat,
       connectTimeoutMs: config.reconnect.connectTimeoutMs,
       handlers: {
-        welcome: (frame) => (role === 'probe' ? this.onProbeWelcome(transport, frame) : this.onWelcome(transport, frame)),
+        welcome: (frame) => (role === 'probe' ? this.onProbeWelcome(transport, frame, token) : this.onWelcome(transport, frame, token)),
         frame: (frame) => {
           if (transport === this.socket) this.onFrame(frame);
         },
         invalid: (code, message, raw) => this.report(code, message, raw),
         latency: (latencyMs) => {
           if (transport === this.socket) this.dispatch({ type: 'latency', latencyMs });
+        },
+        heartbeat: () => {
+          // Heartbeats arrive on time even where timers are throttled: a late rotation timer is caught up here.
+          if (transport === this.socket) this.rotateIfDue();
         },
         closed: (info) => {
           if (transport === this.socket) this.onSocketClosed(info);
@@ -404,8 +426,9 @@ export class WebSocketService {
     return transport;
   }
 
-  private onWelcome(transport: WebSocketTransport, frame: WelcomeFrame): void {
+  private onWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void {
     if (transport !== this.socket) return;
+    if (this.tokens) this.tokens.inUse = token;
     this.failedSocketAttempts = 0;
     this.refreshing = false;
     const known = this.sequencer.lastSeq;
@@ -418,6 +441,10 @@ export class WebSocketService {
     this.lastSeqSignal.set(this.sequencer.lastSeq);
     this.dispatch({ type: 'connected', transport: 'websocket' });
     this.markStable();
+    this.scheduleRotation(frame.tokenExpiresAt, frame.serverTime);
+    // The source may have emitted while this socket was connecting.
+    const newest = this.tokens?.current() ?? null;
+    if (newest !== null && newest !== this.tokens?.inUse) this.useToken(newest);
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -432,11 +459,23 @@ export class WebSocketService {
         this.sequencer.advanceTo(frame.toSeq);
         this.lastSeqSignal.set(this.sequencer.lastSeq);
         return;
+      case 'auth_ok':
+        if (this.rotationSent !== null && this.tokens) this.tokens.inUse = this.rotationSent;
+        this.rotationSent = null;
+        this.scheduleRotation(frame.tokenExpiresAt, frame.serverTime);
+        return;
       case 'error':
+        if (frame.code === 'auth_failed') {
+          // The connection keeps its current token until it expires; then the expiry path takes over.
+          this.rotationSent = null;
+          this.report('token_rejected', frame.message, frame);
+          return;
+        }
         this.report('server_error', frame.message, frame);
         return;
       case 'welcome':
       case 'pong':
+      case 'ping':
       case 'subscribed':
         return;
       default:
@@ -452,7 +491,7 @@ export class WebSocketService {
     if (info.code !== 4004) this.refreshing = false;
     if (info.code === 4003) return this.stop('unauthorized', 4003);
     if (info.code === 4005) return this.stop('session_revoked', 4005);
-    if (info.code === 4004) return this.refreshToken(4004);
+    if (info.code === 4004) return this.recoverExpiredToken(4004);
     const reason: DisconnectReason = info.heartbeatTimeout
       ? 'heartbeat_timeout'
       : info.connectTimeout
@@ -471,33 +510,105 @@ export class WebSocketService {
     this.retryLater(reason, code);
   }
 
-  /** Token expired: ask the provider once for a fresh one; a second expiry in a row is final. */
-  private refreshToken(closeCode: number | null): void {
-    if (this.refreshing || typeof this.credentials !== 'function') {
+  // ------------------------------------------------------------------------------------------
+  // Tokens: rotation ahead of expiry, recovery after it
+  // ------------------------------------------------------------------------------------------
+
+  /** Plans the next rotation from the token's remaining life, measured on the server's clock. */
+  private scheduleRotation(tokenExpiresAt: number | undefined, serverTime: number | undefined): void {
+    if (tokenExpiresAt === undefined || serverTime === undefined) return;
+    const delayMs = tokenRefreshDelayMs(tokenExpiresAt - serverTime);
+    this.cancelRotation();
+    this.rotateAt = this.clock.now() + delayMs;
+    this.cancelRotation = schedule(this.clock, () => this.rotateIfDue(), delayMs);
+  }
+
+  private rotateIfDue(): void {
+    const tokens = this.tokens;
+    if (tokens === null || this.rotating || this.rotateAt === null || this.clock.now() < this.rotateAt) return;
+    this.rotateAt = null;
+    this.cancelRotation();
+    this.rotating = true;
+    const generation = this.generation;
+    tokens.fresh(
+      false,
+      (token) => {
+        if (generation !== this.generation) return;
+        this.rotating = false;
+        this.useToken(token);
+      },
+      (error) => {
+        if (generation !== this.generation) return;
+        this.rotating = false;
+        if (error !== undefined) this.report('token_provider_failed', 'the TokenProvider did not produce a token', error);
+        // Nothing fresher yet: a token the source emits later is used at once; otherwise the
+        // server closes with 4004 at expiry and the recovery path asks again.
+      },
+    );
+  }
+
+  /** Switches the live connection to `token`: an `auth` frame on the socket, or the next poll. */
+  private useToken(token: string): void {
+    const tokens = this.tokens;
+    if (tokens === null || token === tokens.inUse || token === this.rotationSent) return;
+    if (this.socket?.reachedWelcome) {
+      this.rotationSent = token;
+      this.socket.send({ type: 'auth', token });
+    } else if (this.polling) {
+      tokens.inUse = token;
+    }
+    // Otherwise the connection is down or still connecting: the next attempt takes the newest token.
+  }
+
+  /**
+   * The token expired before it was rotated (a laptop slept past it, a refresh failed). Get a
+   * fresh one the way the credentials allow and reconnect; a second expiry in a row, or no fresh
+   * token at all, is final.
+   */
+  private recoverExpiredToken(closeCode: number | null): void {
+    const tokens = this.tokens;
+    if (this.refreshing || tokens === null) {
       this.stop('unauthorized', closeCode);
       return;
     }
     this.refreshing = true;
-    this.dispatch({ type: 'retry_scheduled', attempt: this.stateSignal().attempt, nextRetryAt: this.clock.now(), closeCode, reason: 'unauthorized' });
-    this.attempt();
+    this.cancelRotation();
+    this.rotateAt = null;
+    this.rotationSent = null;
+    this.dispatch({ type: 'token_expired', closeCode });
+    const generation = this.generation;
+    tokens.fresh(
+      true,
+      () => {
+        if (generation === this.generation) this.attempt();
+      },
+      (error) => {
+        if (generation !== this.generation) return;
+        if (error !== undefined) this.report('token_provider_failed', 'the TokenProvider did not produce a token', error);
+        this.stop('unauthorized', closeCode);
+      },
+    );
   }
 
   // ------------------------------------------------------------------------------------------
   // Long polling and the way back
   // ------------------------------------------------------------------------------------------
 
-  private startPolling(token: string): void {
+  private startPolling(): void {
     this.pollingConnected = false;
     const polling: PollingTransport = new PollingTransport({
       backend: this.backend,
       url: this.urls!.poll,
-      token,
+      token: () => this.tokens?.current() ?? '',
       waitMs: this.config!.polling!.waitMs,
       params: this.filterParams(),
       since: () => this.sequencer.lastSeq,
       handlers: {
-        response: (events, lastSeq, resync) => {
+        response: (events, lastSeq, resync, session) => {
           if (polling !== this.polling) return;
+          // An answer to a poll sent before a rotation says nothing about the token now in use.
+          const current = this.tokens !== null && session.token === this.tokens.current();
+          if (current) this.tokens!.inUse = session.token;
           if (!this.pollingConnected) {
             this.pollingConnected = true;
             this.refreshing = false;
@@ -509,6 +620,10 @@ export class WebSocketService {
           for (const event of events) this.deliver(event);
           this.sequencer.advanceTo(lastSeq);
           this.lastSeqSignal.set(this.sequencer.lastSeq);
+          if (current && session.tokenExpiresAt !== undefined && this.rotateAt === null && !this.rotating) {
+            this.scheduleRotation(session.tokenExpiresAt, session.serverTime);
+          }
+          this.rotateIfDue();
         },
         invalid: (message, raw) => this.report('invalid_frame', message, raw),
         failed: (error) => {
@@ -537,7 +652,7 @@ export class WebSocketService {
     this.probe = null;
     this.report('poll_failed', error.message, error);
     if (error.status === 401) {
-      if (error.tokenExpired) this.refreshToken(null);
+      if (error.tokenExpired) this.recoverExpiredToken(null);
       else this.stop('unauthorized', null);
       return;
     }
@@ -549,14 +664,15 @@ export class WebSocketService {
     this.cancelProbe = schedule(
       this.clock,
       () => {
-        if (this.mode !== 'polling' || !this.polling || this.token === null) return;
-        this.probe = this.openSocket(this.token, 'probe');
+        const token = this.tokens?.current() ?? null;
+        if (this.mode !== 'polling' || !this.polling || token === null) return;
+        this.probe = this.openSocket(token, 'probe');
       },
       this.config!.polling!.probeIntervalMs,
     );
   }
 
-  private onProbeWelcome(transport: WebSocketTransport, frame: WelcomeFrame): void {
+  private onProbeWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void {
     if (transport !== this.probe) return;
     // The socket resumes from the lastSeq it was opened with; the sequencer drops the overlap with
     // what polling delivered meanwhile, so the switch has neither a gap nor a duplicate.
@@ -566,7 +682,7 @@ export class WebSocketService {
     this.pollingConnected = false;
     this.mode = 'websocket';
     this.socket = transport;
-    this.onWelcome(transport, frame);
+    this.onWelcome(transport, frame, token);
   }
 
   private onProbeClosed(): void {

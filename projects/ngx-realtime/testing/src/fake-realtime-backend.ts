@@ -77,6 +77,7 @@ export class TestConnection {
   private status: TestConnectionState = 'connecting';
   private clientClose: { code: number | undefined; reason: string | undefined } | null = null;
   private welcomed = false;
+  private pingCounter = 0;
 
   /** @internal */
   constructor(
@@ -129,6 +130,7 @@ export class TestConnection {
       serverTime: this.server.clock.now(),
       heartbeat: { intervalMs: PROTOCOL_DEFAULTS.heartbeatIntervalMs, timeoutMs: PROTOCOL_DEFAULTS.heartbeatTimeoutMs },
       lastSeq: this.server.lastSeq,
+      tokenExpiresAt: this.server.clock.now() + FakeRealtimeBackend.DEFAULT_TOKEN_TTL_MS,
       ...welcome,
     };
     this.server.lastSeq = Math.max(this.server.lastSeq, frame.lastSeq);
@@ -149,6 +151,34 @@ export class TestConnection {
   emitRaw(data: unknown): void {
     this.assertState('open', 'emitRaw()');
     this.listener.message(data);
+  }
+
+  /**
+   * The server's heartbeat: sends `ping` (with `rttMs` when given) and returns whether the SDK
+   * answered it with a `pong` at once, as it must.
+   */
+  ping(rttMs?: number): boolean {
+    const id = `server-ping-${++this.pingCounter}`;
+    const frame: ServerFrame = { type: 'ping', id, serverTime: this.server.clock.now() };
+    if (rttMs !== undefined) frame.rttMs = rttMs;
+    this.emit(frame);
+    return this.sent.some((f) => f.type === 'pong' && f.id === id);
+  }
+
+  /** Tokens the SDK sent in `auth` frames on this socket, oldest first. */
+  get authTokens(): string[] {
+    return this.sent.filter((f): f is Extract<ClientFrame, { type: 'auth' }> => f.type === 'auth').map((f) => f.token);
+  }
+
+  /** Accepts the newest `auth` frame: `auth_ok` with the new expiry (default: one hour from now). */
+  authOk(tokenExpiresAt = this.server.clock.now() + FakeRealtimeBackend.DEFAULT_TOKEN_TTL_MS): void {
+    if (this.authTokens.length === 0) throw new Error('ngx-realtime/testing: authOk() found no auth frame to answer.');
+    this.emit({ type: 'auth_ok', tokenExpiresAt, serverTime: this.server.clock.now() });
+  }
+
+  /** Refuses the newest `auth` frame, as a server does for a bad token; the socket stays open. */
+  authFailed(message = 'Invalid authentication token'): void {
+    this.emit({ type: 'error', code: 'auth_failed', message });
   }
 
   /** Answers a `ping` the SDK sent (the newest unless `id` is given). */
@@ -248,11 +278,17 @@ export class TestPoll {
   }
 
   /** Answers 200; events get seq/timestamp when missing, `lastSeq` defaults to the newest seq. */
-  respond(body: { events?: TestEvent[]; lastSeq?: number; resync?: ResyncFrame } = {}): void {
+  respond(body: { events?: TestEvent[]; lastSeq?: number; resync?: ResyncFrame; tokenExpiresAt?: number } = {}): void {
     this.settle();
     const events = (body.events ?? []).map((e) => this.server.complete(e)).filter((e): e is SequencedEvent => 'seq' in e);
     const lastSeq = body.lastSeq ?? Math.max(this.server.lastSeq, events.at(-1)?.seq ?? 0, this.since ?? 0);
-    const response: PollResponse = { events, lastSeq };
+    const now = this.server.clock.now();
+    const response: PollResponse = {
+      events,
+      lastSeq,
+      tokenExpiresAt: body.tokenExpiresAt ?? now + FakeRealtimeBackend.DEFAULT_TOKEN_TTL_MS,
+      serverTime: now,
+    };
     if (body.resync) response.resync = body.resync;
     this.subscriber.next(response);
     this.subscriber.complete();
@@ -293,6 +329,8 @@ export class TestPoll {
  */
 @Injectable()
 export class FakeRealtimeBackend extends RealtimeBackend {
+  /** Life of the fake server's tokens when a spec does not say (`welcome.tokenExpiresAt`, poll answers). */
+  static readonly DEFAULT_TOKEN_TTL_MS = 3_600_000;
   /** @internal */
   readonly clock = inject(RealtimeClock);
   /** Every socket opened, oldest first. */

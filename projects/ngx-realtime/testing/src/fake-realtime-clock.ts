@@ -24,6 +24,7 @@ export class FakeRealtimeClock extends RealtimeClock {
   private time = 1_700_000_000_000;
   private timers: FakeTimer[] = [];
   private nextId = 1;
+  private alignMs: number | null = null;
 
   now(): number {
     return this.time;
@@ -31,8 +32,24 @@ export class FakeRealtimeClock extends RealtimeClock {
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;
-    this.timers.push({ id, at: this.time + Math.max(0, delayMs), callback });
+    let at = this.time + Math.max(0, delayMs);
+    if (this.alignMs !== null) at = Math.ceil(at / this.alignMs) * this.alignMs;
+    this.timers.push({ id, at, callback });
     return id;
+  }
+
+  /**
+   * Behaves like a background tab under Chrome's intensive throttling: every timer scheduled from
+   * now on fires at the next multiple of `alignMs` (60 s in Chrome), so up to that much late.
+   * `null` ends it (timers already scheduled keep their time).
+   *
+   * @example
+   * ```ts
+   * clock.throttle(60_000);
+   * ```
+   */
+  throttle(alignMs: number | null): void {
+    this.alignMs = alignMs;
   }
 
   clearTimeout(handle: TimerHandle): void {

@@ -76,8 +76,11 @@ describe('RealtimeTestingController', () => {
   it('records what the app sent and how it closed', () => {
     realtime.connect('t');
     const connection = controller.connection.open({ heartbeat: { intervalMs: 100, timeoutMs: 1000 } });
-    controller.tick(100);
-    expect(connection.sent).toEqual([{ type: 'ping', id: jasmine.any(String) }]);
+    expect(connection.ping()).toBeTrue();
+    expect(connection.sent).toEqual([
+      { type: 'ping', id: 'latency' },
+      { type: 'pong', id: 'server-ping-1' },
+    ]);
     realtime.disconnect();
     expect(connection.closedByClient).toEqual({ code: 1000, reason: 'client disconnect' });
     expect(controller.openSockets).toBe(0);

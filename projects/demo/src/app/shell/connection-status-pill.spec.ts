@@ -50,13 +50,14 @@ describe('ConnectionStatusPill', () => {
     expect(shown()).toEqual({ label: 'connected · websocket', latency: null, status: 'connected' });
   });
 
-  it('shows the heartbeat round trip once a pong comes back', () => {
+  it('shows the heartbeat round trip: first from the SDK’s own ping, then as the server reports it', () => {
     realtime.connect('token-1');
     const connection = controller.connection.open({ heartbeat: { intervalMs: 1_000, timeoutMs: 5_000 } });
-    controller.tick(1_000);
     controller.tick(37);
     connection.pong();
     expect(shown().latency).toBe('37 ms');
+    connection.ping(120);
+    expect(shown().latency).toBe('120 ms');
   });
 
   it('counts reconnect attempts after a drop, and recovers', () => {
