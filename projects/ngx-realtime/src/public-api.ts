@@ -4,6 +4,9 @@
 export * from './lib/protocol';
 export {
   parseServerFrame,
+  readServerFrame,
+  checkServerFrame,
+  FrameRejection,
   parseClientFrame,
   isSequencedEvent,
   matchesSubscription,

@@ -27,27 +27,42 @@ const oneOf = <T extends string>(v: unknown, options: readonly T[]): v is T =>
   typeof v === 'string' && (options as readonly string[]).includes(v);
 const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
 
+/**
+ * Why a frame was rejected. A class, so the hot path can tell a rejection from a frame with one
+ * `instanceof` and no wrapper object per accepted frame.
+ *
+ * @example
+ * ```ts
+ * const frame = readServerFrame(data);
+ * if (frame instanceof FrameRejection) report(frame.code, frame.message);
+ * ```
+ */
+export class FrameRejection {
+  readonly ok = false;
+  constructor(
+    readonly code: ProtocolErrorCode,
+    readonly message: string,
+  ) {}
+}
+
+const NOT_TEXT = Object.freeze(new FrameRejection('invalid_frame', 'frames must be JSON text'));
+const NOT_JSON = Object.freeze(new FrameRejection('invalid_json', 'frame is not valid JSON'));
+const NOT_TYPED = Object.freeze(new FrameRejection('invalid_frame', 'frame must be an object with a string "type"'));
+
 function decode(raw: unknown): ParseResult<Json> {
-  if (typeof raw !== 'string') {
-    return { ok: false, code: 'invalid_frame', message: 'frames must be JSON text' };
-  }
+  if (typeof raw !== 'string') return { ok: false, code: NOT_TEXT.code, message: NOT_TEXT.message };
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    return { ok: false, code: 'invalid_json', message: 'frame is not valid JSON' };
+    return { ok: false, code: NOT_JSON.code, message: NOT_JSON.message };
   }
-  if (!isObject(value) || !isString(value['type'])) {
-    return { ok: false, code: 'invalid_frame', message: 'frame must be an object with a string "type"' };
-  }
+  if (!isObject(value) || !isString(value['type'])) return { ok: false, code: NOT_TYPED.code, message: NOT_TYPED.message };
   return { ok: true, frame: value };
 }
 
-const bad = (type: string, detail: string): ParseResult<never> => ({
-  ok: false,
-  code: 'invalid_frame',
-  message: `${type}: ${detail}`,
-});
+const bad = (type: string, detail: string): FrameRejection => new FrameRejection('invalid_frame', `${type}: ${detail}`);
+const refuse = (type: string, detail: string): ParseResult<never> => ({ ok: false, code: 'invalid_frame', message: `${type}: ${detail}` });
 
 function hasEventBase(f: Json): boolean {
   return isSeq(f['seq']) && isFiniteNumber(f['timestamp']);
@@ -57,12 +72,13 @@ function hasEventBase(f: Json): boolean {
 function sequencedEventProblem(f: Json): string | null {
   if (!hasEventBase(f)) return 'needs integer "seq" >= 0 and numeric "timestamp"';
   switch (f['type']) {
-    case 'key_change':
-      if (!oneOf(f['operation'], ['put', 'delete'] as const)) return '"operation" must be put or delete';
+    case 'key_change': {
+      const operation = f['operation'];
       if (!isString(f['key']) || !isString(f['cf'])) return '"key" and "cf" must be strings';
-      if (f['operation'] === 'put' && !isString(f['value'])) return 'put needs a string "value"';
-      if (f['operation'] === 'delete' && f['value'] !== undefined) return 'delete carries no "value"';
-      return null;
+      if (operation === 'put') return isString(f['value']) ? null : 'put needs a string "value"';
+      if (operation === 'delete') return f['value'] === undefined ? null : 'delete carries no "value"';
+      return '"operation" must be put or delete';
+    }
     case 'compaction_status': {
       if (!oneOf(f['status'], ['started', 'progress', 'completed', 'failed'] as const)) return 'bad "status"';
       if (!isString(f['cf'])) return '"cf" must be a string';
@@ -119,11 +135,45 @@ const STATS_FIELDS = ['sst_files', 'sst_kb', 'mem_records', 'mem_kb', 'wal_kb', 
  * ```
  */
 export function parseServerFrame(raw: unknown): ParseResult<ServerFrame> {
-  const decoded = decode(raw);
-  if (!decoded.ok) return decoded;
-  const f = decoded.frame;
-  const type = f['type'] as string;
-  const ok = (): ParseResult<ServerFrame> => ({ ok: true, frame: f as unknown as ServerFrame });
+  const frame = readServerFrame(raw);
+  return frame instanceof FrameRejection ? { ok: false, code: frame.code, message: frame.message } : { ok: true, frame };
+}
+
+/**
+ * The SDK's hot path: {@link parseServerFrame} without a result object per accepted frame. Returns
+ * the frame itself, or a {@link FrameRejection}.
+ *
+ * @example
+ * ```ts
+ * const frame = readServerFrame(data);
+ * if (!(frame instanceof FrameRejection)) deliver(frame);
+ * ```
+ */
+export function readServerFrame(raw: unknown): ServerFrame | FrameRejection {
+  if (typeof raw !== 'string') return NOT_TEXT;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return NOT_JSON;
+  }
+  return checkServerFrame(value);
+}
+
+/**
+ * Validates a server frame that is already parsed (an element of a batch, say).
+ *
+ * @example
+ * ```ts
+ * const frame = checkServerFrame(JSON.parse(text));
+ * ```
+ */
+export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
+  if (!isObject(value)) return NOT_TYPED;
+  const f = value;
+  const type = f['type'];
+  if (!isString(type)) return NOT_TYPED;
+  const ok = f as unknown as ServerFrame;
   switch (type) {
     case 'key_change':
     case 'compaction_status':
@@ -131,13 +181,13 @@ export function parseServerFrame(raw: unknown): ParseResult<ServerFrame> {
     case 'sync_event':
     case 'snapshot_event': {
       const problem = sequencedEventProblem(f);
-      return problem ? bad(type, problem) : ok();
+      return problem ? bad(type, problem) : ok;
     }
     case 'stats_update': {
       const s = f['stats'];
       if (!isFiniteNumber(f['timestamp']) || !isObject(s)) return bad(type, 'needs "timestamp" and "stats"');
       const missing = STATS_FIELDS.find((k) => !isFiniteNumber(s[k]));
-      return missing ? bad(type, `"stats.${missing}" must be a number`) : ok();
+      return missing ? bad(type, `"stats.${missing}" must be a number`) : ok;
     }
     case 'welcome': {
       const hb = f['heartbeat'];
@@ -148,30 +198,28 @@ export function parseServerFrame(raw: unknown): ParseResult<ServerFrame> {
         return bad(type, 'needs "heartbeat.intervalMs" and "heartbeat.timeoutMs"');
       }
       if (!isFiniteNumber(f['tokenExpiresAt'])) return bad(type, 'needs "tokenExpiresAt"');
-      return ok();
+      return ok;
     }
     case 'pong':
-      return isString(f['id']) && isFiniteNumber(f['serverTime']) ? ok() : bad(type, 'needs "id" and "serverTime"');
+      return isString(f['id']) && isFiniteNumber(f['serverTime']) ? ok : bad(type, 'needs "id" and "serverTime"');
     case 'ping':
       return isString(f['id']) && isFiniteNumber(f['serverTime']) && optional(f['rttMs'], isFiniteNumber)
-        ? ok()
+        ? ok
         : bad(type, 'needs "id", "serverTime" and an optional numeric "rttMs"');
     case 'auth_ok':
       return isFiniteNumber(f['tokenExpiresAt']) && isFiniteNumber(f['serverTime'])
-        ? ok()
+        ? ok
         : bad(type, 'needs "tokenExpiresAt" and "serverTime"');
     case 'subscribed':
-      return Array.isArray(f['topics']) && isObject(f['filter']) ? ok() : bad(type, 'needs "topics" and "filter"');
+      return Array.isArray(f['topics']) && isObject(f['filter']) ? ok : bad(type, 'needs "topics" and "filter"');
     case 'resumed':
-      return isSeq(f['fromSeq']) && isSeq(f['toSeq']) && isSeq(f['count'])
-        ? ok()
-        : bad(type, 'needs "fromSeq", "toSeq" and "count"');
+      return isSeq(f['fromSeq']) && isSeq(f['toSeq']) && isSeq(f['count']) ? ok : bad(type, 'needs "fromSeq", "toSeq" and "count"');
     case 'resync':
-      return f['reason'] === 'history_expired' && isSeq(f['lastSeq']) ? ok() : bad(type, 'needs "reason" and "lastSeq"');
+      return f['reason'] === 'history_expired' && isSeq(f['lastSeq']) ? ok : bad(type, 'needs "reason" and "lastSeq"');
     case 'error':
-      return isString(f['code']) && isString(f['message']) ? ok() : bad(type, 'needs "code" and "message"');
+      return isString(f['code']) && isString(f['message']) ? ok : bad(type, 'needs "code" and "message"');
     default:
-      return { ok: false, code: 'unknown_type', message: `unknown frame type "${type}"` };
+      return new FrameRejection('unknown_type', `unknown frame type "${type}"`);
   }
 }
 
@@ -209,21 +257,21 @@ export function parseClientFrame(raw: unknown): ParseResult<ClientFrame> {
     case 'auth':
       return isString(f['token']) && f['token'].length > 0
         ? { ok: true, frame: { type: 'auth', token: f['token'] } }
-        : bad(type, 'needs a non-empty string "token"');
+        : refuse(type, 'needs a non-empty string "token"');
     case 'ping':
     case 'pong':
       return isString(f['id']) && f['id'].length <= 128
         ? { ok: true, frame: { type, id: f['id'] } }
-        : bad(type, 'needs a string "id" (at most 128 characters)');
+        : refuse(type, 'needs a string "id" (at most 128 characters)');
     case 'resume':
       return isSeq(f['lastSeq'])
         ? { ok: true, frame: { type: 'resume', lastSeq: f['lastSeq'] } }
-        : bad(type, 'needs an integer "lastSeq" >= 0');
+        : refuse(type, 'needs an integer "lastSeq" >= 0');
     case 'subscribe': {
       const topics = f['topics'] === undefined ? undefined : parseTopics(f['topics']);
-      if (topics === null) return bad(type, `"topics" must be a list of: ${EVENT_TYPES.join(', ')}`);
+      if (topics === null) return refuse(type, `"topics" must be a list of: ${EVENT_TYPES.join(', ')}`);
       const filter = f['filter'] === undefined ? undefined : parseFilter(f['filter']);
-      if (filter === null) return bad(type, '"filter" may only hold string "cf" and "keyPrefix"');
+      if (filter === null) return refuse(type, '"filter" may only hold string "cf" and "keyPrefix"');
       const frame: ClientFrame = { type: 'subscribe' };
       if (topics) frame.topics = topics;
       if (filter) frame.filter = filter;

@@ -577,7 +577,8 @@ describe('WebSocketService', () => {
       connection.emit(put('x'));
       controller.tick(2999);
       expect(service.connectionState().status).toBe('connected');
-      controller.tick(1);
+      // Declared dead no earlier than the timeout after the last frame, and within a quarter of it more.
+      controller.tick(750);
       expect(service.connectionState().reason).toBe('heartbeat_timeout');
     });
 

@@ -1,7 +1,7 @@
 import { DOCUMENT, isPlatformServer } from '@angular/common';
 import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, signal, type Signal } from '@angular/core';
 import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
-import { distinctUntilChanged, filter, map } from 'rxjs/operators';
+import { distinctUntilChanged, map } from 'rxjs/operators';
 import { backoffDelayMs } from './backoff';
 import { RANDOM_SOURCE, RealtimeClock, schedule } from './clock';
 import {
@@ -13,6 +13,7 @@ import {
   type ConnectionStatus,
   type DisconnectReason,
 } from './connection-state';
+import { EventFanout } from './event-fanout';
 import { EventSequencer } from './event-sequencer';
 import { NetworkStatus } from './network-status';
 import { PollingTransport } from './polling-transport';
@@ -87,7 +88,7 @@ export class WebSocketService {
   private readonly isServer = isPlatformServer(inject(PLATFORM_ID));
   private readonly injector = inject(Injector);
 
-  private readonly eventsSubject = new Subject<ServerEvent>();
+  private readonly fanout = new EventFanout();
   private readonly resyncSubject = new Subject<ResyncFrame>();
   private readonly errorsSubject = new Subject<RealtimeError>();
   private readonly stateSubject = new BehaviorSubject<ConnectionState>(INITIAL_CONNECTION_STATE);
@@ -96,7 +97,7 @@ export class WebSocketService {
   private readonly sequencer = new EventSequencer();
 
   /** Every event, validated and deduplicated. Never errors; completes only when the app is destroyed. */
-  readonly events$: Observable<ServerEvent> = this.eventsSubject.asObservable();
+  readonly events$: Observable<ServerEvent> = this.fanout.listen(null);
   /** Detailed connection state; replays the current state to new subscribers. */
   readonly connectionState$: Observable<ConnectionState> = this.stateSubject.asObservable();
   /** Coarse status, only when it changes; replays the current status. */
@@ -147,7 +148,7 @@ export class WebSocketService {
     inject(DestroyRef).onDestroy(() => {
       this.authSubscription?.unsubscribe();
       this.endSession();
-      this.eventsSubject.complete();
+      this.fanout.complete();
       this.resyncSubject.complete();
       this.errorsSubject.complete();
       this.stateSubject.complete();
@@ -164,13 +165,14 @@ export class WebSocketService {
    * ```
    */
   onKeyChanges(keyFilter: KeyChangeFilter = {}): Observable<KeyChangeEvent> {
-    return this.ofType<KeyChangeEvent>('key_change').pipe(
-      filter(
-        (e) =>
-          (keyFilter.cf === undefined || e.cf === keyFilter.cf) &&
-          (keyFilter.keyPrefix === undefined || e.key.startsWith(keyFilter.keyPrefix)) &&
-          (keyFilter.operation === undefined || e.operation === keyFilter.operation),
-      ),
+    const { cf, keyPrefix, operation } = keyFilter;
+    if (cf === undefined && keyPrefix === undefined && operation === undefined) return this.ofType<KeyChangeEvent>('key_change');
+    return this.fanout.listen<KeyChangeEvent>(
+      'key_change',
+      (e) =>
+        (cf === undefined || e.cf === cf) &&
+        (keyPrefix === undefined || e.key.startsWith(keyPrefix)) &&
+        (operation === undefined || e.operation === operation),
     );
   }
 
@@ -448,9 +450,14 @@ export class WebSocketService {
   }
 
   private onFrame(frame: ServerFrame): void {
+    // Sequenced events are nearly every frame: they skip the switch.
+    if ((frame as SequencedEvent).seq !== undefined) {
+      this.deliver(frame as SequencedEvent);
+      return;
+    }
     switch (frame.type) {
       case 'stats_update':
-        this.eventsSubject.next(frame);
+        this.fanout.emit(frame);
         return;
       case 'resync':
         this.resync(frame);
@@ -697,7 +704,7 @@ export class WebSocketService {
   private deliver(event: SequencedEvent): void {
     if (!this.sequencer.accept(event)) return;
     this.lastSeqSignal.set(event.seq);
-    this.eventsSubject.next(event);
+    this.fanout.emit(event);
   }
 
   private resync(frame: ResyncFrame): void {
@@ -719,7 +726,7 @@ export class WebSocketService {
   }
 
   private ofType<T extends ServerEvent>(type: T['type']): Observable<T> {
-    return this.events$.pipe(filter((e): e is T => e.type === type));
+    return this.fanout.listen<T>(type);
   }
 
   private filterParams(): Record<string, string> {
