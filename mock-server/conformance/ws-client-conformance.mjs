@@ -116,6 +116,37 @@ test('a client that sends its own pings, and ignores the server pings, still con
   client.socket.close();
 });
 
+test('with ?batch=1 a burst arrives in batch frames, every event once in seq order; without it, single frames', async () => {
+  const token = await login();
+  const batching = open(`token=${token}&batch=1`);
+  const single = open(`token=${token}`);
+  const { lastSeq } = await batching.next('welcome');
+  await single.next('welcome');
+  const burst = await http('POST', '/__chaos/burst', { body: { count: 1200 } });
+  const collect = async (client) => {
+    const seqs = [];
+    let batches = 0;
+    while (seqs.length < 1200) {
+      const frame = await client.next((f) => f.type === 'batch' || f.type === 'key_change');
+      if (frame.type === 'batch') {
+        batches++;
+        seqs.push(...frame.events.map((e) => e.seq));
+      } else seqs.push(frame.seq);
+    }
+    return { seqs, batches };
+  };
+  const expected = Array.from({ length: 1200 }, (_, i) => lastSeq + 1 + i);
+  const batched = await collect(batching);
+  const singles = await collect(single);
+  assert.equal(burst.body.lastSeq, expected.at(-1));
+  assert.deepEqual(batched.seqs, expected);
+  assert.ok(batched.batches >= 2 && batched.batches < 100, `batches: ${batched.batches}`);
+  assert.deepEqual(singles.seqs, expected);
+  assert.equal(singles.batches, 0);
+  batching.socket.close();
+  single.socket.close();
+});
+
 test('auth on an open socket rotates the token: auth_ok, or auth_failed for a bad one', async () => {
   const token = await login();
   const client = open(`token=${token}`);

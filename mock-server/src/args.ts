@@ -16,6 +16,7 @@ const NUMBER_FLAGS: Record<string, { option: keyof ServerOptions; scale: number 
   '--rate-limit': { option: 'rateLimitFrames', scale: 1 },
   '--rate-window': { option: 'rateLimitWindowMs', scale: 1 },
   '--max-frame': { option: 'maxFrameBytes', scale: 1 },
+  '--max-batch-bytes': { option: 'maxBatchBytes', scale: 1 },
   '--compaction-duration': { option: 'compactionDurationMs', scale: 1 },
   '--job-duration': { option: 'jobDurationMs', scale: 1 },
 };
@@ -24,7 +25,8 @@ const NUMBER_FLAGS: Record<string, { option: keyof ServerOptions; scale: number 
 export const USAGE = `usage: bun mock-server/src/main.ts [--port N (default ${DEFAULT_PORT}, 0 = any free port)] [--chaos]
   [--data PATH|:memory: (default ${DEFAULT_DATA_PATH})] [--token-ttl S] [--auth-timeout MS]
   [--heartbeat-interval MS] [--heartbeat-timeout MS] [--retain N] [--stats-interval MS]
-  [--rate-limit N] [--rate-window MS] [--max-frame BYTES] [--compaction-duration MS] [--job-duration MS]
+  [--rate-limit N] [--rate-window MS] [--max-frame BYTES] [--max-batch-bytes BYTES]
+  [--compaction-duration MS] [--job-duration MS]
   [--static DIR]`;
 
 /**

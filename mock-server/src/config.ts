@@ -31,6 +31,8 @@ export interface ServerOptions {
   retainEvents?: number;
   pollMaxWaitMs?: number;
   pollMaxEvents?: number;
+  /** Largest `batch` frame, in bytes of JSON; a single larger event is sent on its own. Default 65536. */
+  maxBatchBytes?: number;
   /** How long `POST /admin/compact` takes from `started` to `completed`. Default 2000. */
   compactionDurationMs?: number;
   /** How long snapshots and syncs take from `started` to `completed`. Default 500. */
@@ -70,6 +72,7 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     retainEvents: options.retainEvents ?? PROTOCOL_DEFAULTS.retainEvents,
     pollMaxWaitMs: options.pollMaxWaitMs ?? PROTOCOL_DEFAULTS.pollMaxWaitMs,
     pollMaxEvents: options.pollMaxEvents ?? PROTOCOL_DEFAULTS.pollMaxEvents,
+    maxBatchBytes: options.maxBatchBytes ?? PROTOCOL_DEFAULTS.maxBatchBytes,
     compactionDurationMs: options.compactionDurationMs ?? 2_000,
     jobDurationMs: options.jobDurationMs ?? 500,
     maxBurstCount: options.maxBurstCount ?? 100_000,

@@ -5,15 +5,20 @@ import {
   type StatsUpdateEvent,
 } from '../../projects/ngx-realtime/src/lib/protocol';
 import { matchesSubscription } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import { batchFrames } from './batch-frames';
 import type { SocketData } from './socket-data';
+
+/** The Bun topic of clients that take batches and want every event unfiltered. */
+const BATCH_TOPIC = 'batch';
 
 /** A server-side WebSocket carrying {@link SocketData}. */
 export type Socket = ServerWebSocket<SocketData>;
 
 /**
  * Knows every open socket and fans events out to them. Unfiltered sockets get events through
- * Bun topics (`server.publish`, one serialisation for all); filtered or stalled sockets are sent
- * to one by one. Everything here is synchronous, so a replay started in the same tick can never be
+ * Bun topics (`server.publish`, one serialisation for all): one topic per event type for clients
+ * that take single frames, and one `batch` topic for those that take batch frames and every
+ * topic. Filtered, topic-limited batch or stalled sockets are sent to one by one. Everything here is synchronous, so a replay started in the same tick can never be
  * overtaken by a live event.
  *
  * @example
@@ -30,6 +35,8 @@ export class ConnectionHub {
   private server: Server<SocketData> | null = null;
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly thawWaiters: Array<() => void> = [];
+
+  constructor(private readonly maxBatchBytes: number) {}
 
   /** Called for each client frame held during a stall, when the stall ends. */
   onHeldFrame: (ws: Socket, message: string | Buffer) => void = () => {};
@@ -66,11 +73,19 @@ export class ConnectionHub {
   route(ws: Socket): void {
     const d = ws.data;
     const wantsPublish = !d.closed && d.heldOutbound === null && d.filter.cf === undefined && d.filter.keyPrefix === undefined;
-    if (d.published) for (const topic of EVENT_TYPES) ws.unsubscribe(topic);
+    if (d.published) {
+      for (const topic of EVENT_TYPES) ws.unsubscribe(topic);
+      ws.unsubscribe(BATCH_TOPIC);
+    }
     d.published = false;
     this.direct.delete(ws);
     if (d.closed || !this.sockets.has(ws)) return;
-    if (wantsPublish) {
+    if (wantsPublish && d.batch && d.topics === null) {
+      // Durable events arrive as batches on one topic; the volatile stats push is never batched.
+      ws.subscribe(BATCH_TOPIC);
+      ws.subscribe('stats_update');
+      d.published = true;
+    } else if (wantsPublish && !d.batch) {
       for (const topic of d.topics ?? EVENT_TYPES) ws.subscribe(topic);
       d.published = true;
     } else {
@@ -96,13 +111,39 @@ export class ConnectionHub {
     else ws.close(code, reason);
   }
 
-  /** Delivers an event (durable or volatile) to every socket whose topics and filter match. */
-  broadcast(event: SequencedEvent | StatsUpdateEvent): void {
+  /** Delivers a volatile event (the stats push) to every socket whose topics and filter match. */
+  broadcast(event: StatsUpdateEvent): void {
     const text = JSON.stringify(event);
     this.server?.publish(event.type, text);
     for (const ws of this.direct) {
       if (matchesSubscription(event, ws.data.topics, ws.data.filter)) this.sendText(ws, text);
     }
+  }
+
+  /**
+   * Delivers freshly logged events (in seq order, with their JSON) to every socket whose topics
+   * and filter match: as single frames, or packed into batch frames for clients that take them.
+   */
+  broadcastEvents(events: readonly SequencedEvent[], texts: readonly string[]): void {
+    const server = this.server;
+    if (server) {
+      for (let i = 0; i < events.length; i++) server.publish(events[i]!.type, texts[i]!);
+      if (server.subscriberCount(BATCH_TOPIC) > 0) {
+        for (const frame of batchFrames(texts, this.maxBatchBytes)) server.publish(BATCH_TOPIC, frame);
+      }
+    }
+    for (const ws of this.direct) {
+      const { topics, filter, batch } = ws.data;
+      const matching = texts.filter((_, i) => matchesSubscription(events[i]!, topics, filter));
+      this.sendEvents(ws, matching, batch);
+    }
+  }
+
+  /** Sends serialised events to one socket, batched when it takes batches. */
+  sendEvents(ws: Socket, texts: readonly string[], batch = ws.data.batch): void {
+    if (texts.length === 0) return;
+    if (batch) for (const frame of batchFrames(texts, this.maxBatchBytes)) this.sendText(ws, frame);
+    else for (const text of texts) this.sendText(ws, text);
   }
 
   /** Closes every open socket with one code (graceful shutdown). */

@@ -21,7 +21,7 @@ export class ServerContext {
   readonly store: Store;
   readonly log: EventLog;
   readonly auth: Auth;
-  readonly hub = new ConnectionHub();
+  readonly hub: ConnectionHub;
   readonly polls: LongPolls;
   readonly domain: Domain;
   readonly startedAt: number;
@@ -30,6 +30,7 @@ export class ServerContext {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(readonly config: ServerConfig) {
+    this.hub = new ConnectionHub(config.maxBatchBytes);
     this.store = new Store(config.dataPath);
     this.log = new EventLog(this.store, config.retainEvents, config.now);
     this.auth = new Auth(this.store, config.tokenTtlMs, config.now);
@@ -45,8 +46,9 @@ export class ServerContext {
 
   emitMany(drafts: readonly EventDraft[]): SequencedEvent[] {
     if (this.stopping || drafts.length === 0) return [];
-    const events = this.log.appendMany(drafts);
-    for (const event of events) this.hub.broadcast(event);
+    const texts: string[] = [];
+    const events = this.log.appendMany(drafts, texts);
+    this.hub.broadcastEvents(events, texts);
     this.polls.notify(events);
     return events;
   }

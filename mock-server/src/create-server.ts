@@ -33,7 +33,9 @@ function upgrade(ctx: ServerContext, req: Request, url: URL, server: Server<Sock
   const { topics, filter } = subscriptionFromQuery(url);
   const lastSeq = intParam(url, 'lastSeq');
   const token = url.searchParams.get('token') ?? bearerToken(req);
-  const data = newSocketData(ctx, { token, lastSeq, topics, filter });
+  const batch = url.searchParams.get('batch');
+  if (batch !== null && batch !== '0' && batch !== '1') throw new HttpError(400, 'Query parameter "batch" must be 0 or 1');
+  const data = newSocketData(ctx, { token, lastSeq, topics, filter, batch: batch === '1' });
   if (server.upgrade(req, { data })) return undefined;
   return json({ error: 'Expected a WebSocket upgrade' }, 400);
 }

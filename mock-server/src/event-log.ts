@@ -40,8 +40,11 @@ export class EventLog {
     return row?.seq ?? null;
   }
 
-  /** Persists drafts in one transaction and returns them with their seq and timestamp. */
-  appendMany(drafts: readonly EventDraft[]): SequencedEvent[] {
+  /**
+   * Persists drafts in one transaction and returns them with their seq and timestamp; `texts`, when
+   * given, receives each event's JSON (serialised once, for the log and the wire alike).
+   */
+  appendMany(drafts: readonly EventDraft[], texts?: string[]): SequencedEvent[] {
     const insert = this.store.db.query('INSERT INTO events (seq, body) VALUES (?, ?)');
     const events: SequencedEvent[] = [];
     this.store.db.transaction(() => {
@@ -49,7 +52,9 @@ export class EventLog {
         const { type, ...fields } = draft;
         // type, seq, timestamp first: the order a human reading the wire expects.
         const event = { type, seq: this.last + 1, timestamp: this.now(), ...fields } as SequencedEvent;
-        insert.run(event.seq, JSON.stringify(event));
+        const text = JSON.stringify(event);
+        insert.run(event.seq, text);
+        texts?.push(text);
         this.last = event.seq;
         events.push(event);
       }
@@ -65,9 +70,16 @@ export class EventLog {
 
   /** Retained events with seq > `seq`, in order. */
   after(seq: number): SequencedEvent[] {
-    return this.store.db.query<{ body: string }, [number]>('SELECT body FROM events WHERE seq > ? ORDER BY seq')
-      .all(seq)
-      .map((row) => JSON.parse(row.body) as SequencedEvent);
+    return this.rowsAfter(seq).map((row) => JSON.parse(row.body) as SequencedEvent);
+  }
+
+  /** Like {@link after}, with each event's stored JSON, so a replay sends it without serialising again. */
+  afterWithText(seq: number): Array<{ event: SequencedEvent; text: string }> {
+    return this.rowsAfter(seq).map((row) => ({ event: JSON.parse(row.body) as SequencedEvent, text: row.body }));
+  }
+
+  private rowsAfter(seq: number): Array<{ body: string }> {
+    return this.store.db.query<{ body: string }, [number]>('SELECT body FROM events WHERE seq > ? ORDER BY seq').all(seq);
   }
 
   /**

@@ -18,6 +18,8 @@ export interface SocketData {
   readonly upgradeLastSeq: number | null;
   topics: Topic[] | null;
   filter: EventFilter;
+  /** The client takes `batch` frames (`?batch=1`, or `batch: true` in its auth frame). */
+  batch: boolean;
   user: AuthUser | null;
   tokenHash: string | null;
   tokenExpiresAt: number;
@@ -47,7 +49,7 @@ export interface SocketData {
 /** Builds the initial `ws.data` for an upgrade. */
 export function newSocketData(
   ctx: ServerContext,
-  init: { token: string | null; lastSeq: number | null; topics: Topic[] | null; filter: EventFilter },
+  init: { token: string | null; lastSeq: number | null; topics: Topic[] | null; filter: EventFilter; batch: boolean },
 ): SocketData {
   return {
     ctx,
@@ -56,6 +58,7 @@ export function newSocketData(
     upgradeLastSeq: init.lastSeq,
     topics: init.topics,
     filter: init.filter,
+    batch: init.batch,
     user: null,
     tokenHash: null,
     tokenExpiresAt: 0,

@@ -102,7 +102,7 @@ function rotateToken(ws: Socket, token: string): void {
   ctx.hub.send(ws, { type: 'auth_ok', tokenExpiresAt: check.expiresAt, serverTime: ctx.config.now() });
 }
 
-function authenticate(ws: Socket, token: string): void {
+function authenticate(ws: Socket, token: string, batch = false): void {
   const d = ws.data;
   const { ctx } = d;
   const check = ctx.auth.check(token);
@@ -114,6 +114,7 @@ function authenticate(ws: Socket, token: string): void {
   if (d.authTimer) clearTimeout(d.authTimer);
   d.authTimer = null;
   d.user = check.user;
+  if (batch) d.batch = true;
   d.tokenHash = check.hash;
   d.tokenExpiresAt = check.expiresAt;
   armHeartbeat(ws);
@@ -142,13 +143,12 @@ function replay(ws: Socket, lastSeq: number): void {
     ctx.hub.send(ws, { type: 'resync', reason: 'history_expired', lastSeq: ctx.log.lastSeq });
     return;
   }
-  let count = 0;
-  for (const event of ctx.log.after(lastSeq)) {
-    if (!matchesSubscription(event, topics, filter)) continue;
-    ctx.hub.send(ws, event);
-    count++;
+  const texts: string[] = [];
+  for (const { event, text } of ctx.log.afterWithText(lastSeq)) {
+    if (matchesSubscription(event, topics, filter)) texts.push(text);
   }
-  ctx.hub.send(ws, { type: 'resumed', fromSeq: lastSeq + 1, toSeq: ctx.log.lastSeq, count });
+  ctx.hub.sendEvents(ws, texts);
+  ctx.hub.send(ws, { type: 'resumed', fromSeq: lastSeq + 1, toSeq: ctx.log.lastSeq, count: texts.length });
 }
 
 function handleFrame(ws: Socket, frame: ClientFrame): void {
@@ -156,7 +156,7 @@ function handleFrame(ws: Socket, frame: ClientFrame): void {
   const { ctx } = d;
   if (frame.type === 'auth') {
     if (d.user) rotateToken(ws, frame.token);
-    else authenticate(ws, frame.token);
+    else authenticate(ws, frame.token, frame.batch === true);
     return;
   }
   if (!d.user) {

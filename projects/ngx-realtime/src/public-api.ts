@@ -23,6 +23,7 @@ export {
   withPollingFallback,
   withNoPollingFallback,
   withAuth,
+  withBatching,
   type RealtimeFeature,
   type RealtimeFeatureKind,
 } from './lib/provide-realtime';

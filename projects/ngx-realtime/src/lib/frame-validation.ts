@@ -218,6 +218,9 @@ export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
       return f['reason'] === 'history_expired' && isSeq(f['lastSeq']) ? ok : bad(type, 'needs "reason" and "lastSeq"');
     case 'error':
       return isString(f['code']) && isString(f['message']) ? ok : bad(type, 'needs "code" and "message"');
+    case 'batch':
+      // Each element is checked as it is delivered, so one bad event does not cost the others.
+      return Array.isArray(f['events']) ? ok : bad(type, 'needs an "events" list');
     default:
       return new FrameRejection('unknown_type', `unknown frame type "${type}"`);
   }
@@ -254,10 +257,13 @@ export function parseClientFrame(raw: unknown): ParseResult<ClientFrame> {
   const f = decoded.frame;
   const type = f['type'] as string;
   switch (type) {
-    case 'auth':
-      return isString(f['token']) && f['token'].length > 0
-        ? { ok: true, frame: { type: 'auth', token: f['token'] } }
-        : refuse(type, 'needs a non-empty string "token"');
+    case 'auth': {
+      if (!isString(f['token']) || f['token'].length === 0) return refuse(type, 'needs a non-empty string "token"');
+      if (!optional(f['batch'], (b) => typeof b === 'boolean')) return refuse(type, '"batch" must be true or false');
+      const frame: ClientFrame = { type: 'auth', token: f['token'] };
+      if (f['batch'] === true) frame.batch = true;
+      return { ok: true, frame };
+    }
     case 'ping':
     case 'pong':
       return isString(f['id']) && f['id'].length <= 128

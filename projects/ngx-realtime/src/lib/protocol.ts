@@ -80,6 +80,7 @@ export const PROTOCOL_DEFAULTS = {
   retainEvents: 10_000,
   pollMaxWaitMs: 30_000,
   pollMaxEvents: 500,
+  maxBatchBytes: 65_536,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +284,16 @@ export interface ErrorFrame {
   message: string;
 }
 
+/**
+ * Several sequenced events in one frame, for a client that announced support (`?batch=1`, or
+ * `batch: true` in its `auth` frame). Each element is a normal sequenced event; elements are in seq
+ * order. Sent only when more than one event is waiting: a lone event goes out as its own frame.
+ */
+export interface BatchFrame {
+  type: 'batch';
+  events: SequencedEvent[];
+}
+
 /** Frames the server sends that are not events. */
 export type ControlFrame =
   | WelcomeFrame
@@ -292,7 +303,8 @@ export type ControlFrame =
   | SubscribedFrame
   | ResumedFrame
   | ResyncFrame
-  | ErrorFrame;
+  | ErrorFrame
+  | BatchFrame;
 
 /** Everything the server can send over the WebSocket. */
 export type ServerFrame = ServerEvent | ControlFrame;
@@ -308,6 +320,8 @@ export type ServerFrame = ServerEvent | ControlFrame;
 export interface AuthFrame {
   type: 'auth';
   token: string;
+  /** First-frame auth only: the client can receive `batch` frames (as `?batch=1` says in the URL). */
+  batch?: boolean;
 }
 
 /** Measure the round trip; the server answers `pong` with the same `id`. */

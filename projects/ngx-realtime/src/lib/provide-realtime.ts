@@ -30,7 +30,7 @@ import { WebSocketService } from './websocket.service';
  * const kinds = features.map((f) => f.kind); // e.g. ['reconnect', 'auth']
  * ```
  */
-export type RealtimeFeatureKind = 'reconnect' | 'heartbeat' | 'pollingFallback' | 'noPollingFallback' | 'auth';
+export type RealtimeFeatureKind = 'reconnect' | 'heartbeat' | 'pollingFallback' | 'noPollingFallback' | 'auth' | 'batching';
 
 /**
  * A feature for {@link provideRealtime}, made by `withReconnect()`, `withHeartbeat()`,
@@ -127,6 +127,24 @@ export function withNoPollingFallback(): RealtimeFeature<'noPollingFallback'> {
 }
 
 /**
+ * Whether the client asks the server for `batch` frames: several events in one WebSocket message
+ * when more than one is waiting (a burst, a replay after a reconnect). Browsers pay mostly per
+ * message, so a page then keeps up with far more events per second. On by default; a lone event is
+ * never delayed to fill a batch. Each event still reaches subscribers on its own, validated and in
+ * order. `withBatching(false)` opts out (the server then sends one frame per event).
+ *
+ * @example
+ * ```ts
+ * provideRealtime({ url: '/ws/events' }, withBatching(false))
+ * ```
+ */
+export function withBatching(enabled = true): RealtimeFeature<'batching'> {
+  return feature('batching', `withBatching(${enabled})`, (config) => {
+    config.batching = enabled;
+  });
+}
+
+/**
  * Connects and disconnects with the app's auth state: the first token connects, `null` disconnects,
  * and every later token is handed to the open connection at once (an `auth` frame: no reconnect).
  * The service starts with the app. Pass the token stream, or a factory that runs in an injection
@@ -186,6 +204,7 @@ export function provideRealtime(config: RealtimeConfig, ...features: RealtimeFea
     filter: { ...config.filter },
     reconnect: { ...DEFAULT_RECONNECT_OPTIONS },
     heartbeat: {},
+    batching: true,
     auth: { refresh: null, tokenWaitMs: DEFAULT_TOKEN_WAIT_MS },
     polling: { ...DEFAULT_POLLING_FALLBACK_OPTIONS },
   };
@@ -213,7 +232,7 @@ function checkConfig(config: RealtimeConfig, features: RealtimeFeature[]): void 
     if (!f || typeof f.kind !== 'string') {
       throw new Error(
         'ngx-realtime: provideRealtime() accepts only features made by withReconnect(), withHeartbeat(), ' +
-          'withPollingFallback(), withNoPollingFallback() and withAuth().',
+          'withPollingFallback(), withNoPollingFallback(), withBatching() and withAuth().',
       );
     }
     if (seen.has(f.kind)) {

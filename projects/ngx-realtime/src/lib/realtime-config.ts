@@ -166,6 +166,8 @@ export interface ResolvedRealtimeConfig {
   filter: EventFilter;
   reconnect: ReconnectOptions;
   heartbeat: HeartbeatOptions;
+  /** Whether the client announces `batch` frames (`withBatching()`, on by default). */
+  batching: boolean;
   /** What `withAuth()` was given besides its source. */
   auth: { refresh: TokenProvider | null; tokenWaitMs: number };
   /** `null` when the fallback was turned off with `withNoPollingFallback()`. */

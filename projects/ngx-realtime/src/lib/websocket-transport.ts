@@ -55,6 +55,8 @@ export interface WebSocketTransportOptions {
   url: string;
   /** Sent as the first frame when set (auth mode `frame`). */
   authToken: string | null;
+  /** Announce `batch` frames in the `auth` frame too (the URL carries `batch=1` already). */
+  batching?: boolean;
   /** App override of the silence timeout; otherwise `welcome`'s, then the protocol default. */
   heartbeat: HeartbeatOptions;
   /** How long the attempt may take to reach `welcome`. */
@@ -125,7 +127,9 @@ export class WebSocketTransport {
 
   private onOpen(): void {
     if (this.done) return;
-    if (this.options.authToken !== null) this.send({ type: 'auth', token: this.options.authToken });
+    if (this.options.authToken !== null) {
+      this.send(this.options.batching ? { type: 'auth', token: this.options.authToken, batch: true } : { type: 'auth', token: this.options.authToken });
+    }
     // A half-open link can also hang before `welcome`; the deadline covers both phases.
     this.armConnectDeadline();
   }

@@ -71,7 +71,7 @@ describe('WebSocketService', () => {
       const connection = controller.expectConnection();
       expect(connection.params.has('token')).toBeFalse();
       connection.accept();
-      expect(connection.sent[0]).toEqual({ type: 'auth', token: 'secret-2' });
+      expect(connection.sent[0]).toEqual({ type: 'auth', token: 'secret-2', batch: true });
       expect(service.connectionState().status).toBe('reconnecting');
       connection.open();
       expect(service.connectionState().status).toBe('connected');

@@ -14,6 +14,7 @@ import {
   type DisconnectReason,
 } from './connection-state';
 import { EventFanout } from './event-fanout';
+import { FrameRejection, checkServerFrame } from './frame-validation';
 import { EventSequencer } from './event-sequencer';
 import { NetworkStatus } from './network-status';
 import { PollingTransport } from './polling-transport';
@@ -396,6 +397,7 @@ export class WebSocketService {
     const config = this.config!;
     const url = new URL(this.urls!.socket);
     if (config.authMode === 'query') url.searchParams.set('token', token);
+    if (config.batching) url.searchParams.set('batch', '1');
     const lastSeq = this.sequencer.lastSeq;
     if (lastSeq !== null) url.searchParams.set('lastSeq', String(lastSeq));
     for (const [k, v] of Object.entries(this.filterParams())) url.searchParams.set(k, v);
@@ -404,6 +406,7 @@ export class WebSocketService {
       clock: this.clock,
       url: url.toString(),
       authToken: config.authMode === 'frame' ? token : null,
+      batching: config.batching,
       heartbeat: config.heartbeat,
       connectTimeoutMs: config.reconnect.connectTimeoutMs,
       handlers: {
@@ -465,6 +468,9 @@ export class WebSocketService {
       case 'resumed':
         this.sequencer.advanceTo(frame.toSeq);
         this.lastSeqSignal.set(this.sequencer.lastSeq);
+        return;
+      case 'batch':
+        this.deliverBatch(frame.events);
         return;
       case 'auth_ok':
         if (this.rotationSent !== null && this.tokens) this.tokens.inUse = this.rotationSent;
@@ -700,6 +706,16 @@ export class WebSocketService {
   // ------------------------------------------------------------------------------------------
   // Helpers
   // ------------------------------------------------------------------------------------------
+
+  /** Unpacks a batch through the same validation and sequencing as single frames. */
+  private deliverBatch(events: readonly unknown[]): void {
+    for (let i = 0; i < events.length; i++) {
+      const event = checkServerFrame(events[i]);
+      if (event instanceof FrameRejection) this.report(event.code, `batch element ${i}: ${event.message}`, events[i]);
+      else if ((event as SequencedEvent).seq === undefined) this.report('invalid_frame', `batch element ${i}: "${event.type}" is not a sequenced event`, events[i]);
+      else this.deliver(event as SequencedEvent);
+    }
+  }
 
   private deliver(event: SequencedEvent): void {
     if (!this.sequencer.accept(event)) return;

@@ -147,6 +147,17 @@ export class TestConnection {
     return complete;
   }
 
+  /**
+   * Sends several events in one `batch` frame, as a server does for a client that announced
+   * batching (seq and timestamp filled in when missing); returns the events sent.
+   */
+  emitBatch(events: TestEvent[]): SequencedEvent[] {
+    this.assertState('open', 'emitBatch()');
+    const complete = events.map((e) => this.server.complete(e) as SequencedEvent);
+    this.listener.message(JSON.stringify({ type: 'batch', events: complete }));
+    return complete;
+  }
+
   /** Sends raw data as is (invalid JSON, unknown types, binary...). */
   emitRaw(data: unknown): void {
     this.assertState('open', 'emitRaw()');

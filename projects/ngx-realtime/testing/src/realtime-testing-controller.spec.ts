@@ -59,7 +59,7 @@ describe('RealtimeTestingController', () => {
 
   it('verify() fails on a socket the spec never expected', () => {
     realtime.connect('t');
-    expect(() => controller.verify()).toThrowError(/1 unexpected connection\(s\) or poll\(s\) left open:\n {2}WebSocket ws:\/\/fake\/ws\/events\?token=t \(connecting\)/);
+    expect(() => controller.verify()).toThrowError(/1 unexpected connection\(s\) or poll\(s\) left open:\n {2}WebSocket ws:\/\/fake\/ws\/events\?token=t&batch=1 \(connecting\)/);
     controller.expectConnection();
     expect(() => controller.verify()).not.toThrow();
   });
