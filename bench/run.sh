@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
-# Runs every benchmark; each prints its own figures and ratios. Nothing here asserts on time.
+# `npm run bench`: the whole benchmark suite (see bench/README.md). Arguments pick sections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for bench in bench/*.bench.ts; do
-  node_modules/.bin/bun "$bench"
-  echo
-done
+bash scripts/ensure-deps.sh --chromium
+exec node_modules/.bin/bun bench/suite.ts "$@"

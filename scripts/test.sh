@@ -3,7 +3,7 @@
 # with one line 'N passed, N failed' summing them all. Exit code is non-zero on any failure.
 #   suites: library build (ng-packagr) · library unit + integration specs (Karma) · demo specs
 #   (Karma) · mock server (bun test) · protocol conformance with the `ws` client (node --test) ·
-#   end-to-end (Playwright, system Chromium)
+#   the benchmark suite with tiny counts (bun bench/suite.ts) · end-to-end (Playwright, system Chromium)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --chromium || { echo "0 passed, 1 failed"; exit 1; }
@@ -62,6 +62,13 @@ node --test mock-server/conformance/ws-client-conformance.mjs > "$out/conformanc
 code=$?
 record "conformance (node --test)" "$(grep -Eo '^# pass [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" \
   "$(grep -Eo '^# fail [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" "$code" "$out/conformance.log"
+
+echo "-- benchmarks, smoke run (tiny counts: the code runs, the figures mean nothing)"
+BENCH_SMOKE=1 node_modules/.bin/bun bench/suite.ts > "$out/bench-smoke.log" 2>&1
+code=$?
+sections=$(grep -Eo '^[0-9]+ section\(s\)' "$out/bench-smoke.log" | grep -Eo '^[0-9]+' || echo 0)
+crashed=$(grep -Eo '[0-9]+ crashed' "$out/bench-smoke.log" | grep -Eo '^[0-9]+' || echo 0)
+record "benchmarks (smoke)" "$sections" "$crashed" "$code" "$out/bench-smoke.log"
 
 echo "-- end-to-end (Playwright)"
 if npx ng build demo > "$out/build-demo.log" 2>&1; then

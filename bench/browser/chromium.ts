@@ -33,6 +33,7 @@ export function launchChromium(url: string, extraFlags: string[] = []): RunningB
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
       '--js-flags=--expose-gc',
+      '--enable-precise-memory-info',
       `--user-data-dir=${profile}`,
       ...extraFlags,
       url,

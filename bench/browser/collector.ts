@@ -8,6 +8,8 @@ export interface Collector {
   readonly url: string;
   /** Resolves with the next posted body whose `kind` matches, parsed as JSON. */
   next<T>(kind: string, timeoutMs: number): Promise<T>;
+  /** Calls `listener` with every body of `kind`, queued ones first (for pages that stream observations). */
+  listen<T>(kind: string, listener: (body: T) => void): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export interface Collector {
 export async function startCollector(): Promise<Collector> {
   const received: Array<{ kind: string; body: unknown }> = [];
   const waiters: Array<{ kind: string; resolve: (body: unknown) => void }> = [];
+  const listeners = new Map<string, (body: unknown) => void>();
   const server: Server = createServer((req, res) => {
     let text = '';
     req.setEncoding('utf8');
@@ -32,6 +35,8 @@ export async function startCollector(): Promise<Collector> {
         return;
       }
       const kind = String(body.kind ?? '');
+      const listener = listeners.get(kind);
+      if (listener) return listener(body);
       const waiter = waiters.findIndex((w) => w.kind === kind);
       if (waiter >= 0) waiters.splice(waiter, 1)[0]!.resolve(body);
       else received.push({ kind, body });
@@ -48,6 +53,12 @@ export async function startCollector(): Promise<Collector> {
         const timer = setTimeout(() => reject(new Error(`no "${kind}" result within ${timeoutMs} ms`)), timeoutMs);
         waiters.push({ kind, resolve: (body) => (clearTimeout(timer), resolve(body as T)) });
       });
+    },
+    listen<T>(kind: string, listener: (body: T) => void): void {
+      listeners.set(kind, listener as (body: unknown) => void);
+      const queued = received.filter((r) => r.kind === kind);
+      received.splice(0, received.length, ...received.filter((r) => r.kind !== kind));
+      for (const item of queued) listener(item.body as T);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -26,7 +26,7 @@ export const USAGE = `usage: bun mock-server/src/main.ts [--port N (default ${DE
   [--data PATH|:memory: (default ${DEFAULT_DATA_PATH})] [--token-ttl S] [--auth-timeout MS]
   [--heartbeat-interval MS] [--heartbeat-timeout MS] [--retain N] [--stats-interval MS]
   [--rate-limit N] [--rate-window MS] [--max-frame BYTES] [--max-batch-bytes BYTES]
-  [--compaction-duration MS] [--job-duration MS]
+  [--compaction-duration MS] [--job-duration MS] [--precise-time]
   [--static DIR]`;
 
 /**
@@ -43,6 +43,11 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
     const flag = argv[i]!;
     if (flag === '--chaos') {
       options.chaos = true;
+      continue;
+    }
+    if (flag === '--precise-time') {
+      // Sub-millisecond event timestamps, for latency benchmarks: the system clock at high resolution.
+      options.now = () => performance.timeOrigin + performance.now();
       continue;
     }
     if (flag !== '--data' && flag !== '--static' && !(flag in NUMBER_FLAGS)) throw new Error(`unknown flag ${flag}`);

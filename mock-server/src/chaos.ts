@@ -49,14 +49,36 @@ async function health(ctx: ServerContext, req: Request): Promise<Response> {
   return json({ probe, status });
 }
 
+const burstDraft = (i: number): EventDraft => ({ type: 'key_change', operation: 'put', key: `burst:${i}`, cf: 'default', value: String(i) });
+
+/** `perSecond`: one event at a time at that rate (each its own write, as live traffic is), not a burst. */
+async function paced(ctx: ServerContext, count: number, perSecond: number): Promise<Response> {
+  let firstSeq = 0;
+  let lastSeq = 0;
+  const start = performance.now();
+  for (let i = 0; i < count && !ctx.stopping; ) {
+    const due = Math.min(count, Math.floor(((performance.now() - start) * perSecond) / 1000) + 1);
+    for (; i < due; i++) {
+      const event = ctx.emit(burstDraft(i));
+      if (!event) break;
+      firstSeq ||= event.seq;
+      lastSeq = event.seq;
+    }
+    if (i < count) await Bun.sleep(Math.max(0, ((i * 1000) / perSecond) - (performance.now() - start)));
+  }
+  return json({ count, firstSeq, lastSeq });
+}
+
 async function burst(ctx: ServerContext, req: Request): Promise<Response> {
-  const count = positiveInt(await readJsonObject(req), 'count', ctx.config.maxBurstCount);
+  const body = await readJsonObject(req);
+  const count = positiveInt(body, 'count', ctx.config.maxBurstCount);
+  if (body['perSecond'] !== undefined) return paced(ctx, count, positiveInt(body, 'perSecond', 100_000));
   let firstSeq = 0;
   let lastSeq = 0;
   for (let done = 0; done < count && !ctx.stopping; done += BURST_SLICE) {
     const drafts: EventDraft[] = [];
     for (let i = done; i < Math.min(count, done + BURST_SLICE); i++) {
-      drafts.push({ type: 'key_change', operation: 'put', key: `burst:${i}`, cf: 'default', value: String(i) });
+      drafts.push(burstDraft(i));
     }
     const events = ctx.emitMany(drafts);
     if (events.length === 0) break;

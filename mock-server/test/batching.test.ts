@@ -42,6 +42,19 @@ describe('batch frames', () => {
     expect(frame).toMatchObject({ type: 'key_change', key: 'alone' });
   });
 
+  test('a paced stream (burst with perSecond) goes out one event per frame at that rate, also to a batching client', async () => {
+    const server = await startServer({ chaos: true });
+    const { client, welcome } = await TestClient.authed(server, await login(server), 'batch=1');
+    const started = performance.now();
+    const answer = (await api(server, 'POST', '/__chaos/burst', { body: { count: 20, perSecond: 200 } })).body;
+    const elapsed = performance.now() - started;
+    expect(answer).toMatchObject({ count: 20, firstSeq: welcome.lastSeq + 1, lastSeq: welcome.lastSeq + 20 });
+    expect(elapsed).toBeGreaterThanOrEqual(80);
+    await until(() => seqsOf(client.frames).length === 20);
+    expect(client.frames.some((f) => f.type === 'batch')).toBe(false);
+    expect((await api(server, 'POST', '/__chaos/burst', { body: { count: 5, perSecond: 0 } })).status).toBe(400);
+  });
+
   test('the replay after lastSeq comes in batches, then resumed', async () => {
     const server = await startServer({ chaos: true });
     const token = await login(server);

@@ -1,6 +1,11 @@
 /** What every benchmark page shares: its query parameters and how it reports to the collector. */
 
 const query = new URLSearchParams(location.search);
+const pageName = location.pathname.replace(/^\/|\.html$/g, '');
+
+// A page that breaks outside its benchmark function still tells the runner why, instead of timing out.
+addEventListener('error', (e) => report(pageName, { error: `uncaught: ${e.message} at ${e.filename}:${e.lineno}` }));
+addEventListener('unhandledrejection', (e) => report(pageName, { error: `unhandled rejection: ${String(e.reason?.stack ?? e.reason)}` }));
 
 /** A numeric query parameter, or `fallback`. */
 export function param(name: string, fallback: number): number {
