@@ -43,14 +43,14 @@ export abstract class RealtimeClock {
  * ```
  */
 export class BrowserRealtimeClock extends RealtimeClock {
-  private readonly zone = inject(NgZone, { optional: true });
+  readonly #zone = inject(NgZone, { optional: true });
 
   now(): number {
     return Date.now();
   }
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    const zone = this.zone;
+    const zone = this.#zone;
     if (!zone) return globalThis.setTimeout(callback, delayMs);
     return zone.runOutsideAngular(() => globalThis.setTimeout(() => zone.run(callback), delayMs));
   }

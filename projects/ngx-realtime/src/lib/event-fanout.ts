@@ -24,18 +24,18 @@ export class EventFanout {
   private readonly byType: Record<EventType, readonly Entry[]> = Object.fromEntries(
     EVENT_TYPES.map((type) => [type, []]),
   ) as unknown as Record<EventType, readonly Entry[]>;
-  private completed = false;
+  #completed = false;
 
   /** Events of one type (every event for `null`), optionally only those `accept` lets through. */
   listen<T extends ServerEvent>(type: T['type'] | null, accept: ((event: T) => boolean) | null = null): Observable<T> {
     return new Observable<T>((subscriber) => {
-      if (this.completed) {
+      if (this.#completed) {
         subscriber.complete();
         return undefined;
       }
       const entry: Entry = { subscriber: subscriber as Subscriber<ServerEvent>, accept: accept as Entry['accept'] };
-      this.update(type, (list) => [...list, entry]);
-      return () => this.update(type, (list) => list.filter((e) => e !== entry));
+      this.#update(type, (list) => [...list, entry]);
+      return () => this.#update(type, (list) => list.filter((e) => e !== entry));
     });
   }
 
@@ -48,7 +48,7 @@ export class EventFanout {
 
   /** Completes every subscriber; later subscribers complete at once. */
   complete(): void {
-    this.completed = true;
+    this.#completed = true;
     const everyone = [...this.all, ...EVENT_TYPES.flatMap((type) => this.byType[type])];
     this.all = [];
     for (const type of EVENT_TYPES) this.byType[type] = [];
@@ -79,7 +79,7 @@ export class EventFanout {
     }
   }
 
-  private update(type: EventType | null, change: (list: readonly Entry[]) => readonly Entry[]): void {
+  #update(type: EventType | null, change: (list: readonly Entry[]) => readonly Entry[]): void {
     if (type === null) this.all = change(this.all);
     else this.byType[type] = change(this.byType[type]);
   }

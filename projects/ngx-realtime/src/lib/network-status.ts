@@ -40,23 +40,23 @@ export abstract class NetworkStatus {
  * ```
  */
 export class BrowserNetworkStatus extends NetworkStatus {
-  private readonly document = inject(DOCUMENT, { optional: true });
-  private readonly zone = inject(NgZone, { optional: true });
+  readonly #document = inject(DOCUMENT, { optional: true });
+  readonly #zone = inject(NgZone, { optional: true });
 
   isOnline(): boolean {
-    const nav = this.document?.defaultView?.navigator;
+    const nav = this.#document?.defaultView?.navigator;
     return nav ? nav.onLine !== false : true;
   }
 
   readonly wake$: Observable<WakeReason> = (() => {
-    const doc = this.document;
+    const doc = this.#document;
     const win = doc?.defaultView;
     if (!doc || !win || typeof win.addEventListener !== 'function') return EMPTY;
     const listen = (target: EventTarget, type: string) =>
       new Observable<Event>((subscriber) => {
         const handler = (e: Event) => subscriber.next(e);
         const add = () => target.addEventListener(type, handler);
-        if (this.zone) this.zone.runOutsideAngular(add);
+        if (this.#zone) this.#zone.runOutsideAngular(add);
         else add();
         return () => target.removeEventListener(type, handler);
       });

@@ -69,62 +69,66 @@ export interface PollingTransportOptions {
  * ```
  */
 export class PollingTransport {
-  private current: Subscription | null = null;
-  private stopped = false;
-  private first = true;
+  #current: Subscription | null = null;
+  #stopped = false;
+  #first = true;
 
-  constructor(private readonly options: PollingTransportOptions) {}
+  readonly #options: PollingTransportOptions;
+
+  constructor(options: PollingTransportOptions) {
+    this.#options = options;
+  }
 
   /** Sends the first request. Separate from construction so the owner holds the handle before any answer. */
   start(): void {
-    this.next();
+    this.#next();
   }
 
   /** Aborts the request in flight; no callback follows. */
   stop(): void {
-    this.stopped = true;
-    this.current?.unsubscribe();
-    this.current = null;
+    this.#stopped = true;
+    this.#current?.unsubscribe();
+    this.#current = null;
   }
 
-  private next(): void {
-    if (this.stopped) return;
+  #next(): void {
+    if (this.#stopped) return;
     const request: PollRequest = {
-      url: this.options.url,
-      token: this.options.token(),
-      since: this.options.since(),
-      waitMs: this.first ? 0 : this.options.waitMs,
-      params: this.options.params,
+      url: this.#options.url,
+      token: this.#options.token(),
+      since: this.#options.since(),
+      waitMs: this.#first ? 0 : this.#options.waitMs,
+      params: this.#options.params,
     };
-    this.first = false;
+    this.#first = false;
     let answered = false;
-    const subscription = this.options.backend.poll(request).subscribe({
+    const subscription = this.#options.backend.poll(request).subscribe({
       next: (body) => {
         answered = true;
-        this.current = null;
-        this.handle(body, request.token);
-        this.next();
+        this.#current = null;
+        this.#handle(body, request.token);
+        this.#next();
       },
       error: (error: unknown) => {
-        this.current = null;
-        if (this.stopped) return;
-        this.stopped = true;
-        this.options.handlers.failed(error instanceof RealtimePollError ? error : new RealtimePollError(0));
+        this.#current = null;
+        if (this.#stopped) return;
+        this.#stopped = true;
+        this.#options.handlers.failed(error instanceof RealtimePollError ? error : new RealtimePollError(0));
       },
     });
     // The backend may answer synchronously (tests); only keep a handle on a request still in flight.
-    if (!answered && !this.stopped && !subscription.closed) this.current = subscription;
+    if (!answered && !this.#stopped && !subscription.closed) this.#current = subscription;
   }
 
-  private handle(body: PollResponse, token: string): void {
-    if (this.stopped) return;
+  #handle(body: PollResponse, token: string): void {
+    if (this.#stopped) return;
     const raw: unknown[] = Array.isArray(body?.events) ? body.events : [];
     const events: SequencedEvent[] = [];
     for (const item of raw) {
       if (isSequencedEvent(item)) events.push(item);
-      else this.options.handlers.invalid('poll response held an invalid event', item);
+      else this.#options.handlers.invalid('poll response held an invalid event', item);
     }
-    const lastSeq = typeof body?.lastSeq === 'number' ? body.lastSeq : (events.at(-1)?.seq ?? this.options.since() ?? 0);
+    const lastSeq = typeof body?.lastSeq === 'number' ? body.lastSeq : (events.at(-1)?.seq ?? this.#options.since() ?? 0);
     const r = body?.resync;
     const resync: ResyncFrame | null =
       r && typeof r.lastSeq === 'number' ? { type: 'resync', reason: 'history_expired', lastSeq: r.lastSeq } : null;
@@ -133,6 +137,6 @@ export class PollingTransport {
       session.tokenExpiresAt = body.tokenExpiresAt;
       session.serverTime = body.serverTime;
     }
-    this.options.handlers.response(events, lastSeq, resync, session);
+    this.#options.handlers.response(events, lastSeq, resync, session);
   }
 }

@@ -2,7 +2,6 @@ import {
   EnvironmentProviders,
   Provider,
   inject,
-  isDevMode,
   makeEnvironmentProviders,
   provideEnvironmentInitializer,
 } from '@angular/core';
@@ -20,6 +19,7 @@ import {
   type ReconnectOptions,
   type ResolvedRealtimeConfig,
 } from './realtime-config';
+import { checkConfig, checkResolved } from './realtime-config-checks';
 import { WebSocketService } from './websocket.service';
 
 /**
@@ -195,7 +195,8 @@ export function withAuth(
  * ```
  */
 export function provideRealtime(config: RealtimeConfig, ...features: RealtimeFeature[]): EnvironmentProviders {
-  if (isDevMode()) checkConfig(config, features);
+  // Dev builds only: an app's production build drops the checks and their messages.
+  if (typeof ngDevMode === 'undefined' || ngDevMode) checkConfig(config, features);
   const resolved: ResolvedRealtimeConfig = {
     url: config.url,
     pollUrl: config.pollUrl ?? null,
@@ -209,7 +210,7 @@ export function provideRealtime(config: RealtimeConfig, ...features: RealtimeFea
     polling: { ...DEFAULT_POLLING_FALLBACK_OPTIONS },
   };
   for (const f of features) f.ɵapply(resolved);
-  if (isDevMode()) checkResolved(resolved, features.some((f) => f.kind === 'pollingFallback'));
+  if (typeof ngDevMode === 'undefined' || ngDevMode) checkResolved(resolved, features.some((f) => f.kind === 'pollingFallback'));
   return makeEnvironmentProviders([
     { provide: REALTIME_CONFIG, useValue: resolved },
     ...features.flatMap((f) => f.ɵproviders),
@@ -218,72 +219,4 @@ export function provideRealtime(config: RealtimeConfig, ...features: RealtimeFea
 
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function checkConfig(config: RealtimeConfig, features: RealtimeFeature[]): void {
-  if (!config || typeof config.url !== 'string' || config.url.trim() === '') {
-    throw new Error("ngx-realtime: provideRealtime() needs a url. Use provideRealtime({url: '/ws/events'}).");
-  }
-  if (config.authMode !== undefined && config.authMode !== 'query' && config.authMode !== 'frame') {
-    throw new Error(`ngx-realtime: authMode must be 'query' or 'frame', got '${String(config.authMode)}'.`);
-  }
-  const seen = new Set<RealtimeFeatureKind>();
-  for (const f of features) {
-    if (!f || typeof f.kind !== 'string') {
-      throw new Error(
-        'ngx-realtime: provideRealtime() accepts only features made by withReconnect(), withHeartbeat(), ' +
-          'withPollingFallback(), withNoPollingFallback(), withBatching() and withAuth().',
-      );
-    }
-    if (seen.has(f.kind)) {
-      throw new Error(`ngx-realtime: ${f.ɵcall} was passed to provideRealtime() twice. Pass it once, with all its options merged.`);
-    }
-    seen.add(f.kind);
-  }
-  if (seen.has('pollingFallback') && seen.has('noPollingFallback')) {
-    throw new Error(
-      'ngx-realtime: withPollingFallback() and withNoPollingFallback() contradict each other. ' +
-        'Keep withPollingFallback() to tune the fallback, or withNoPollingFallback() to turn it off.',
-    );
-  }
-}
-
-function checkResolved(config: ResolvedRealtimeConfig, pollingAskedFor: boolean): void {
-  const r = config.reconnect;
-  const positive = (name: string, value: number) => {
-    if (!(value > 0)) throw new Error(`ngx-realtime: ${name} must be a positive number, got ${value}.`);
-  };
-  positive('withReconnect({initialDelayMs})', r.initialDelayMs);
-  positive('withReconnect({maxDelayMs})', r.maxDelayMs);
-  positive('withReconnect({connectTimeoutMs})', r.connectTimeoutMs);
-  if (!(r.factor >= 1)) throw new Error(`ngx-realtime: withReconnect({factor}) must be at least 1, got ${r.factor}.`);
-  if (!(r.maxAttempts >= 0)) throw new Error(`ngx-realtime: withReconnect({maxAttempts}) must be 0 or more, got ${r.maxAttempts}.`);
-  if (!(r.stableAfterMs >= 0)) throw new Error(`ngx-realtime: withReconnect({stableAfterMs}) must be 0 or more, got ${r.stableAfterMs}.`);
-  const hb = config.heartbeat;
-  if (hb.timeoutMs !== undefined) positive('withHeartbeat({timeoutMs})', hb.timeoutMs);
-  if ('intervalMs' in hb) {
-    throw new Error(
-      'ngx-realtime: withHeartbeat({intervalMs}) is gone: the server drives the heartbeat and announces its interval ' +
-        'in welcome. Configure the interval on the server; keep withHeartbeat({timeoutMs}) for the client.',
-    );
-  }
-  if (config.auth.refresh !== null && typeof config.auth.refresh !== 'function') {
-    throw new Error('ngx-realtime: withAuth(source, {refresh}) needs refresh to be a function returning a Promise or Observable of a token.');
-  }
-  if (!(config.auth.tokenWaitMs >= 0)) {
-    throw new Error(`ngx-realtime: withAuth(source, {tokenWaitMs}) must be 0 or more, got ${config.auth.tokenWaitMs}.`);
-  }
-  const p = config.polling;
-  if (p) {
-    positive('withPollingFallback({afterFailedAttempts})', p.afterFailedAttempts);
-    positive('withPollingFallback({probeIntervalMs})', p.probeIntervalMs);
-    if (!(p.waitMs >= 0)) throw new Error(`ngx-realtime: withPollingFallback({waitMs}) must be 0 or more, got ${p.waitMs}.`);
-    // Only an explicit withPollingFallback() is a contradiction; the default simply never triggers.
-    if (pollingAskedFor && p.afterFailedAttempts > r.maxAttempts + 1) {
-      throw new Error(
-        `ngx-realtime: withPollingFallback({afterFailedAttempts: ${p.afterFailedAttempts}}) can never trigger because ` +
-          `withReconnect({maxAttempts: ${r.maxAttempts}}) gives up first. Raise maxAttempts or lower afterFailedAttempts.`,
-      );
-    }
-  }
 }

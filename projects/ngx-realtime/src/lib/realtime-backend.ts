@@ -121,34 +121,34 @@ export abstract class RealtimeBackend {
  * ```
  */
 export class BrowserRealtimeBackend extends RealtimeBackend {
-  private readonly zone = inject(NgZone, { optional: true });
+  readonly #zone = inject(NgZone, { optional: true });
 
-  private outside<T>(fn: () => T): T {
-    return this.zone ? this.zone.runOutsideAngular(fn) : fn();
+  #outside<T>(fn: () => T): T {
+    return this.#zone ? this.#zone.runOutsideAngular(fn) : fn();
   }
 
-  private inside(fn: () => void): void {
-    if (this.zone) this.zone.run(fn);
+  #inside(fn: () => void): void {
+    if (this.#zone) this.#zone.run(fn);
     else fn();
   }
 
   openWebSocket(url: string, listener: SocketListener): RealtimeSocket {
-    return this.outside(() => {
+    return this.#outside(() => {
       const ws = new WebSocket(url);
       let done = false;
       let opened = false;
       ws.onopen = () => {
         opened = true;
-        if (!done) this.inside(() => listener.open());
+        if (!done) this.#inside(() => listener.open());
       };
       ws.onmessage = (e: MessageEvent) => {
-        if (!done) this.inside(() => listener.message(e.data));
+        if (!done) this.#inside(() => listener.message(e.data));
       };
       ws.onclose = (e: CloseEvent) => {
         if (done) return;
         if (opened || e.code !== 1006) {
           done = true;
-          this.inside(() => listener.close({ code: e.code, reason: e.reason }));
+          this.#inside(() => listener.close({ code: e.code, reason: e.reason }));
           return;
         }
         // A browser reports a refused upgrade (HTTP 503, a proxy's 403) exactly like an unreachable
@@ -156,7 +156,7 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
         void answersHttp(url).then((refused) => {
           if (done) return;
           done = true;
-          this.inside(() => listener.close({ code: e.code, reason: e.reason, upgradeRefused: refused }));
+          this.#inside(() => listener.close({ code: e.code, reason: e.reason, upgradeRefused: refused }));
         });
       };
       return {
@@ -183,7 +183,7 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
       if (request.since !== null) url.searchParams.set('since', String(request.since));
       url.searchParams.set('wait', String(request.waitMs));
       for (const [k, v] of Object.entries(request.params)) url.searchParams.set(k, v);
-      this.outside(() =>
+      this.#outside(() =>
         fetch(url.toString(), {
           headers: { Authorization: `Bearer ${request.token}` },
           signal: controller.signal,
@@ -195,14 +195,14 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
               const message = body && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : null;
               throw new RealtimePollError(response.status, message);
             }
-            this.inside(() => {
+            this.#inside(() => {
               subscriber.next(body as PollResponse);
               subscriber.complete();
             });
           })
           .catch((error: unknown) => {
             if (controller.signal.aborted) return;
-            this.inside(() => subscriber.error(error instanceof RealtimePollError ? error : new RealtimePollError(0)));
+            this.#inside(() => subscriber.error(error instanceof RealtimePollError ? error : new RealtimePollError(0)));
           }),
       );
       return () => controller.abort();

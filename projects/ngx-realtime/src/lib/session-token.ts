@@ -50,23 +50,26 @@ export class SessionToken {
   /** The token the live connection (or the last attempt) authenticated with. */
   inUse: string | null = null;
   /** With `withAuth`: the newest token known, from the source or from `refresh`. */
-  private offered: string | null;
+  #offered: string | null;
   /** A fresh token obtained for an expiry, used by the next attempt instead of asking again. */
-  private preset: string | null = null;
-  private waiter: ((token: string) => void) | null = null;
-  private cancelPending: () => void = noop;
+  #preset: string | null = null;
+  #waiter: ((token: string) => void) | null = null;
+  #cancelPending: () => void = noop;
+
+  readonly #options: SessionTokenOptions;
 
   constructor(
     readonly credentials: Credentials,
-    private readonly options: SessionTokenOptions,
+    options: SessionTokenOptions,
   ) {
-    this.offered = credentials.kind === 'source' ? credentials.first : null;
+    this.#options = options;
+    this.#offered = credentials.kind === 'source' ? credentials.first : null;
   }
 
   /** The newest token this session knows, for requests that carry it each time (long polling). */
   current(): string | null {
     if (this.credentials.kind === 'static') return this.credentials.token;
-    return this.offered ?? this.inUse;
+    return this.#offered ?? this.inUse;
   }
 
   /**
@@ -79,13 +82,13 @@ export class SessionToken {
       this.inUse = token;
       onToken(token);
     };
-    const preset = this.preset;
-    this.preset = null;
+    const preset = this.#preset;
+    this.#preset = null;
     if (preset !== null) return use(preset);
     const c = this.credentials;
     if (c.kind === 'static') return use(c.token);
-    if (c.kind === 'source') return use(this.offered ?? c.first);
-    this.cancelPending = resolveToken(c.provider, use, onError);
+    if (c.kind === 'source') return use(this.#offered ?? c.first);
+    this.#cancelPending = resolveToken(c.provider, use, onError);
   }
 
   /**
@@ -98,34 +101,34 @@ export class SessionToken {
     this.cancel();
     const accept = (token: string) => {
       if (token === this.inUse) return onNone();
-      if (forExpiry) this.preset = token;
+      if (forExpiry) this.#preset = token;
       // What `refresh` gave is the newest token now, ahead of what the source emitted before it.
-      if (this.credentials.kind === 'source') this.offered = token;
+      if (this.credentials.kind === 'source') this.#offered = token;
       onToken(token);
     };
     const c = this.credentials;
     if (c.kind === 'static') return onNone();
     if (c.kind === 'provider') {
-      this.cancelPending = resolveToken(c.provider, accept, onNone);
+      this.#cancelPending = resolveToken(c.provider, accept, onNone);
       return;
     }
-    if (this.offered !== null && this.offered !== this.inUse) return accept(this.offered);
-    const refresh = this.options.refresh;
+    if (this.#offered !== null && this.#offered !== this.inUse) return accept(this.#offered);
+    const refresh = this.#options.refresh;
     const wait = () => {
       if (!forExpiry) return onNone();
-      this.waiter = accept;
-      this.cancelPending = schedule(this.options.clock, () => {
-        this.waiter = null;
+      this.#waiter = accept;
+      this.#cancelPending = schedule(this.#options.clock, () => {
+        this.#waiter = null;
         onNone();
-      }, this.options.tokenWaitMs);
+      }, this.#options.tokenWaitMs);
     };
     if (refresh === null) return wait();
-    this.cancelPending = resolveToken(
-      () => this.options.run(refresh),
+    this.#cancelPending = resolveToken(
+      () => this.#options.run(refresh),
       (token) => (token === this.inUse ? wait() : accept(token)),
       (error) => {
         // The app may still be refreshing on its own: after an expiry its source gets its chance.
-        this.options.report(error);
+        this.#options.report(error);
         wait();
       },
     );
@@ -136,21 +139,21 @@ export class SessionToken {
    * for it (and now has it).
    */
   offer(token: string): boolean {
-    this.offered = token;
-    const waiter = this.waiter;
+    this.#offered = token;
+    const waiter = this.#waiter;
     if (waiter === null) return false;
-    this.waiter = null;
-    this.cancelPending();
-    this.cancelPending = noop;
+    this.#waiter = null;
+    this.#cancelPending();
+    this.#cancelPending = noop;
     waiter(token);
     return true;
   }
 
   /** Drops every pending provider answer and wait. */
   cancel(): void {
-    this.waiter = null;
-    this.cancelPending();
-    this.cancelPending = noop;
+    this.#waiter = null;
+    this.#cancelPending();
+    this.#cancelPending = noop;
   }
 }
 

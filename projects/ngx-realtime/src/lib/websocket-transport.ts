@@ -79,59 +79,62 @@ const LIVENESS_CHECKS_PER_TIMEOUT = 4;
  * ```
  */
 export class WebSocketTransport {
-  private readonly socket: RealtimeSocket;
+  readonly #socket: RealtimeSocket;
   private done = false;
-  private welcomed = false;
-  private timeoutMs: number;
+  #welcomed = false;
+  #timeoutMs: number;
   /**
    * A frame arrived since the last liveness check: the only per-frame bookkeeping the heartbeat
    * needs (reading a clock per frame costs more in Chromium than the rest of the dispatch).
    */
   private heard = false;
   /** The time of the last check that found frames (or of `welcome`): the last frame came no later. */
-  private heardBy: number;
-  private cancelDeadline: () => void = () => undefined;
-  private latencyPing: { id: string; sentAt: number } | null = null;
+  #heardBy: number;
+  #cancelDeadline: () => void = () => undefined;
+  #latencyPing: { id: string; sentAt: number } | null = null;
   private readonly frameHandler: (frame: ServerFrame) => void;
 
-  constructor(private readonly options: WebSocketTransportOptions) {
-    this.timeoutMs = options.heartbeat.timeoutMs ?? PROTOCOL_DEFAULTS.heartbeatTimeoutMs;
+  readonly #options: WebSocketTransportOptions;
+
+  constructor(options: WebSocketTransportOptions) {
+    this.#options = options;
+    this.#timeoutMs = options.heartbeat.timeoutMs ?? PROTOCOL_DEFAULTS.heartbeatTimeoutMs;
     this.frameHandler = options.handlers.frame;
-    this.heardBy = options.clock.now();
-    this.socket = options.backend.openWebSocket(options.url, {
-      open: () => this.onOpen(),
+    this.#heardBy = options.clock.now();
+    this.#socket = options.backend.openWebSocket(options.url, {
+      open: () => this.#onOpen(),
       message: (data) => this.onMessage(data),
-      close: (info) => this.finish({ ...info, reachedWelcome: this.welcomed, heartbeatTimeout: false }),
+      close: (info) => this.#finish({ ...info, reachedWelcome: this.#welcomed, heartbeatTimeout: false }),
     });
     // A connect that hangs (blackholed host) is as dead as a silent socket.
-    if (!this.done) this.armConnectDeadline();
+    if (!this.done) this.#armConnectDeadline();
   }
 
   /** Whether `welcome` arrived. */
   get reachedWelcome(): boolean {
-    return this.welcomed;
+    return this.#welcomed;
   }
 
   /** Sends a client frame if the socket is still in use. */
   send(frame: ClientFrame): void {
-    if (!this.done) this.socket.send(JSON.stringify(frame));
+    if (!this.done) this.#socket.send(JSON.stringify(frame));
   }
 
   /** Closes from the client side. The owner gets no `closed` callback: it already knows. */
   close(code = 1000, reason = ''): void {
     if (this.done) return;
     this.done = true;
-    this.cancelDeadline();
-    this.socket.close(code, reason);
+    this.#cancelDeadline();
+    this.#socket.close(code, reason);
   }
 
-  private onOpen(): void {
+  #onOpen(): void {
     if (this.done) return;
-    if (this.options.authToken !== null) {
-      this.send(this.options.batching ? { type: 'auth', token: this.options.authToken, batch: true } : { type: 'auth', token: this.options.authToken });
+    if (this.#options.authToken !== null) {
+      this.send(this.#options.batching ? { type: 'auth', token: this.#options.authToken, batch: true } : { type: 'auth', token: this.#options.authToken });
     }
     // A half-open link can also hang before `welcome`; the deadline covers both phases.
-    this.armConnectDeadline();
+    this.#armConnectDeadline();
   }
 
   private onMessage(data: unknown): void {
@@ -139,7 +142,7 @@ export class WebSocketTransport {
     this.heard = true;
     const frame = readServerFrame(data);
     if (frame instanceof FrameRejection) {
-      this.options.handlers.invalid(frame.code, frame.message, data);
+      this.#options.handlers.invalid(frame.code, frame.message, data);
       return;
     }
     const type = frame.type;
@@ -151,37 +154,37 @@ export class WebSocketTransport {
       case 'ping':
         // Answered here, from the message handler, never from a timer: a background tab's timers
         // may run once a minute, its network events do not wait.
-        this.socket.send(`{"type":"pong","id":${JSON.stringify(frame.id)}}`);
-        if (frame.rttMs !== undefined) this.options.handlers.latency(frame.rttMs);
-        this.options.handlers.heartbeat(frame.serverTime);
+        this.#socket.send(`{"type":"pong","id":${JSON.stringify(frame.id)}}`);
+        if (frame.rttMs !== undefined) this.#options.handlers.latency(frame.rttMs);
+        this.#options.handlers.heartbeat(frame.serverTime);
         return;
       case 'pong':
-        if (this.latencyPing?.id === frame.id) {
-          this.options.handlers.latency(Math.max(0, this.options.clock.now() - this.latencyPing.sentAt));
-          this.latencyPing = null;
+        if (this.#latencyPing?.id === frame.id) {
+          this.#options.handlers.latency(Math.max(0, this.#options.clock.now() - this.#latencyPing.sentAt));
+          this.#latencyPing = null;
         }
         return;
       case 'welcome':
-        if (this.welcomed) return;
-        this.welcomed = true;
-        this.timeoutMs = this.options.heartbeat.timeoutMs ?? frame.heartbeat.timeoutMs;
-        this.heardBy = this.options.clock.now();
+        if (this.#welcomed) return;
+        this.#welcomed = true;
+        this.#timeoutMs = this.#options.heartbeat.timeoutMs ?? frame.heartbeat.timeoutMs;
+        this.#heardBy = this.#options.clock.now();
         this.heard = false;
-        this.armLivenessCheck();
+        this.#armLivenessCheck();
         // One ping of our own gives a latency figure at once; later ones come with the server's pings.
-        this.latencyPing = { id: 'latency', sentAt: this.heardBy };
+        this.#latencyPing = { id: 'latency', sentAt: this.#heardBy };
         this.send({ type: 'ping', id: 'latency' });
-        this.options.handlers.welcome(frame);
+        this.#options.handlers.welcome(frame);
         return;
     }
   }
 
-  private armConnectDeadline(): void {
-    this.cancelDeadline();
-    this.cancelDeadline = schedule(
-      this.options.clock,
-      () => this.declareDead('connect timeout'),
-      this.options.connectTimeoutMs,
+  #armConnectDeadline(): void {
+    this.#cancelDeadline();
+    this.#cancelDeadline = schedule(
+      this.#options.clock,
+      () => this.#declareDead('connect timeout'),
+      this.#options.connectTimeoutMs,
     );
   }
 
@@ -191,38 +194,38 @@ export class WebSocketTransport {
    * background tab runs a minute late finds recent frames and simply checks again. A dead link is
    * declared between `timeoutMs` and `1.25 x timeoutMs` after its last frame, never earlier.
    */
-  private armLivenessCheck(): void {
-    this.cancelDeadline();
-    const checkMs = this.timeoutMs / LIVENESS_CHECKS_PER_TIMEOUT;
-    this.cancelDeadline = schedule(
-      this.options.clock,
+  #armLivenessCheck(): void {
+    this.#cancelDeadline();
+    const checkMs = this.#timeoutMs / LIVENESS_CHECKS_PER_TIMEOUT;
+    this.#cancelDeadline = schedule(
+      this.#options.clock,
       () => {
         if (this.done) return;
-        const now = this.options.clock.now();
+        const now = this.#options.clock.now();
         if (this.heard) {
           this.heard = false;
-          this.heardBy = now;
-        } else if (now - this.heardBy >= this.timeoutMs) {
-          this.declareDead('heartbeat timeout');
+          this.#heardBy = now;
+        } else if (now - this.#heardBy >= this.#timeoutMs) {
+          this.#declareDead('heartbeat timeout');
           return;
         }
-        this.armLivenessCheck();
+        this.#armLivenessCheck();
       },
       checkMs,
     );
   }
 
-  private declareDead(reason: 'heartbeat timeout' | 'connect timeout'): void {
+  #declareDead(reason: 'heartbeat timeout' | 'connect timeout'): void {
     if (this.done) return;
     // Half-open: the close handshake would never complete, so do not wait for it.
-    this.socket.close(4000, reason);
-    this.finish({ code: 4000, reason, reachedWelcome: this.welcomed, heartbeatTimeout: this.welcomed, connectTimeout: !this.welcomed });
+    this.#socket.close(4000, reason);
+    this.#finish({ code: 4000, reason, reachedWelcome: this.#welcomed, heartbeatTimeout: this.#welcomed, connectTimeout: !this.#welcomed });
   }
 
-  private finish(info: TransportClosed): void {
+  #finish(info: TransportClosed): void {
     if (this.done) return;
     this.done = true;
-    this.cancelDeadline();
-    this.options.handlers.closed(info);
+    this.#cancelDeadline();
+    this.#options.handlers.closed(info);
   }
 }

@@ -80,79 +80,79 @@ const NO_CONFIG =
  */
 @Injectable({ providedIn: 'root' })
 export class WebSocketService {
-  private readonly config: ResolvedRealtimeConfig | null = inject(REALTIME_CONFIG, { optional: true });
-  private readonly backend = inject(RealtimeBackend);
-  private readonly clock = inject(RealtimeClock);
-  private readonly random = inject(RANDOM_SOURCE);
-  private readonly network = inject(NetworkStatus);
-  private readonly document = inject(DOCUMENT, { optional: true });
-  private readonly isServer = isPlatformServer(inject(PLATFORM_ID));
-  private readonly injector = inject(Injector);
+  readonly #config: ResolvedRealtimeConfig | null = inject(REALTIME_CONFIG, { optional: true });
+  readonly #backend = inject(RealtimeBackend);
+  readonly #clock = inject(RealtimeClock);
+  readonly #random = inject(RANDOM_SOURCE);
+  readonly #network = inject(NetworkStatus);
+  readonly #document = inject(DOCUMENT, { optional: true });
+  readonly #isServer = isPlatformServer(inject(PLATFORM_ID));
+  readonly #injector = inject(Injector);
 
   private readonly fanout = new EventFanout();
-  private readonly resyncSubject = new Subject<ResyncFrame>();
-  private readonly errorsSubject = new Subject<RealtimeError>();
-  private readonly stateSubject = new BehaviorSubject<ConnectionState>(INITIAL_CONNECTION_STATE);
-  private readonly stateSignal = signal<ConnectionState>(INITIAL_CONNECTION_STATE);
+  readonly #resyncSubject = new Subject<ResyncFrame>();
+  readonly #errorsSubject = new Subject<RealtimeError>();
+  readonly #stateSubject = new BehaviorSubject<ConnectionState>(INITIAL_CONNECTION_STATE);
+  readonly #stateSignal = signal<ConnectionState>(INITIAL_CONNECTION_STATE);
   private readonly lastSeqSignal = signal<number | null>(null);
   private readonly sequencer = new EventSequencer();
 
   /** Every event, validated and deduplicated. Never errors; completes only when the app is destroyed. */
   readonly events$: Observable<ServerEvent> = this.fanout.listen(null);
   /** Detailed connection state; replays the current state to new subscribers. */
-  readonly connectionState$: Observable<ConnectionState> = this.stateSubject.asObservable();
+  readonly connectionState$: Observable<ConnectionState> = this.#stateSubject.asObservable();
   /** Coarse status, only when it changes; replays the current status. */
   readonly connectionStatus$: Observable<ConnectionStatus> = this.connectionState$.pipe(
     map((s) => s.status),
     distinctUntilChanged(),
   );
   /** Detailed connection state as a signal. */
-  readonly connectionState: Signal<ConnectionState> = this.stateSignal.asReadonly();
+  readonly connectionState: Signal<ConnectionState> = this.#stateSignal.asReadonly();
   /** The server's history no longer reaches back to the last event seen: refetch state, then carry on. */
-  readonly resync$: Observable<ResyncFrame> = this.resyncSubject.asObservable();
+  readonly resync$: Observable<ResyncFrame> = this.#resyncSubject.asObservable();
   /** Problems as values with a code; see {@link RealtimeError}. */
-  readonly errors$: Observable<RealtimeError> = this.errorsSubject.asObservable();
+  readonly errors$: Observable<RealtimeError> = this.#errorsSubject.asObservable();
   /** Newest seq seen (or the server's position at the first connection); `null` before that. */
   readonly lastSeq: Signal<number | null> = this.lastSeqSignal.asReadonly();
 
   // One "session" runs from connect() until disconnect() or a terminal close; `generation` tells
   // late callbacks of an older session to keep quiet.
-  private generation = 0;
-  private tokens: SessionToken | null = null;
-  private urls: { socket: string; poll: string } | null = null;
-  private mode: 'websocket' | 'polling' = 'websocket';
+  #generation = 0;
+  #tokens: SessionToken | null = null;
+  #urls: { socket: string; poll: string } | null = null;
+  #mode: 'websocket' | 'polling' = 'websocket';
   private socket: WebSocketTransport | null = null;
-  private probe: WebSocketTransport | null = null;
-  private polling: PollingTransport | null = null;
-  private pollingConnected = false;
-  private failedSocketAttempts = 0;
+  #probe: WebSocketTransport | null = null;
+  #polling: PollingTransport | null = null;
+  #pollingConnected = false;
+  #failedSocketAttempts = 0;
   /** Recovering from an expired token: another expiry or rejection in a row is final. */
-  private refreshing = false;
-  private waiting = false;
+  #refreshing = false;
+  #waiting = false;
   /** When to rotate the token in use (client clock), or `null` when unknown. */
-  private rotateAt: number | null = null;
-  private rotating = false;
+  #rotateAt: number | null = null;
+  #rotating = false;
   /** A token sent in an `auth` frame, waiting for `auth_ok`. */
-  private rotationSent: string | null = null;
-  private cancelRotation: () => void = noop;
-  private cancelRetry: () => void = noop;
-  private cancelStable: () => void = noop;
-  private cancelProbe: () => void = noop;
-  private wakeSubscription: Subscription | null = null;
-  private authSubscription: Subscription | null = null;
+  #rotationSent: string | null = null;
+  #cancelRotation: () => void = noop;
+  #cancelRetry: () => void = noop;
+  #cancelStable: () => void = noop;
+  #cancelProbe: () => void = noop;
+  #wakeSubscription: Subscription | null = null;
+  #authSubscription: Subscription | null = null;
 
   constructor() {
     const authSource = inject(REALTIME_AUTH_SOURCE, { optional: true });
-    if (authSource && !this.isServer) {
-      this.authSubscription = authSource.subscribe((token) => this.onAuthToken(token));
+    if (authSource && !this.#isServer) {
+      this.#authSubscription = authSource.subscribe((token) => this.#onAuthToken(token));
     }
     inject(DestroyRef).onDestroy(() => {
-      this.authSubscription?.unsubscribe();
-      this.endSession();
+      this.#authSubscription?.unsubscribe();
+      this.#endSession();
       this.fanout.complete();
-      this.resyncSubject.complete();
-      this.errorsSubject.complete();
-      this.stateSubject.complete();
+      this.#resyncSubject.complete();
+      this.#errorsSubject.complete();
+      this.#stateSubject.complete();
     });
   }
 
@@ -167,7 +167,7 @@ export class WebSocketService {
    */
   onKeyChanges(keyFilter: KeyChangeFilter = {}): Observable<KeyChangeEvent> {
     const { cf, keyPrefix, operation } = keyFilter;
-    if (cf === undefined && keyPrefix === undefined && operation === undefined) return this.ofType<KeyChangeEvent>('key_change');
+    if (cf === undefined && keyPrefix === undefined && operation === undefined) return this.#ofType<KeyChangeEvent>('key_change');
     return this.fanout.listen<KeyChangeEvent>(
       'key_change',
       (e) =>
@@ -186,7 +186,7 @@ export class WebSocketService {
    * ```
    */
   onCompactionEvents(): Observable<CompactionEvent> {
-    return this.ofType<CompactionEvent>('compaction_status');
+    return this.#ofType<CompactionEvent>('compaction_status');
   }
 
   /**
@@ -198,7 +198,7 @@ export class WebSocketService {
    * ```
    */
   onHealthEvents(): Observable<HealthEvent> {
-    return this.ofType<HealthEvent>('health_change');
+    return this.#ofType<HealthEvent>('health_change');
   }
 
   /**
@@ -210,7 +210,7 @@ export class WebSocketService {
    * ```
    */
   onSyncEvents(): Observable<SyncEvent> {
-    return this.ofType<SyncEvent>('sync_event');
+    return this.#ofType<SyncEvent>('sync_event');
   }
 
   /**
@@ -222,7 +222,7 @@ export class WebSocketService {
    * ```
    */
   onSnapshotEvents(): Observable<SnapshotEvent> {
-    return this.ofType<SnapshotEvent>('snapshot_event');
+    return this.#ofType<SnapshotEvent>('snapshot_event');
   }
 
   /**
@@ -234,7 +234,7 @@ export class WebSocketService {
    * ```
    */
   onStats(): Observable<StatsUpdateEvent> {
-    return this.ofType<StatsUpdateEvent>('stats_update');
+    return this.#ofType<StatsUpdateEvent>('stats_update');
   }
 
   /**
@@ -250,28 +250,28 @@ export class WebSocketService {
    * ```
    */
   connect(token: string | TokenProvider): void {
-    if (this.isServer) return;
-    if (!this.config) throw new Error(NO_CONFIG);
+    if (this.#isServer) return;
+    if (!this.#config) throw new Error(NO_CONFIG);
     if (typeof token !== 'function' && (typeof token !== 'string' || token.length === 0)) {
       throw new Error('ngx-realtime: connect() needs a non-empty token or a TokenProvider function.');
     }
-    this.start(typeof token === 'string' ? { kind: 'static', token } : { kind: 'provider', provider: token });
+    this.#start(typeof token === 'string' ? { kind: 'static', token } : { kind: 'provider', provider: token });
   }
 
-  private start(credentials: Credentials): void {
-    this.endSession();
-    const auth = this.config!.auth;
-    this.tokens = new SessionToken(credentials, {
-      clock: this.clock,
+  #start(credentials: Credentials): void {
+    this.#endSession();
+    const auth = this.#config!.auth;
+    this.#tokens = new SessionToken(credentials, {
+      clock: this.#clock,
       refresh: auth.refresh,
       tokenWaitMs: auth.tokenWaitMs,
-      run: (fn) => runInInjectionContext(this.injector, fn),
-      report: (error) => this.report('token_refresh_failed', 'withAuth({refresh}) did not produce a token', error),
+      run: (fn) => runInInjectionContext(this.#injector, fn),
+      report: (error) => this.#report('token_refresh_failed', 'withAuth({refresh}) did not produce a token', error),
     });
-    this.urls = this.resolveUrls(this.config!);
-    this.wakeSubscription = this.network.wake$.subscribe(() => this.onWake());
-    this.dispatch({ type: 'stable' });
-    this.attempt();
+    this.#urls = this.#resolveUrls(this.#config!);
+    this.#wakeSubscription = this.#network.wake$.subscribe(() => this.#onWake());
+    this.#dispatch({ type: 'stable' });
+    this.#attempt();
   }
 
   /**
@@ -283,173 +283,173 @@ export class WebSocketService {
    * ```
    */
   disconnect(): void {
-    if (this.isServer) return;
-    this.endSession();
-    this.dispatch({ type: 'stopped', reason: 'client', closeCode: null });
+    if (this.#isServer) return;
+    this.#endSession();
+    this.#dispatch({ type: 'stopped', reason: 'client', closeCode: null });
   }
 
   // ------------------------------------------------------------------------------------------
   // Session lifecycle
   // ------------------------------------------------------------------------------------------
 
-  private attempt(): void {
-    const generation = this.generation;
-    this.cancelRetry();
-    this.waiting = false;
-    if (!this.network.isOnline()) {
-      this.waiting = true;
-      this.dispatch({ type: 'waiting_offline', closeCode: null });
+  #attempt(): void {
+    const generation = this.#generation;
+    this.#cancelRetry();
+    this.#waiting = false;
+    if (!this.#network.isOnline()) {
+      this.#waiting = true;
+      this.#dispatch({ type: 'waiting_offline', closeCode: null });
       return;
     }
-    this.dispatch({ type: 'connecting' });
-    this.tokens?.forAttempt(
+    this.#dispatch({ type: 'connecting' });
+    this.#tokens?.forAttempt(
       (token) => {
-        if (generation !== this.generation) return;
-        if (this.mode === 'polling') this.startPolling();
-        else this.socket = this.openSocket(token, 'main');
+        if (generation !== this.#generation) return;
+        if (this.#mode === 'polling') this.#startPolling();
+        else this.socket = this.#openSocket(token, 'main');
       },
       (error) => {
-        if (generation !== this.generation) return;
-        this.report('token_provider_failed', 'the TokenProvider did not produce a token', error);
-        if (this.refreshing) this.stop('unauthorized', this.stateSignal().lastCloseCode);
-        else this.retryLater('network', null);
+        if (generation !== this.#generation) return;
+        this.#report('token_provider_failed', 'the TokenProvider did not produce a token', error);
+        if (this.#refreshing) this.#stop('unauthorized', this.#stateSignal().lastCloseCode);
+        else this.#retryLater('network', null);
       },
     );
   }
 
-  private endSession(): void {
-    this.generation++;
-    this.tokens?.cancel();
-    this.tokens = null;
-    this.cancelRotation();
-    this.rotateAt = null;
-    this.rotating = false;
-    this.rotationSent = null;
-    this.cancelRetry();
-    this.cancelStable();
-    this.cancelProbe();
+  #endSession(): void {
+    this.#generation++;
+    this.#tokens?.cancel();
+    this.#tokens = null;
+    this.#cancelRotation();
+    this.#rotateAt = null;
+    this.#rotating = false;
+    this.#rotationSent = null;
+    this.#cancelRetry();
+    this.#cancelStable();
+    this.#cancelProbe();
     this.socket?.close(1000, 'client disconnect');
-    this.probe?.close(1000, 'client disconnect');
-    this.polling?.stop();
-    this.socket = this.probe = null;
-    this.polling = null;
-    this.pollingConnected = false;
-    this.wakeSubscription?.unsubscribe();
-    this.wakeSubscription = null;
-    this.mode = 'websocket';
-    this.failedSocketAttempts = 0;
-    this.refreshing = false;
-    this.waiting = false;
+    this.#probe?.close(1000, 'client disconnect');
+    this.#polling?.stop();
+    this.socket = this.#probe = null;
+    this.#polling = null;
+    this.#pollingConnected = false;
+    this.#wakeSubscription?.unsubscribe();
+    this.#wakeSubscription = null;
+    this.#mode = 'websocket';
+    this.#failedSocketAttempts = 0;
+    this.#refreshing = false;
+    this.#waiting = false;
   }
 
-  private stop(reason: DisconnectReason, closeCode: number | null): void {
-    this.endSession();
-    this.dispatch({ type: 'stopped', reason, closeCode });
+  #stop(reason: DisconnectReason, closeCode: number | null): void {
+    this.#endSession();
+    this.#dispatch({ type: 'stopped', reason, closeCode });
   }
 
-  private retryLater(reason: DisconnectReason, closeCode: number | null): void {
-    const options = this.config!.reconnect;
-    const attempt = this.stateSignal().attempt;
+  #retryLater(reason: DisconnectReason, closeCode: number | null): void {
+    const options = this.#config!.reconnect;
+    const attempt = this.#stateSignal().attempt;
     if (attempt >= options.maxAttempts) {
-      this.stop(reason, closeCode);
+      this.#stop(reason, closeCode);
       return;
     }
-    this.waiting = true;
-    if (!this.network.isOnline()) {
-      this.dispatch({ type: 'waiting_offline', closeCode });
+    this.#waiting = true;
+    if (!this.#network.isOnline()) {
+      this.#dispatch({ type: 'waiting_offline', closeCode });
       return;
     }
-    const delayMs = backoffDelayMs(attempt, options, this.random);
-    this.dispatch({ type: 'retry_scheduled', attempt: attempt + 1, nextRetryAt: this.clock.now() + delayMs, closeCode, reason });
-    this.cancelRetry = schedule(this.clock, () => this.attempt(), delayMs);
+    const delayMs = backoffDelayMs(attempt, options, this.#random);
+    this.#dispatch({ type: 'retry_scheduled', attempt: attempt + 1, nextRetryAt: this.#clock.now() + delayMs, closeCode, reason });
+    this.#cancelRetry = schedule(this.#clock, () => this.#attempt(), delayMs);
   }
 
-  private onWake(): void {
+  #onWake(): void {
     // Only a connection that is down and waiting benefits; a live one is left alone.
-    if (this.waiting) this.attempt();
+    if (this.#waiting) this.#attempt();
   }
 
-  private onAuthToken(token: string | null): void {
+  #onAuthToken(token: string | null): void {
     if (token === null) {
-      if (this.tokens !== null) this.disconnect();
+      if (this.#tokens !== null) this.disconnect();
       return;
     }
-    if (this.tokens === null || this.tokens.credentials.kind !== 'source' || this.stateSignal().status === 'disconnected') {
-      if (!this.config) throw new Error(NO_CONFIG);
-      this.start({ kind: 'source', first: token });
+    if (this.#tokens === null || this.#tokens.credentials.kind !== 'source' || this.#stateSignal().status === 'disconnected') {
+      if (!this.#config) throw new Error(NO_CONFIG);
+      this.#start({ kind: 'source', first: token });
       return;
     }
     // Already running: a recovery waiting for a token takes it; a live connection switches to it
     // on the open socket, without reconnecting.
-    if (!this.tokens.offer(token)) this.useToken(token);
+    if (!this.#tokens.offer(token)) this.#useToken(token);
   }
 
-  private markStable(): void {
-    this.cancelStable();
-    this.cancelStable = schedule(this.clock, () => this.dispatch({ type: 'stable' }), this.config!.reconnect.stableAfterMs);
+  #markStable(): void {
+    this.#cancelStable();
+    this.#cancelStable = schedule(this.#clock, () => this.#dispatch({ type: 'stable' }), this.#config!.reconnect.stableAfterMs);
   }
 
   // ------------------------------------------------------------------------------------------
   // WebSocket
   // ------------------------------------------------------------------------------------------
 
-  private openSocket(token: string, role: 'main' | 'probe'): WebSocketTransport {
-    const config = this.config!;
-    const url = new URL(this.urls!.socket);
+  #openSocket(token: string, role: 'main' | 'probe'): WebSocketTransport {
+    const config = this.#config!;
+    const url = new URL(this.#urls!.socket);
     if (config.authMode === 'query') url.searchParams.set('token', token);
     if (config.batching) url.searchParams.set('batch', '1');
     const lastSeq = this.sequencer.lastSeq;
     if (lastSeq !== null) url.searchParams.set('lastSeq', String(lastSeq));
-    for (const [k, v] of Object.entries(this.filterParams())) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(this.#filterParams())) url.searchParams.set(k, v);
     const transport: WebSocketTransport = new WebSocketTransport({
-      backend: this.backend,
-      clock: this.clock,
+      backend: this.#backend,
+      clock: this.#clock,
       url: url.toString(),
       authToken: config.authMode === 'frame' ? token : null,
       batching: config.batching,
       heartbeat: config.heartbeat,
       connectTimeoutMs: config.reconnect.connectTimeoutMs,
       handlers: {
-        welcome: (frame) => (role === 'probe' ? this.onProbeWelcome(transport, frame, token) : this.onWelcome(transport, frame, token)),
+        welcome: (frame) => (role === 'probe' ? this.#onProbeWelcome(transport, frame, token) : this.#onWelcome(transport, frame, token)),
         frame: (frame) => {
           if (transport === this.socket) this.onFrame(frame);
         },
-        invalid: (code, message, raw) => this.report(code, message, raw),
+        invalid: (code, message, raw) => this.#report(code, message, raw),
         latency: (latencyMs) => {
-          if (transport === this.socket) this.dispatch({ type: 'latency', latencyMs });
+          if (transport === this.socket) this.#dispatch({ type: 'latency', latencyMs });
         },
         heartbeat: () => {
           // Heartbeats arrive on time even where timers are throttled: a late rotation timer is caught up here.
-          if (transport === this.socket) this.rotateIfDue();
+          if (transport === this.socket) this.#rotateIfDue();
         },
         closed: (info) => {
-          if (transport === this.socket) this.onSocketClosed(info);
-          else if (transport === this.probe) this.onProbeClosed();
+          if (transport === this.socket) this.#onSocketClosed(info);
+          else if (transport === this.#probe) this.#onProbeClosed();
         },
       },
     });
     return transport;
   }
 
-  private onWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void {
+  #onWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void {
     if (transport !== this.socket) return;
-    if (this.tokens) this.tokens.inUse = token;
-    this.failedSocketAttempts = 0;
-    this.refreshing = false;
+    if (this.#tokens) this.#tokens.inUse = token;
+    this.#failedSocketAttempts = 0;
+    this.#refreshing = false;
     const known = this.sequencer.lastSeq;
     if (known !== null && frame.lastSeq < known) {
       // The server's sequence went backwards (it lost its data): what we hold is no longer comparable.
-      this.report('history_lost', `server sequence restarted at ${frame.lastSeq}, below ${known}`, frame);
-      this.resync({ type: 'resync', reason: 'history_expired', lastSeq: frame.lastSeq });
+      this.#report('history_lost', `server sequence restarted at ${frame.lastSeq}, below ${known}`, frame);
+      this.#resync({ type: 'resync', reason: 'history_expired', lastSeq: frame.lastSeq });
     }
     this.sequencer.adoptIfUnknown(frame.lastSeq);
     this.lastSeqSignal.set(this.sequencer.lastSeq);
-    this.dispatch({ type: 'connected', transport: 'websocket' });
-    this.markStable();
-    this.scheduleRotation(frame.tokenExpiresAt, frame.serverTime);
+    this.#dispatch({ type: 'connected', transport: 'websocket' });
+    this.#markStable();
+    this.#scheduleRotation(frame.tokenExpiresAt, frame.serverTime);
     // The source may have emitted while this socket was connecting.
-    const newest = this.tokens?.current() ?? null;
-    if (newest !== null && newest !== this.tokens?.inUse) this.useToken(newest);
+    const newest = this.#tokens?.current() ?? null;
+    if (newest !== null && newest !== this.#tokens?.inUse) this.#useToken(newest);
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -463,28 +463,28 @@ export class WebSocketService {
         this.fanout.emit(frame);
         return;
       case 'resync':
-        this.resync(frame);
+        this.#resync(frame);
         return;
       case 'resumed':
         this.sequencer.advanceTo(frame.toSeq);
         this.lastSeqSignal.set(this.sequencer.lastSeq);
         return;
       case 'batch':
-        this.deliverBatch(frame.events);
+        this.#deliverBatch(frame.events);
         return;
       case 'auth_ok':
-        if (this.rotationSent !== null && this.tokens) this.tokens.inUse = this.rotationSent;
-        this.rotationSent = null;
-        this.scheduleRotation(frame.tokenExpiresAt, frame.serverTime);
+        if (this.#rotationSent !== null && this.#tokens) this.#tokens.inUse = this.#rotationSent;
+        this.#rotationSent = null;
+        this.#scheduleRotation(frame.tokenExpiresAt, frame.serverTime);
         return;
       case 'error':
         if (frame.code === 'auth_failed') {
           // The connection keeps its current token until it expires; then the expiry path takes over.
-          this.rotationSent = null;
-          this.report('token_rejected', frame.message, frame);
+          this.#rotationSent = null;
+          this.#report('token_rejected', frame.message, frame);
           return;
         }
-        this.report('server_error', frame.message, frame);
+        this.#report('server_error', frame.message, frame);
         return;
       case 'welcome':
       case 'pong':
@@ -496,31 +496,31 @@ export class WebSocketService {
     }
   }
 
-  private onSocketClosed(info: TransportClosed): void {
+  #onSocketClosed(info: TransportClosed): void {
     this.socket = null;
-    this.cancelStable();
+    this.#cancelStable();
     const timedOut = info.heartbeatTimeout || info.connectTimeout === true;
     const code = timedOut ? null : info.code;
-    if (info.code !== 4004) this.refreshing = false;
-    if (info.code === 4003) return this.stop('unauthorized', 4003);
-    if (info.code === 4005) return this.stop('session_revoked', 4005);
-    if (info.code === 4004) return this.recoverExpiredToken(4004);
+    if (info.code !== 4004) this.#refreshing = false;
+    if (info.code === 4003) return this.#stop('unauthorized', 4003);
+    if (info.code === 4005) return this.#stop('session_revoked', 4005);
+    if (info.code === 4004) return this.#recoverExpiredToken(4004);
     const reason: DisconnectReason = info.heartbeatTimeout
       ? 'heartbeat_timeout'
       : info.connectTimeout
         ? 'connect_timeout'
         : reasonForCloseCode(info.code);
     if (!info.reachedWelcome) {
-      this.failedSocketAttempts++;
-      const polling = this.config!.polling;
-      if (polling && (info.upgradeRefused || this.failedSocketAttempts >= polling.afterFailedAttempts)) {
-        this.mode = 'polling';
-        this.dispatch({ type: 'retry_scheduled', attempt: this.stateSignal().attempt, nextRetryAt: this.clock.now(), closeCode: code, reason });
-        this.attempt();
+      this.#failedSocketAttempts++;
+      const polling = this.#config!.polling;
+      if (polling && (info.upgradeRefused || this.#failedSocketAttempts >= polling.afterFailedAttempts)) {
+        this.#mode = 'polling';
+        this.#dispatch({ type: 'retry_scheduled', attempt: this.#stateSignal().attempt, nextRetryAt: this.#clock.now(), closeCode: code, reason });
+        this.#attempt();
         return;
       }
     }
-    this.retryLater(reason, code);
+    this.#retryLater(reason, code);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -528,32 +528,32 @@ export class WebSocketService {
   // ------------------------------------------------------------------------------------------
 
   /** Plans the next rotation from the token's remaining life, measured on the server's clock. */
-  private scheduleRotation(tokenExpiresAt: number | undefined, serverTime: number | undefined): void {
+  #scheduleRotation(tokenExpiresAt: number | undefined, serverTime: number | undefined): void {
     if (tokenExpiresAt === undefined || serverTime === undefined) return;
     const delayMs = tokenRefreshDelayMs(tokenExpiresAt - serverTime);
-    this.cancelRotation();
-    this.rotateAt = this.clock.now() + delayMs;
-    this.cancelRotation = schedule(this.clock, () => this.rotateIfDue(), delayMs);
+    this.#cancelRotation();
+    this.#rotateAt = this.#clock.now() + delayMs;
+    this.#cancelRotation = schedule(this.#clock, () => this.#rotateIfDue(), delayMs);
   }
 
-  private rotateIfDue(): void {
-    const tokens = this.tokens;
-    if (tokens === null || this.rotating || this.rotateAt === null || this.clock.now() < this.rotateAt) return;
-    this.rotateAt = null;
-    this.cancelRotation();
-    this.rotating = true;
-    const generation = this.generation;
+  #rotateIfDue(): void {
+    const tokens = this.#tokens;
+    if (tokens === null || this.#rotating || this.#rotateAt === null || this.#clock.now() < this.#rotateAt) return;
+    this.#rotateAt = null;
+    this.#cancelRotation();
+    this.#rotating = true;
+    const generation = this.#generation;
     tokens.fresh(
       false,
       (token) => {
-        if (generation !== this.generation) return;
-        this.rotating = false;
-        this.useToken(token);
+        if (generation !== this.#generation) return;
+        this.#rotating = false;
+        this.#useToken(token);
       },
       (error) => {
-        if (generation !== this.generation) return;
-        this.rotating = false;
-        if (error !== undefined) this.report('token_provider_failed', 'the TokenProvider did not produce a token', error);
+        if (generation !== this.#generation) return;
+        this.#rotating = false;
+        if (error !== undefined) this.#report('token_provider_failed', 'the TokenProvider did not produce a token', error);
         // Nothing fresher yet: a token the source emits later is used at once; otherwise the
         // server closes with 4004 at expiry and the recovery path asks again.
       },
@@ -561,13 +561,13 @@ export class WebSocketService {
   }
 
   /** Switches the live connection to `token`: an `auth` frame on the socket, or the next poll. */
-  private useToken(token: string): void {
-    const tokens = this.tokens;
-    if (tokens === null || token === tokens.inUse || token === this.rotationSent) return;
+  #useToken(token: string): void {
+    const tokens = this.#tokens;
+    if (tokens === null || token === tokens.inUse || token === this.#rotationSent) return;
     if (this.socket?.reachedWelcome) {
-      this.rotationSent = token;
+      this.#rotationSent = token;
       this.socket.send({ type: 'auth', token });
-    } else if (this.polling) {
+    } else if (this.#polling) {
       tokens.inUse = token;
     }
     // Otherwise the connection is down or still connecting: the next attempt takes the newest token.
@@ -578,27 +578,27 @@ export class WebSocketService {
    * fresh one the way the credentials allow and reconnect; a second expiry in a row, or no fresh
    * token at all, is final.
    */
-  private recoverExpiredToken(closeCode: number | null): void {
-    const tokens = this.tokens;
-    if (this.refreshing || tokens === null) {
-      this.stop('unauthorized', closeCode);
+  #recoverExpiredToken(closeCode: number | null): void {
+    const tokens = this.#tokens;
+    if (this.#refreshing || tokens === null) {
+      this.#stop('unauthorized', closeCode);
       return;
     }
-    this.refreshing = true;
-    this.cancelRotation();
-    this.rotateAt = null;
-    this.rotationSent = null;
-    this.dispatch({ type: 'token_expired', closeCode });
-    const generation = this.generation;
+    this.#refreshing = true;
+    this.#cancelRotation();
+    this.#rotateAt = null;
+    this.#rotationSent = null;
+    this.#dispatch({ type: 'token_expired', closeCode });
+    const generation = this.#generation;
     tokens.fresh(
       true,
       () => {
-        if (generation === this.generation) this.attempt();
+        if (generation === this.#generation) this.#attempt();
       },
       (error) => {
-        if (generation !== this.generation) return;
-        if (error !== undefined) this.report('token_provider_failed', 'the TokenProvider did not produce a token', error);
-        this.stop('unauthorized', closeCode);
+        if (generation !== this.#generation) return;
+        if (error !== undefined) this.#report('token_provider_failed', 'the TokenProvider did not produce a token', error);
+        this.#stop('unauthorized', closeCode);
       },
     );
   }
@@ -607,100 +607,100 @@ export class WebSocketService {
   // Long polling and the way back
   // ------------------------------------------------------------------------------------------
 
-  private startPolling(): void {
-    this.pollingConnected = false;
+  #startPolling(): void {
+    this.#pollingConnected = false;
     const polling: PollingTransport = new PollingTransport({
-      backend: this.backend,
-      url: this.urls!.poll,
-      token: () => this.tokens?.current() ?? '',
-      waitMs: this.config!.polling!.waitMs,
-      params: this.filterParams(),
+      backend: this.#backend,
+      url: this.#urls!.poll,
+      token: () => this.#tokens?.current() ?? '',
+      waitMs: this.#config!.polling!.waitMs,
+      params: this.#filterParams(),
       since: () => this.sequencer.lastSeq,
       handlers: {
         response: (events, lastSeq, resync, session) => {
-          if (polling !== this.polling) return;
+          if (polling !== this.#polling) return;
           // An answer to a poll sent before a rotation says nothing about the token now in use.
-          const current = this.tokens !== null && session.token === this.tokens.current();
-          if (current) this.tokens!.inUse = session.token;
-          if (!this.pollingConnected) {
-            this.pollingConnected = true;
-            this.refreshing = false;
-            this.dispatch({ type: 'connected', transport: 'polling' });
-            this.markStable();
-            this.scheduleProbe();
+          const current = this.#tokens !== null && session.token === this.#tokens.current();
+          if (current) this.#tokens!.inUse = session.token;
+          if (!this.#pollingConnected) {
+            this.#pollingConnected = true;
+            this.#refreshing = false;
+            this.#dispatch({ type: 'connected', transport: 'polling' });
+            this.#markStable();
+            this.#scheduleProbe();
           }
-          if (resync) this.resync(resync);
+          if (resync) this.#resync(resync);
           for (const event of events) this.deliver(event);
           this.sequencer.advanceTo(lastSeq);
           this.lastSeqSignal.set(this.sequencer.lastSeq);
-          if (current && session.tokenExpiresAt !== undefined && this.rotateAt === null && !this.rotating) {
-            this.scheduleRotation(session.tokenExpiresAt, session.serverTime);
+          if (current && session.tokenExpiresAt !== undefined && this.#rotateAt === null && !this.#rotating) {
+            this.#scheduleRotation(session.tokenExpiresAt, session.serverTime);
           }
-          this.rotateIfDue();
+          this.#rotateIfDue();
         },
-        invalid: (message, raw) => this.report('invalid_frame', message, raw),
+        invalid: (message, raw) => this.#report('invalid_frame', message, raw),
         failed: (error) => {
-          if (polling === this.polling) this.onPollFailed(error);
+          if (polling === this.#polling) this.#onPollFailed(error);
         },
       },
     });
-    this.polling = polling;
+    this.#polling = polling;
     polling.start();
   }
 
-  private onPollFailed(error: RealtimePollError): void {
-    const pollingWorked = this.pollingConnected;
-    this.polling = null;
-    this.pollingConnected = false;
+  #onPollFailed(error: RealtimePollError): void {
+    const pollingWorked = this.#pollingConnected;
+    this.#polling = null;
+    this.#pollingConnected = false;
     // Polling that never got through proves nothing (the server may be down, or have no poll
     // endpoint): go back to the WebSocket. Polling that worked stays the transport to retry, and so
     // does polling refused for auth, which is about the token, not the transport.
     if (!pollingWorked && error.status !== 401) {
-      this.mode = 'websocket';
-      this.failedSocketAttempts = 0;
+      this.#mode = 'websocket';
+      this.#failedSocketAttempts = 0;
     }
-    this.cancelStable();
-    this.cancelProbe();
-    this.probe?.close(1000, 'polling stopped');
-    this.probe = null;
-    this.report('poll_failed', error.message, error);
+    this.#cancelStable();
+    this.#cancelProbe();
+    this.#probe?.close(1000, 'polling stopped');
+    this.#probe = null;
+    this.#report('poll_failed', error.message, error);
     if (error.status === 401) {
-      if (error.tokenExpired) this.recoverExpiredToken(null);
-      else this.stop('unauthorized', null);
+      if (error.tokenExpired) this.#recoverExpiredToken(null);
+      else this.#stop('unauthorized', null);
       return;
     }
-    this.retryLater('network', null);
+    this.#retryLater('network', null);
   }
 
-  private scheduleProbe(): void {
-    this.cancelProbe();
-    this.cancelProbe = schedule(
-      this.clock,
+  #scheduleProbe(): void {
+    this.#cancelProbe();
+    this.#cancelProbe = schedule(
+      this.#clock,
       () => {
-        const token = this.tokens?.current() ?? null;
-        if (this.mode !== 'polling' || !this.polling || token === null) return;
-        this.probe = this.openSocket(token, 'probe');
+        const token = this.#tokens?.current() ?? null;
+        if (this.#mode !== 'polling' || !this.#polling || token === null) return;
+        this.#probe = this.#openSocket(token, 'probe');
       },
-      this.config!.polling!.probeIntervalMs,
+      this.#config!.polling!.probeIntervalMs,
     );
   }
 
-  private onProbeWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void {
-    if (transport !== this.probe) return;
+  #onProbeWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void {
+    if (transport !== this.#probe) return;
     // The socket resumes from the lastSeq it was opened with; the sequencer drops the overlap with
     // what polling delivered meanwhile, so the switch has neither a gap nor a duplicate.
-    this.probe = null;
-    this.polling?.stop();
-    this.polling = null;
-    this.pollingConnected = false;
-    this.mode = 'websocket';
+    this.#probe = null;
+    this.#polling?.stop();
+    this.#polling = null;
+    this.#pollingConnected = false;
+    this.#mode = 'websocket';
     this.socket = transport;
-    this.onWelcome(transport, frame, token);
+    this.#onWelcome(transport, frame, token);
   }
 
-  private onProbeClosed(): void {
-    this.probe = null;
-    if (this.mode === 'polling' && this.polling) this.scheduleProbe();
+  #onProbeClosed(): void {
+    this.#probe = null;
+    if (this.#mode === 'polling' && this.#polling) this.#scheduleProbe();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -708,11 +708,11 @@ export class WebSocketService {
   // ------------------------------------------------------------------------------------------
 
   /** Unpacks a batch through the same validation and sequencing as single frames. */
-  private deliverBatch(events: readonly unknown[]): void {
+  #deliverBatch(events: readonly unknown[]): void {
     for (let i = 0; i < events.length; i++) {
       const event = checkServerFrame(events[i]);
-      if (event instanceof FrameRejection) this.report(event.code, `batch element ${i}: ${event.message}`, events[i]);
-      else if ((event as SequencedEvent).seq === undefined) this.report('invalid_frame', `batch element ${i}: "${event.type}" is not a sequenced event`, events[i]);
+      if (event instanceof FrameRejection) this.#report(event.code, `batch element ${i}: ${event.message}`, events[i]);
+      else if ((event as SequencedEvent).seq === undefined) this.#report('invalid_frame', `batch element ${i}: "${event.type}" is not a sequenced event`, events[i]);
       else this.deliver(event as SequencedEvent);
     }
   }
@@ -723,30 +723,30 @@ export class WebSocketService {
     this.fanout.emit(event);
   }
 
-  private resync(frame: ResyncFrame): void {
+  #resync(frame: ResyncFrame): void {
     this.sequencer.resetTo(frame.lastSeq);
     this.lastSeqSignal.set(frame.lastSeq);
-    this.resyncSubject.next(frame);
+    this.#resyncSubject.next(frame);
   }
 
-  private report(code: string, message: string, detail?: unknown): void {
-    this.errorsSubject.next(detail === undefined ? { code, message } : { code, message, detail });
+  #report(code: string, message: string, detail?: unknown): void {
+    this.#errorsSubject.next(detail === undefined ? { code, message } : { code, message, detail });
   }
 
-  private dispatch(action: ConnectionAction): void {
-    const current = this.stateSignal();
+  #dispatch(action: ConnectionAction): void {
+    const current = this.#stateSignal();
     const next = connectionReducer(current, action);
     if (next === current) return;
-    this.stateSignal.set(next);
-    this.stateSubject.next(next);
+    this.#stateSignal.set(next);
+    this.#stateSubject.next(next);
   }
 
-  private ofType<T extends ServerEvent>(type: T['type']): Observable<T> {
+  #ofType<T extends ServerEvent>(type: T['type']): Observable<T> {
     return this.fanout.listen<T>(type);
   }
 
-  private filterParams(): Record<string, string> {
-    const config = this.config!;
+  #filterParams(): Record<string, string> {
+    const config = this.#config!;
     const params: Record<string, string> = {};
     if (config.topics) params['topics'] = config.topics.join(',');
     if (config.filter.cf !== undefined) params['cf'] = config.filter.cf;
@@ -754,8 +754,8 @@ export class WebSocketService {
     return params;
   }
 
-  private resolveUrls(config: ResolvedRealtimeConfig): { socket: string; poll: string } {
-    const base = this.document?.baseURI || this.document?.defaultView?.location?.href || 'http://localhost/';
+  #resolveUrls(config: ResolvedRealtimeConfig): { socket: string; poll: string } {
+    const base = this.#document?.baseURI || this.#document?.defaultView?.location?.href || 'http://localhost/';
     const socket = resolveSocketUrl(config.url, base);
     return { socket, poll: resolvePollUrl(config.pollUrl, socket, base) };
   }
