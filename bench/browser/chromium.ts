@@ -52,5 +52,13 @@ export function launchChromium(url: string, extraFlags: string[] = []): RunningB
     rmSync(profile, { recursive: true, force: true });
   };
   process.once('exit', stop);
+  // Detached (so the whole process group can be killed), the browser would outlive a runner that
+  // is interrupted: take it down on the signals too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop();
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    });
+  }
   return { child, stop };
 }

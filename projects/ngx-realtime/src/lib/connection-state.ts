@@ -152,46 +152,13 @@ export function connectionReducer(state: ConnectionState, action: ConnectionActi
     case 'stable':
       return state.attempt === 0 ? state : { ...state, attempt: 0 };
     case 'retry_scheduled':
-      return {
-        ...state,
-        status: 'reconnecting',
-        transport: null,
-        attempt: action.attempt,
-        nextRetryAt: action.nextRetryAt,
-        lastCloseCode: action.closeCode ?? state.lastCloseCode,
-        reason: action.reason,
-        latencyMs: null,
-      };
+      return { ...down(state, 'reconnecting', action.reason, action.closeCode), attempt: action.attempt, nextRetryAt: action.nextRetryAt };
     case 'waiting_offline':
-      return {
-        ...state,
-        status: 'reconnecting',
-        transport: null,
-        nextRetryAt: null,
-        lastCloseCode: action.closeCode ?? state.lastCloseCode,
-        reason: 'offline',
-        latencyMs: null,
-      };
+      return down(state, 'reconnecting', 'offline', action.closeCode);
     case 'token_expired':
-      return {
-        ...state,
-        status: 'reconnecting',
-        transport: null,
-        nextRetryAt: null,
-        lastCloseCode: action.closeCode ?? state.lastCloseCode,
-        reason: 'token_expired',
-        latencyMs: null,
-      };
+      return down(state, 'reconnecting', 'token_expired', action.closeCode);
     case 'stopped':
-      return {
-        ...state,
-        status: 'disconnected',
-        transport: null,
-        nextRetryAt: null,
-        lastCloseCode: action.closeCode ?? state.lastCloseCode,
-        reason: action.reason,
-        latencyMs: null,
-      };
+      return down(state, 'disconnected', action.reason, action.closeCode);
     case 'latency': {
       const latencyMs = Math.round(action.latencyMs);
       const shown = state.latencyMs;
@@ -202,6 +169,11 @@ export function connectionReducer(state: ConnectionState, action: ConnectionActi
       return { ...state, latencyMs };
     }
   }
+}
+
+/** The connection is down: no transport, no retry time, no latency; the close code kept if none is new. */
+function down(state: ConnectionState, status: ConnectionStatus, reason: DisconnectReason, closeCode: number | null): ConnectionState {
+  return { ...state, status, transport: null, nextRetryAt: null, lastCloseCode: closeCode ?? state.lastCloseCode, reason, latencyMs: null };
 }
 
 /**
