@@ -10,10 +10,11 @@ const refresh = async (server: Parameters<typeof api>[0], token: string) =>
 
 describe('token rotation on an open socket', () => {
   test('auth with a fresh token of the same user answers auth_ok and moves the expiry', async () => {
-    const server = await startServer({ tokenTtlMs: 400 });
+    // Wide margins between the two expiries, so a loaded machine cannot blur them.
+    const server = await startServer({ tokenTtlMs: 1000 });
     const first = await login(server);
     const { client, welcome } = await TestClient.authed(server, first);
-    await Bun.sleep(150);
+    await Bun.sleep(400);
     const next = await refresh(server, first);
     client.send({ type: 'auth', token: next.token });
     const ok = await client.next('auth_ok');
@@ -23,7 +24,7 @@ describe('token rotation on an open socket', () => {
     // Past the first token's expiry the socket is still open; it closes at the new token's.
     await Bun.sleep(welcome.tokenExpiresAt - Date.now() + 60);
     expect(client.closeInfo).toBeNull();
-    expect(await client.closeCode(1000)).toBe(CLOSE_CODES.tokenExpired);
+    expect(await client.closeCode(2000)).toBe(CLOSE_CODES.tokenExpired);
     expect(Date.now()).toBeGreaterThanOrEqual(next.expiresAt - 20);
   });
 
@@ -97,11 +98,11 @@ describe('the server drives the heartbeat', () => {
     expect(second.id).not.toBe(first.id);
     expect(typeof second.rttMs).toBe('number');
     expect(second.rttMs).toBeGreaterThanOrEqual(0);
-    expect(second.rttMs).toBeLessThan(60);
+    expect(second.rttMs).toBeLessThan(1000);
   });
 
   test('a client that only answers pings stays open; one that does not is closed with 4002', async () => {
-    const server = await startServer({ heartbeatIntervalMs: 30, heartbeatTimeoutMs: 150 });
+    const server = await startServer({ heartbeatIntervalMs: 50, heartbeatTimeoutMs: 300 });
     const token = await login(server);
     const { client: answering } = await TestClient.authed(server, token);
     const { client: silent } = await TestClient.authed(server, token);
@@ -110,7 +111,7 @@ describe('the server drives the heartbeat', () => {
       if (frame.type === 'ping') answering.send({ type: 'pong', id: frame.id });
     });
     expect(await silent.closeCode()).toBe(CLOSE_CODES.heartbeatTimeout);
-    await Bun.sleep(300);
+    await Bun.sleep(400);
     expect(answering.closeInfo).toBeNull();
   });
 
