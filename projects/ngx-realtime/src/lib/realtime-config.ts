@@ -224,3 +224,19 @@ export function resolvePollUrl(pollUrl: string | null, socketUrl: string, base: 
   origin.protocol = origin.protocol === 'wss:' ? 'https:' : 'http:';
   return new URL('/events/poll', origin).toString();
 }
+
+/**
+ * The server-side filter of a config, as the query parameters of the socket and of each poll.
+ *
+ * @example
+ * ```ts
+ * filterParams(config); // { topics: 'key_change', keyPrefix: 'user:' }
+ * ```
+ */
+export function filterParams(config: ResolvedRealtimeConfig): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (config.topics) params['topics'] = config.topics.join(',');
+  if (config.filter.cf !== undefined) params['cf'] = config.filter.cf;
+  if (config.filter.keyPrefix !== undefined) params['keyPrefix'] = config.filter.keyPrefix;
+  return params;
+}
