@@ -24,6 +24,7 @@ export {
   withNoPollingFallback,
   withAuth,
   withBatching,
+  withTabSharing,
   type RealtimeFeature,
   type RealtimeFeatureKind,
 } from './lib/provide-realtime';
@@ -47,6 +48,7 @@ export {
   reasonForCloseCode,
   type ConnectionStatus,
   type TransportKind,
+  type TabRole,
   type ConnectionState,
   type DisconnectReason,
   type ConnectionAction,
@@ -66,3 +68,4 @@ export {
   type PollRequest,
 } from './lib/realtime-backend';
 export { NetworkStatus, BrowserNetworkStatus, type WakeReason } from './lib/network-status';
+export { TabSharingPlatform, BrowserTabSharingPlatform, type TabLocks, type TabChannel } from './lib/tab-sharing-platform';

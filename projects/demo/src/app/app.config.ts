@@ -1,7 +1,7 @@
 import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, inject, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
-import { provideRealtime, withAuth, withPollingFallback, withReconnect } from 'ngx-realtime';
+import { provideRealtime, withAuth, withPollingFallback, withReconnect, withTabSharing } from 'ngx-realtime';
 import { map } from 'rxjs';
 import { routes } from './app.routes';
 import { AuthService } from './core/auth-service';
@@ -30,6 +30,8 @@ export const appConfig: ApplicationConfig = {
       withAuth(() => inject(AuthService).token$, {
         refresh: () => inject(AuthService).refresh().pipe(map((session) => session.token)),
       }),
+      // Consoles are opened in many tabs: one connection serves them all.
+      withTabSharing(),
     ),
   ],
 };

@@ -7,6 +7,7 @@ import type { ResyncFrame, SequencedEvent, ServerFrame, StatsUpdateEvent, Welcom
 import type { RealtimeBackend } from './realtime-backend';
 import { filterParams, type ResolvedRealtimeConfig } from './realtime-config';
 import { SessionToken, type Credentials } from './session-token';
+import type { RealtimeSource } from './tab-share';
 import { TokenRotation } from './token-rotation';
 import { TransportSwitch } from './transport-switch';
 import { WebSocketTransport, type TransportClosed } from './websocket-transport';
@@ -60,7 +61,7 @@ export interface SessionHost {
  * session.end(); // releases every socket, poll, timer and listener
  * ```
  */
-export class ConnectionSession {
+export class ConnectionSession implements RealtimeSource {
   readonly tokens: SessionToken;
   /** The socket events arrive on (plain, not #private: it is read on every frame). */
   socket: WebSocketTransport | null = null;
@@ -94,6 +95,10 @@ export class ConnectionSession {
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  get credentials(): Credentials {
+    return this.tokens.credentials;
   }
 
   /** A polling loop is running (a rotated token is then simply used by its next request). */

@@ -12,6 +12,7 @@ describe('connectionReducer', () => {
       lastCloseCode: null,
       reason: null,
       latencyMs: null,
+      role: 'alone',
     });
   });
 
@@ -42,6 +43,7 @@ describe('connectionReducer', () => {
       lastCloseCode: 1001,
       reason: 'server_shutdown',
       latencyMs: null,
+      role: 'alone',
     });
   });
 

@@ -26,6 +26,18 @@ export type ConnectionStatus = 'connected' | 'disconnected' | 'reconnecting';
 export type TransportKind = 'websocket' | 'polling';
 
 /**
+ * A tab's part in sharing one connection (`withTabSharing()`): the `leader` holds the connection,
+ * a `follower` gets the leader's events and state over a BroadcastChannel, and a tab that connects
+ * on its own (no sharing, or no Web Locks) is `alone`.
+ *
+ * @example
+ * ```ts
+ * const isLeader = computed(() => realtime.connectionState().role === 'leader');
+ * ```
+ */
+export type TabRole = 'leader' | 'follower' | 'alone';
+
+/**
  * Why the connection is (or was last) down.
  * - `client`: the app called `disconnect()` (or `withAuth` saw `null`).
  * - `unauthorized`: the token was rejected (close 4003, or an expired token for which no fresh one
@@ -85,6 +97,8 @@ export interface ConnectionState {
    * it moves by 20% or 5 ms, whichever is more, so a heartbeat does not re-render every screen.
    */
   latencyMs: number | null;
+  /** This tab's part in a shared connection; `alone` without `withTabSharing()`. */
+  role: TabRole;
 }
 
 /**
@@ -103,6 +117,7 @@ export const INITIAL_CONNECTION_STATE: ConnectionState = Object.freeze({
   lastCloseCode: null,
   reason: null,
   latencyMs: null,
+  role: 'alone',
 });
 
 /**
@@ -114,6 +129,8 @@ export const INITIAL_CONNECTION_STATE: ConnectionState = Object.freeze({
  * - `waiting_offline`: the connection is down and the browser is offline.
  * - `stopped`: the connection is down for good, until the app calls `connect()`.
  * - `token_expired`: the token expired; the SDK is getting a fresh one before it reconnects.
+ * - `role`: the tab became leader or follower of a shared connection, or left it.
+ * - `mirror`: a follower takes the leader's state as its own.
  * - `latency`: a heartbeat round trip was measured (ignored when it barely differs from the shown one).
  *
  * @example
@@ -129,6 +146,8 @@ export type ConnectionAction =
   | { type: 'waiting_offline'; closeCode: number | null }
   | { type: 'stopped'; reason: DisconnectReason; closeCode: number | null }
   | { type: 'token_expired'; closeCode: number | null }
+  | { type: 'role'; role: TabRole }
+  | { type: 'mirror'; state: ConnectionState }
   | { type: 'latency'; latencyMs: number };
 
 const LATENCY_MIN_CHANGE_MS = 5;
@@ -159,6 +178,10 @@ export function connectionReducer(state: ConnectionState, action: ConnectionActi
       return down(state, 'reconnecting', 'token_expired', action.closeCode);
     case 'stopped':
       return down(state, 'disconnected', action.reason, action.closeCode);
+    case 'role':
+      return state.role === action.role ? state : { ...state, role: action.role };
+    case 'mirror':
+      return { ...action.state, role: 'follower' };
     case 'latency': {
       const latencyMs = Math.round(action.latencyMs);
       const shown = state.latencyMs;

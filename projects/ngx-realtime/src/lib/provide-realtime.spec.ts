@@ -21,6 +21,7 @@ describe('provideRealtime', () => {
       filter: {},
       reconnect: { initialDelayMs: 500, factor: 2, maxDelayMs: 30_000, maxAttempts: Infinity, stableAfterMs: 10_000, connectTimeoutMs: 10_000 },
       heartbeat: {},
+      tabSharing: null,
       batching: true,
       auth: { refresh: null, tokenWaitMs: 15_000 },
       polling: { afterFailedAttempts: 3, probeIntervalMs: 30_000, waitMs: 25_000 },

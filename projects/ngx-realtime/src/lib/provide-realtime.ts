@@ -30,7 +30,7 @@ import { WebSocketService } from './websocket.service';
  * const kinds = features.map((f) => f.kind); // e.g. ['reconnect', 'auth']
  * ```
  */
-export type RealtimeFeatureKind = 'reconnect' | 'heartbeat' | 'pollingFallback' | 'noPollingFallback' | 'auth' | 'batching';
+export type RealtimeFeatureKind = 'reconnect' | 'heartbeat' | 'pollingFallback' | 'noPollingFallback' | 'auth' | 'batching' | 'tabSharing';
 
 /**
  * A feature for {@link provideRealtime}, made by `withReconnect()`, `withHeartbeat()`,
@@ -145,6 +145,26 @@ export function withBatching(enabled = true): RealtimeFeature<'batching'> {
 }
 
 /**
+ * Tabs of one origin with the same `url` (and `name`) share one connection: they elect a leader
+ * with Web Locks, only the leader opens the WebSocket (or long-polls), and it hands every event, its
+ * state and its position to the other tabs over a BroadcastChannel. Followers deliver them through
+ * the same sequencing, so each event still arrives exactly once and in order, and their
+ * `connectionState` mirrors the leader's with `role: 'follower'`. Only a tab with credentials takes
+ * part; `disconnect()` steps down. When the leader's tab closes, another tab takes over and resumes
+ * from the newest seq it has seen. Without Web Locks or BroadcastChannel every tab connects alone.
+ *
+ * @example
+ * ```ts
+ * provideRealtime({ url: '/ws/events' }, withAuth(() => inject(AuthService).token$), withTabSharing())
+ * ```
+ */
+export function withTabSharing(options: { name?: string } = {}): RealtimeFeature<'tabSharing'> {
+  return feature('tabSharing', 'withTabSharing()', (config) => {
+    config.tabSharing = { name: options.name ?? 'default' };
+  });
+}
+
+/**
  * Connects and disconnects with the app's auth state: the first token connects, `null` disconnects,
  * and every later token is handed to the open connection at once (an `auth` frame: no reconnect).
  * The service starts with the app. Pass the token stream, or a factory that runs in an injection
@@ -205,6 +225,7 @@ export function provideRealtime(config: RealtimeConfig, ...features: RealtimeFea
     filter: { ...config.filter },
     reconnect: { ...DEFAULT_RECONNECT_OPTIONS },
     heartbeat: {},
+    tabSharing: null,
     batching: true,
     auth: { refresh: null, tokenWaitMs: DEFAULT_TOKEN_WAIT_MS },
     polling: { ...DEFAULT_POLLING_FALLBACK_OPTIONS },

@@ -19,7 +19,7 @@ export function checkConfig(config: RealtimeConfig, features: RealtimeFeature[])
     if (!f || typeof f.kind !== 'string') {
       throw new Error(
         'ngx-realtime: provideRealtime() accepts only features made by withReconnect(), withHeartbeat(), ' +
-          'withPollingFallback(), withNoPollingFallback(), withBatching() and withAuth().',
+          'withPollingFallback(), withNoPollingFallback(), withBatching(), withTabSharing() and withAuth().',
       );
     }
     if (seen.has(f.kind)) {

@@ -166,6 +166,8 @@ export interface ResolvedRealtimeConfig {
   filter: EventFilter;
   reconnect: ReconnectOptions;
   heartbeat: HeartbeatOptions;
+  /** `withTabSharing()`: tabs of one origin share one connection; `null` when every tab connects alone. */
+  tabSharing: { name: string } | null;
   /** Whether the client announces `batch` frames (`withBatching()`, on by default). */
   batching: boolean;
   /** What `withAuth()` was given besides its source. */

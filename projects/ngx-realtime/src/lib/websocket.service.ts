@@ -37,6 +37,8 @@ import {
 } from './realtime-config';
 import type { RealtimeError } from './realtime-error';
 import type { Credentials } from './session-token';
+import { TabShare, type RealtimeSource } from './tab-share';
+import { TabSharingPlatform } from './tab-sharing-platform';
 import type { TokenProvider } from './token-provider';
 
 /**
@@ -78,6 +80,7 @@ export class WebSocketService {
   readonly #document = inject(DOCUMENT, { optional: true });
   readonly #isServer = isPlatformServer(inject(PLATFORM_ID));
   readonly #injector = inject(Injector);
+  readonly #tabs = inject(TabSharingPlatform);
 
   private readonly fanout = new EventFanout();
   readonly #resyncSubject = new Subject<ResyncFrame>();
@@ -128,7 +131,7 @@ export class WebSocketService {
     },
   };
   /** The connection from connect() until disconnect() or a final close; `null` when there is none. */
-  #session: ConnectionSession | null = null;
+  #session: RealtimeSource | null = null;
   #authSubscription: Subscription | null = null;
 
   constructor() {
@@ -250,7 +253,16 @@ export class WebSocketService {
 
   #start(credentials: Credentials): void {
     this.#endSession();
-    this.#session = new ConnectionSession(this.#host, credentials, this.#resolveUrls(this.#config!));
+    const urls = this.#resolveUrls(this.#config!);
+    const sharing = this.#config!.tabSharing;
+    const locks = sharing ? this.#tabs.locks() : null;
+    const channelName = sharing ? `ngx-realtime:${urls.socket}:${sharing.name}` : '';
+    const channel = locks ? this.#tabs.channel(channelName) : null;
+    // Without Web Locks and BroadcastChannel (old browsers, some webviews) every tab connects alone.
+    this.#session =
+      locks && channel
+        ? new TabShare(this.#host, credentials, urls, { locks, channel, lockName: channelName })
+        : new ConnectionSession(this.#host, credentials, urls);
     this.#session.start();
   }
 
@@ -279,7 +291,7 @@ export class WebSocketService {
       if (session) this.disconnect();
       return;
     }
-    if (!session || session.tokens.credentials.kind !== 'source' || this.#stateSignal().status === 'disconnected') {
+    if (!session || session.credentials.kind !== 'source' || this.#stateSignal().status === 'disconnected') {
       if (!this.#config) throw new Error(NO_CONFIG);
       this.#start({ kind: 'source', first: token });
       return;

@@ -13,3 +13,4 @@ export {
 } from './fake-realtime-backend';
 export { FakeRealtimeClock } from './fake-realtime-clock';
 export { FakeNetworkStatus } from './fake-network-status';
+export { FakeTabNetwork, FakeTab } from './fake-tab-network';

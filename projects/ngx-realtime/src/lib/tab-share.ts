@@ -1,0 +1,184 @@
+import { ConnectionSession, type SessionHost } from './connection-session';
+import type { ConnectionState } from './connection-state';
+import { FrameRejection, checkServerFrame } from './frame-validation';
+import type { ResyncFrame, SequencedEvent, StatsUpdateEvent } from './protocol';
+import type { Credentials } from './session-token';
+import type { TabChannel, TabLocks } from './tab-sharing-platform';
+
+/**
+ * What a leader tab tells the others over the channel; `hello` is a new follower asking for the
+ * leader's state.
+ */
+type TabMessage =
+  | { kind: 'event'; event: SequencedEvent }
+  | { kind: 'batch'; events: readonly unknown[] }
+  | { kind: 'volatile'; event: StatsUpdateEvent }
+  | { kind: 'resync'; frame: ResyncFrame }
+  | { kind: 'state'; state: ConnectionState }
+  | { kind: 'hello' };
+
+/**
+ * Where the service's events come from, whether this tab connects itself or follows another.
+ *
+ * @example
+ * ```ts
+ * const source: RealtimeSource = new ConnectionSession(host, credentials, urls);
+ * source.start();
+ * ```
+ */
+export interface RealtimeSource {
+  readonly ended: boolean;
+  readonly credentials: Credentials;
+  start(): void;
+  end(): void;
+  /** A newer token from the `withAuth` source. */
+  offerToken(token: string): void;
+}
+
+/**
+ * One connection shared by the tabs of an origin (`withTabSharing()`): every tab with credentials
+ * queues for one Web Lock; the tab holding it is the leader and runs the real
+ * {@link ConnectionSession}, relaying each event, batch, resync and state change on a
+ * BroadcastChannel. The others follow: they deliver what the leader relays through their own
+ * sequencing, which drops repeats, so even two leaders at once (a suspended tab waking up) double
+ * nothing. The browser releases the lock when the leader's tab closes or crashes, and the next tab
+ * in the queue leads, resuming from the newest seq it has seen.
+ *
+ * @example
+ * ```ts
+ * const share = new TabShare(host, credentials, urls, { locks, channel, lockName: 'ngx-realtime:wss://h/ws:default' });
+ * share.start();
+ * ```
+ */
+export class TabShare implements RealtimeSource {
+  readonly #host: SessionHost;
+  readonly #urls: { socket: string; poll: string };
+  readonly #locks: TabLocks;
+  readonly #channel: TabChannel;
+  readonly #lockName: string;
+  readonly #abort = new AbortController();
+  #credentials: Credentials;
+  #leader: ConnectionSession | null = null;
+  #stepDown: () => void = noop;
+  #ended = false;
+
+  constructor(
+    host: SessionHost,
+    credentials: Credentials,
+    urls: { socket: string; poll: string },
+    platform: { locks: TabLocks; channel: TabChannel; lockName: string },
+  ) {
+    this.#host = host;
+    this.#credentials = credentials;
+    this.#urls = urls;
+    this.#locks = platform.locks;
+    this.#channel = platform.channel;
+    this.#lockName = platform.lockName;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  get credentials(): Credentials {
+    return this.#credentials;
+  }
+
+  start(): void {
+    this.#channel.onmessage = (e) => this.#receive(e.data as TabMessage);
+    this.#host.dispatch({ type: 'role', role: 'follower' });
+    this.#post({ kind: 'hello' });
+    this.#locks
+      .request(this.#lockName, { signal: this.#abort.signal }, () => {
+        if (this.#ended) return Promise.resolve();
+        this.#lead();
+        // Held until this tab steps down; the browser lets go of it if the tab closes or crashes.
+        return new Promise<void>((resolve) => (this.#stepDown = resolve));
+      })
+      .catch(() => undefined); // an aborted request: this tab stepped down before it led
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#abort.abort();
+    this.#stepDown();
+    this.#leader?.end();
+    this.#leader = null;
+    this.#channel.onmessage = null;
+    this.#channel.close();
+    this.#host.dispatch({ type: 'role', role: 'alone' });
+  }
+
+  offerToken(token: string): void {
+    if (this.#credentials.kind === 'source') this.#credentials = { kind: 'source', first: token };
+    this.#leader?.offerToken(token);
+  }
+
+  #lead(): void {
+    const host = this.#host;
+    host.dispatch({ type: 'role', role: 'leader' });
+    // The leader's session reports to this tab's service as usual, and to every other tab.
+    const relay: SessionHost = {
+      ...host,
+      state: () => host.state(),
+      lastSeq: () => host.lastSeq(),
+      dispatch: (action) => {
+        host.dispatch(action);
+        this.#post({ kind: 'state', state: host.state() });
+      },
+      deliver: (event) => {
+        host.deliver(event);
+        this.#post({ kind: 'event', event });
+      },
+      deliverBatch: (events) => {
+        host.deliverBatch(events);
+        this.#post({ kind: 'batch', events });
+      },
+      emitVolatile: (event) => {
+        host.emitVolatile(event);
+        this.#post({ kind: 'volatile', event });
+      },
+      resync: (frame) => {
+        host.resync(frame);
+        this.#post({ kind: 'resync', frame });
+      },
+    };
+    this.#leader = new ConnectionSession(relay, this.#credentials, this.#urls);
+    this.#leader.start();
+  }
+
+  #receive(message: TabMessage): void {
+    if (this.#ended || typeof message !== 'object' || message === null) return;
+    const host = this.#host;
+    switch (message.kind) {
+      case 'event': {
+        // Another tab's message is checked like a frame: a bug there must not reach subscribers here.
+        const event = checkServerFrame(message.event);
+        if (!(event instanceof FrameRejection) && (event as SequencedEvent).seq !== undefined) host.deliver(event as SequencedEvent);
+        return;
+      }
+      case 'batch':
+        if (Array.isArray(message.events)) host.deliverBatch(message.events);
+        return;
+      case 'volatile':
+        if (!(checkServerFrame(message.event) instanceof FrameRejection)) host.emitVolatile(message.event);
+        return;
+      case 'resync':
+        if (!this.#leader) host.resync(message.frame);
+        return;
+      case 'state':
+        if (!this.#leader) host.dispatch({ type: 'mirror', state: message.state });
+        return;
+      case 'hello':
+        if (this.#leader) this.#post({ kind: 'state', state: host.state() });
+        return;
+    }
+  }
+
+  #post(message: TabMessage): void {
+    if (!this.#ended) this.#channel.postMessage(message);
+  }
+}
+
+function noop(): void {}
