@@ -32,6 +32,8 @@ export function launchChromium(url: string, extraFlags: string[] = []): RunningB
       // Benchmarks compare rounds in one page: keep the page's timers and rendering unthrottled.
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
+      // The tab-sharing benchmark opens its follower tab with window.open().
+      '--disable-popup-blocking',
       '--js-flags=--expose-gc',
       '--enable-precise-memory-info',
       `--user-data-dir=${profile}`,
