@@ -89,6 +89,20 @@ describe('withTabSharing()', () => {
     expect(late.seqs).toEqual([2]);
   });
 
+  it('a tab that joined after the last event takes the leader’s position, so a handover resumes from it', () => {
+    const a = tab();
+    a.service.connect('t');
+    const socket = a.controller.connection.open({ lastSeq: 0 });
+    for (let seq = 1; seq <= 3; seq++) socket.emit(put(`k${seq}`, seq));
+    const late = tab();
+    late.service.connect('t');
+    expect(late.seqs).toEqual([]);
+    expect(late.service.lastSeq()).toBe(3);
+    network.crash(a.platform);
+    const next = late.controller.expectConnection();
+    expect(next.params.get('lastSeq')).toBe('3');
+  });
+
   it('hands over when the leader’s tab crashes: the next tab connects and resumes from the newest seq, nothing lost or repeated', () => {
     const a = tab();
     const b = tab();

@@ -14,7 +14,7 @@ type TabMessage =
   | { kind: 'batch'; events: readonly unknown[] }
   | { kind: 'volatile'; event: StatsUpdateEvent }
   | { kind: 'resync'; frame: ResyncFrame }
-  | { kind: 'state'; state: ConnectionState }
+  | { kind: 'state'; state: ConnectionState; lastSeq: number | null }
   | { kind: 'hello' };
 
 /**
@@ -125,7 +125,7 @@ export class TabShare implements RealtimeSource {
       lastSeq: () => host.lastSeq(),
       dispatch: (action) => {
         host.dispatch(action);
-        this.#post({ kind: 'state', state: host.state() });
+        this.#postState();
       },
       deliver: (event) => {
         host.deliver(event);
@@ -168,12 +168,20 @@ export class TabShare implements RealtimeSource {
         if (!this.#leader) host.resync(message.frame);
         return;
       case 'state':
-        if (!this.#leader) host.dispatch({ type: 'mirror', state: message.state });
+        if (this.#leader) return;
+        host.dispatch({ type: 'mirror', state: message.state });
+        // The leader's position is this tab's too: should it lead next, it resumes from there, even
+        // if it joined after the last event (the channel is ordered, so nothing below it is missing).
+        if (typeof message.lastSeq === 'number') host.advanceTo(message.lastSeq);
         return;
       case 'hello':
-        if (this.#leader) this.#post({ kind: 'state', state: host.state() });
+        if (this.#leader) this.#postState();
         return;
     }
+  }
+
+  #postState(): void {
+    this.#post({ kind: 'state', state: this.#host.state(), lastSeq: this.#host.lastSeq() });
   }
 
   #post(message: TabMessage): void {
