@@ -20,6 +20,8 @@ import {
   type ResolvedRealtimeConfig,
 } from './realtime-config';
 import { checkConfig, checkResolved } from './realtime-config-checks';
+import { REALTIME_SHARED_SOURCE, tabShareFactory } from './tab-share';
+import { BrowserTabSharingPlatform, TabSharingPlatform } from './tab-sharing-platform';
 import { WebSocketService } from './websocket.service';
 
 /**
@@ -159,9 +161,18 @@ export function withBatching(enabled = true): RealtimeFeature<'batching'> {
  * ```
  */
 export function withTabSharing(options: { name?: string } = {}): RealtimeFeature<'tabSharing'> {
-  return feature('tabSharing', 'withTabSharing()', (config) => {
-    config.tabSharing = { name: options.name ?? 'default' };
-  });
+  const name = options.name ?? 'default';
+  return feature(
+    'tabSharing',
+    'withTabSharing()',
+    (config) => {
+      config.tabSharing = { name };
+    },
+    [
+      { provide: TabSharingPlatform, useFactory: () => new BrowserTabSharingPlatform() },
+      { provide: REALTIME_SHARED_SOURCE, useFactory: () => tabShareFactory(inject(TabSharingPlatform), name) },
+    ],
+  );
 }
 
 /**

@@ -1,9 +1,10 @@
+import { InjectionToken } from '@angular/core';
 import { ConnectionSession, type SessionHost } from './connection-session';
 import type { ConnectionState } from './connection-state';
 import { FrameRejection, checkServerFrame } from './frame-validation';
 import type { ResyncFrame, SequencedEvent, StatsUpdateEvent } from './protocol';
 import type { Credentials } from './session-token';
-import type { TabChannel, TabLocks } from './tab-sharing-platform';
+import type { TabChannel, TabLocks, TabSharingPlatform } from './tab-sharing-platform';
 
 /**
  * What a leader tab tells the others over the channel; `hello` is a new follower asking for the
@@ -16,6 +17,45 @@ type TabMessage =
   | { kind: 'resync'; frame: ResyncFrame }
   | { kind: 'state'; state: ConnectionState; lastSeq: number | null }
   | { kind: 'hello' };
+
+/**
+ * Makes the source of a session that may be shared with other tabs, or returns `null` when the
+ * platform cannot share (the service then connects alone). Provided by `withTabSharing()`.
+ *
+ * @example
+ * ```ts
+ * const source = inject(REALTIME_SHARED_SOURCE, { optional: true })?.(host, credentials, urls);
+ * ```
+ */
+export type SharedSourceFactory = (host: SessionHost, credentials: Credentials, urls: { socket: string; poll: string }) => RealtimeSource | null;
+
+/**
+ * Holds the {@link SharedSourceFactory} of `withTabSharing()`.
+ *
+ * @example
+ * ```ts
+ * { provide: REALTIME_SHARED_SOURCE, useFactory: () => tabShareFactory(inject(TabSharingPlatform), 'default') }
+ * ```
+ */
+export const REALTIME_SHARED_SOURCE = new InjectionToken<SharedSourceFactory>('ngx-realtime REALTIME_SHARED_SOURCE');
+
+/**
+ * The factory `withTabSharing()` provides: a {@link TabShare} on a channel and lock named for the
+ * socket URL and `name`, when the platform has Web Locks and BroadcastChannel.
+ *
+ * @example
+ * ```ts
+ * const factory = tabShareFactory(platform, 'default');
+ * ```
+ */
+export function tabShareFactory(platform: TabSharingPlatform, name: string): SharedSourceFactory {
+  return (host, credentials, urls) => {
+    const locks = platform.locks();
+    const lockName = `ngx-realtime:${urls.socket}:${name}`;
+    const channel = locks ? platform.channel(lockName) : null;
+    return locks && channel ? new TabShare(host, credentials, urls, { locks, channel, lockName }) : null;
+  };
+}
 
 /**
  * Where the service's events come from, whether this tab connects itself or follows another.

@@ -1,5 +1,5 @@
 import { DOCUMENT } from '@angular/common';
-import { Injectable, inject } from '@angular/core';
+import { inject } from '@angular/core';
 
 /**
  * The part of the Web Locks API tab sharing uses: a lock held while the callback's promise is
@@ -33,13 +33,13 @@ export interface TabChannel {
  * Where tab sharing gets its locks and channels: the browser's `navigator.locks` and
  * `BroadcastChannel`, or nothing where they are missing (old browsers, some webviews, the server),
  * in which case every tab connects alone. Replaced in specs by fakes that connect several tabs.
+ * `withTabSharing()` provides the browser's; an app without it carries none of this code.
  *
  * @example
  * ```ts
  * providers: [{ provide: TabSharingPlatform, useValue: fakePlatform }]
  * ```
  */
-@Injectable({ providedIn: 'root', useFactory: () => new BrowserTabSharingPlatform() })
 export abstract class TabSharingPlatform {
   /** The lock manager, or `null` when the platform has none. */
   abstract locks(): TabLocks | null;

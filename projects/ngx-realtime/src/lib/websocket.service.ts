@@ -37,8 +37,7 @@ import {
 } from './realtime-config';
 import type { RealtimeError } from './realtime-error';
 import type { Credentials } from './session-token';
-import { TabShare, type RealtimeSource } from './tab-share';
-import { TabSharingPlatform } from './tab-sharing-platform';
+import { REALTIME_SHARED_SOURCE, type RealtimeSource } from './tab-share';
 import type { TokenProvider } from './token-provider';
 
 /**
@@ -80,7 +79,7 @@ export class WebSocketService {
   readonly #document = inject(DOCUMENT, { optional: true });
   readonly #isServer = isPlatformServer(inject(PLATFORM_ID));
   readonly #injector = inject(Injector);
-  readonly #tabs = inject(TabSharingPlatform);
+  readonly #shared = inject(REALTIME_SHARED_SOURCE, { optional: true });
 
   private readonly fanout = new EventFanout();
   readonly #resyncSubject = new Subject<ResyncFrame>();
@@ -254,15 +253,8 @@ export class WebSocketService {
   #start(credentials: Credentials): void {
     this.#endSession();
     const urls = this.#resolveUrls(this.#config!);
-    const sharing = this.#config!.tabSharing;
-    const locks = sharing ? this.#tabs.locks() : null;
-    const channelName = sharing ? `ngx-realtime:${urls.socket}:${sharing.name}` : '';
-    const channel = locks ? this.#tabs.channel(channelName) : null;
-    // Without Web Locks and BroadcastChannel (old browsers, some webviews) every tab connects alone.
-    this.#session =
-      locks && channel
-        ? new TabShare(this.#host, credentials, urls, { locks, channel, lockName: channelName })
-        : new ConnectionSession(this.#host, credentials, urls);
+    // Without withTabSharing(), or without Web Locks and BroadcastChannel, this tab connects alone.
+    this.#session = this.#shared?.(this.#host, credentials, urls) ?? new ConnectionSession(this.#host, credentials, urls);
     this.#session.start();
   }
 
