@@ -161,8 +161,6 @@ export class TabShare implements RealtimeSource {
     // The leader's session reports to this tab's service as usual, and to every other tab.
     const relay: SessionHost = {
       ...host,
-      state: () => host.state(),
-      lastSeq: () => host.lastSeq(),
       dispatch: (action) => {
         host.dispatch(action);
         this.#postState();

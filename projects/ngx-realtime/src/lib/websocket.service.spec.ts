@@ -1,14 +1,12 @@
-import { ApplicationRef, InjectionToken, PLATFORM_ID, inject, provideZonelessChangeDetection, type EnvironmentProviders, type Provider } from '@angular/core';
+import { ApplicationRef, InjectionToken, PLATFORM_ID, inject, provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject, Observable, of, throwError } from 'rxjs';
 import {
   RealtimeTestingController,
   provideRealtimeTesting,
-  type RealtimeTestingOptions,
   type TestEvent,
 } from 'ngx-realtime/testing';
-import type { ConnectionState } from './connection-state';
-import type { KeyChangeEvent, ResyncFrame, ServerEvent } from './protocol';
+import type { KeyChangeEvent } from './protocol';
 import {
   provideRealtime,
   withAuth,
@@ -16,10 +14,7 @@ import {
   withNoPollingFallback,
   withPollingFallback,
   withReconnect,
-  type RealtimeFeature,
 } from './provide-realtime';
-import type { RealtimeConfig } from './realtime-config';
-import type { RealtimeError } from './realtime-error';
 import { WebSocketService } from './websocket.service';
 
 import { URL_BASE, flushMicrotasks, put, setup, tickToRetry } from './websocket-service-test-bed.spec';

@@ -32,7 +32,6 @@ export class FakeTabNetwork {
 
   /** The tab closes or crashes: its locks are released and its channels close, without any goodbye. */
   crash(tab: FakeTab): void {
-    tab.crashed = true;
     for (const channel of [...this.#channels]) if (channel.tab === tab) channel.close();
     for (const [name, holder] of [...this.#holders]) if (holder.tab === tab) this.#release(name);
     for (const [name, queue] of this.#queues) this.#queues.set(name, queue.filter((w) => w.tab !== tab));
@@ -138,9 +137,6 @@ export class FakeTabNetwork {
  * ```
  */
 export class FakeTab extends TabSharingPlatform {
-  /** Set once the network crashed this tab. */
-  crashed = false;
-
   constructor(
     private readonly network: FakeTabNetwork,
     private readonly apis: boolean,
