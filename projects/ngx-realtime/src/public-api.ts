@@ -12,10 +12,14 @@ export {
   matchesSubscription,
   parseTopics,
   parseFilter,
+  parseLastSeqHeader,
   type ParseResult,
 } from './lib/frame-validation';
 
 export { WebSocketService, type KeyChangeFilter } from './lib/websocket.service';
+export { liveResource, type LiveResourceOptions } from './lib/live-resource';
+export { LiveSnapshot, liveSnapshot, snapshotFromResponse, type LiveLoadResult } from './lib/live-snapshot';
+export { reduceKeyed, reduceKeyChanges, type KeyedReducerOptions } from './lib/reduce-keyed';
 export {
   provideRealtime,
   withReconnect,

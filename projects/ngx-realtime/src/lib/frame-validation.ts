@@ -122,6 +122,22 @@ export function isSequencedEvent(value: unknown): value is SequencedEvent {
   return isObject(value) && sequencedEventProblem(value) === null;
 }
 
+/**
+ * Reads an `X-Last-Seq` header value: a non-negative safe integer, or null when it is absent or
+ * malformed (a server that does not send it, or a proxy that mangled it).
+ *
+ * @example
+ * ```ts
+ * parseLastSeqHeader(response.headers.get(LAST_SEQ_HEADER)); // 41
+ * parseLastSeqHeader('4x'); // null
+ * ```
+ */
+export function parseLastSeqHeader(value: string | null | undefined): number | null {
+  if (value == null || !/^\d{1,16}$/.test(value.trim())) return null;
+  const seq = Number(value.trim());
+  return Number.isSafeInteger(seq) ? seq : null;
+}
+
 const STATS_FIELDS = ['sst_files', 'sst_kb', 'mem_records', 'mem_kb', 'wal_kb', 'total_records', 'wsConnections', 'uptimeMs'];
 
 /**

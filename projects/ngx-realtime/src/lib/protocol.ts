@@ -444,3 +444,21 @@ export interface SnapshotInfo {
   createdAt: number;
   records: number;
 }
+
+/**
+ * Response header on the HTTP reads (`GET /keys`, `/keys/{key}`, `/stats`, `/health`,
+ * `/admin/snapshots`, `/admin/compact`): the newest seq the answer reflects. Every event with a
+ * higher seq happened after the answer was computed; every event up to it is already in it.
+ * Cross-origin answers expose it with `Access-Control-Expose-Headers`.
+ *
+ * @example
+ * ```ts
+ * const seq = parseLastSeqHeader(response.headers.get(LAST_SEQ_HEADER)); // 41, or null without it
+ * ```
+ */
+export const LAST_SEQ_HEADER = 'X-Last-Seq';
+
+/** `GET /admin/compact` answer: the newest retained `compaction_status` event, if any. */
+export interface CompactionStatusBody {
+  latest: CompactionEvent | null;
+}
