@@ -31,7 +31,7 @@ async function http(method, path, { token, body } = {}) {
   const headers = {};
   if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
 async function login() {
@@ -197,6 +197,21 @@ test('a PUT produces a key_change event with a seq', async () => {
   );
   assert.equal(event.seq, welcome.lastSeq + 1);
   assert.equal(typeof event.timestamp, 'number');
+  client.socket.close();
+});
+
+test('HTTP reads carry X-Last-Seq, the seq of the newest event their answer includes', async () => {
+  const token = await login();
+  const client = open(`token=${token}`);
+  const welcome = await client.next('welcome');
+  const before = await http('GET', '/keys?prefix=conformance-seq', { token });
+  assert.equal(Number(before.headers.get('x-last-seq')), welcome.lastSeq);
+  await http('PUT', '/keys/conformance-seq', { token, body: { value: 'x' } });
+  const event = await client.next('key_change');
+  for (const path of ['/keys?prefix=conformance-seq', '/keys/conformance-seq', '/stats', '/health', '/admin/snapshots', '/admin/compact']) {
+    const read = await http('GET', path, { token });
+    assert.equal(Number(read.headers.get('x-last-seq')), event.seq, path);
+  }
   client.socket.close();
 });
 

@@ -1,4 +1,5 @@
 import type {
+  CompactionEvent,
   HealthBody,
   HealthProbe,
   KeyValueBody,
@@ -97,6 +98,11 @@ export class Domain {
         details: { progress: 1, filesMerged, bytesRead: totals.bytes, bytesWritten: totals.bytes },
       });
     });
+  }
+
+  /** The newest `compaction_status` event still in the log, so a page opened mid-compaction shows it. */
+  latestCompaction(): CompactionEvent | null {
+    return this.ctx.log.latestOfType('compaction_status') as CompactionEvent | null;
   }
 
   /** Returns the new snapshot's id; it is listed once `completed` has been emitted. */

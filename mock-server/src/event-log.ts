@@ -68,6 +68,14 @@ export class EventLog {
     return this.appendMany([draft])[0]!;
   }
 
+  /** The newest retained event of a type, or null. */
+  latestOfType(type: SequencedEvent['type']): SequencedEvent | null {
+    const row = this.store.db
+      .query<{ body: string }, [string]>('SELECT body FROM events WHERE body LIKE ? ORDER BY seq DESC LIMIT 1')
+      .get(`{"type":"${type}",%`);
+    return row ? (JSON.parse(row.body) as SequencedEvent) : null;
+  }
+
   /** Retained events with seq > `seq`, in order. */
   after(seq: number): SequencedEvent[] {
     return this.rowsAfter(seq).map((row) => JSON.parse(row.body) as SequencedEvent);

@@ -2,7 +2,7 @@ import { CLOSE_CODES, HTTP_ERRORS, type HealthProbe } from '../../projects/ngx-r
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { HEALTH_PROBES } from './domain';
-import { HttpError, intParam, json, optionalStringField, readJsonObject, stringField } from './http-util';
+import { HttpError, intParam, json, optionalStringField, readJson, readJsonObject, stringField } from './http-util';
 import { bearerToken, requireSession, requireUser } from './request-auth';
 import { subscriptionFromQuery } from './subscription-query';
 
@@ -64,7 +64,7 @@ function listKeys(ctx: ServerContext, req: Request, url: URL): Response {
   requireUser(ctx, req, 'Read');
   const limit = Math.min(intParam(url, 'limit') ?? DEFAULT_KEY_LIMIT, MAX_KEY_LIMIT);
   const keys = ctx.domain.listKeys(cfParam(url), url.searchParams.get('prefix') ?? '', limit);
-  return json({ keys, count: keys.length });
+  return readJson({ keys, count: keys.length }, ctx.log.lastSeq);
 }
 
 async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Response> {
@@ -74,7 +74,7 @@ async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Respo
     case 'GET': {
       requireUser(ctx, req, 'Read');
       const found = ctx.domain.getKey(cf, key);
-      return found ? json(found) : json({ error: 'Key not found' }, 404);
+      return found ? readJson(found, ctx.log.lastSeq) : readJson({ error: 'Key not found' }, ctx.log.lastSeq, 404);
     }
     case 'PUT': {
       requireUser(ctx, req, 'Write');
@@ -92,6 +92,7 @@ async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Respo
 
 async function compact(ctx: ServerContext, req: Request): Promise<Response> {
   requireUser(ctx, req, 'Admin');
+  if (req.method === 'GET') return readJson({ latest: ctx.domain.latestCompaction() }, ctx.log.lastSeq);
   const cf = optionalStringField(await readJsonObject(req, true), 'cf') ?? DEFAULT_CF;
   ctx.domain.startCompaction(cf);
   return json({ status: 'started', cf }, 202);
@@ -99,7 +100,7 @@ async function compact(ctx: ServerContext, req: Request): Promise<Response> {
 
 async function snapshots(ctx: ServerContext, req: Request): Promise<Response> {
   requireUser(ctx, req, 'Admin');
-  if (req.method === 'GET') return json({ snapshots: ctx.domain.listSnapshots() });
+  if (req.method === 'GET') return readJson({ snapshots: ctx.domain.listSnapshots() }, ctx.log.lastSeq);
   if (req.method !== 'POST') return methodNotAllowed();
   await readJsonObject(req, true);
   return json({ status: 'started', snapshotId: ctx.domain.createSnapshot() }, 202);
@@ -129,12 +130,12 @@ function healthCheck(ctx: ServerContext): Response {
 
 function healthSummary(ctx: ServerContext): Response {
   const health = ctx.domain.health();
-  return json(health, health.status === 'healthy' ? 200 : 503);
+  return readJson(health, ctx.log.lastSeq, health.status === 'healthy' ? 200 : 503);
 }
 
 function stats(ctx: ServerContext, req: Request): Response {
   requireUser(ctx, req, 'Read');
-  return json(ctx.domain.stats());
+  return readJson(ctx.domain.stats(), ctx.log.lastSeq);
 }
 
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
@@ -144,7 +145,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/events/poll': { GET: poll },
   '/keys': { GET: listKeys },
   '/stats': { GET: stats },
-  '/admin/compact': { POST: compact },
+  '/admin/compact': { GET: compact, POST: compact },
   '/admin/snapshots': { GET: snapshots, POST: snapshots },
   '/admin/sync': { POST: sync },
   '/health': { GET: healthSummary },

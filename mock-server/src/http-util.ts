@@ -1,9 +1,13 @@
+import { LAST_SEQ_HEADER } from '../../projects/ngx-realtime/src/lib/protocol';
+
 /** CORS headers on every answer: the SDK's Karma specs and the demo dev server call cross-origin. */
 export const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type',
   'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE, OPTIONS',
   'Access-Control-Max-Age': '600',
+  // Lets a cross-origin client read the seq a read reflects (liveResource does).
+  'Access-Control-Expose-Headers': LAST_SEQ_HEADER,
 };
 
 /**
@@ -14,11 +18,24 @@ export const CORS_HEADERS: Record<string, string> = {
  * return json({ error: 'Not found' }, 404);
  * ```
  */
-export function json(body: unknown, status = 200): Response {
+export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { ...CORS_HEADERS, 'Content-Type': 'application/json' },
+    headers: { ...CORS_HEADERS, 'Content-Type': 'application/json', ...headers },
   });
+}
+
+/**
+ * A JSON answer to a read, with the `X-Last-Seq` it reflects. Take `seq` in the same synchronous
+ * turn as the body, so no event can fall between them.
+ *
+ * @example
+ * ```ts
+ * return readJson(ctx.domain.stats(), ctx.log.lastSeq);
+ * ```
+ */
+export function readJson(body: unknown, seq: number, status = 200): Response {
+  return json(body, status, { [LAST_SEQ_HEADER]: String(seq) });
 }
 
 /** Thrown by request parsing helpers; turned into `{"error": message}` with its status. */

@@ -239,3 +239,43 @@ describe('HTTP plumbing', () => {
     expect(await b.client.closeCode()).toBe(CLOSE_CODES.sessionRevoked);
   });
 });
+
+describe('X-Last-Seq on reads', () => {
+  test('every read says the newest seq its answer reflects, exposed to cross-origin clients', async () => {
+    const server = await startServer({ compactionDurationMs: 40 });
+    const token = await login(server);
+    const seqOf = async (path: string) => {
+      const res = await api(server, 'GET', path, { token });
+      expect(res.headers.get('Access-Control-Expose-Headers')).toContain('X-Last-Seq');
+      return res.headers.get('X-Last-Seq');
+    };
+    const reads = ['/keys', '/keys/a', '/stats', '/health', '/admin/snapshots', '/admin/compact'];
+    for (const path of reads) expect(await seqOf(path)).toBe('0');
+    await putKey(server, token, 'a', '1');
+    await putKey(server, token, 'b', '2');
+    const list = await api(server, 'GET', '/keys', { token });
+    expect(list.headers.get('X-Last-Seq')).toBe('2');
+    expect(list.body.count).toBe(2);
+    for (const path of reads) expect(await seqOf(path)).toBe('2');
+    // A 404 for a key is a read too, and a 503 health answer carries it as well.
+    expect(await seqOf('/keys/missing')).toBe('2');
+    server.context.domain.setHealth('readiness', 'unhealthy', 'disk');
+    const health = await api(server, 'GET', '/health', { token });
+    expect(health.status).toBe(503);
+    expect(health.headers.get('X-Last-Seq')).toBe('3');
+    // The header is not on writes.
+    expect((await putKey(server, token, 'c', '3')).headers.get('X-Last-Seq')).toBeNull();
+  });
+
+  test('GET /admin/compact shows the newest compaction status, so a page opened mid-run sees it', async () => {
+    const server = await startServer({ compactionDurationMs: 10_000 });
+    const token = await login(server);
+    expect((await api(server, 'GET', '/admin/compact', { token })).body).toEqual({ latest: null });
+    await api(server, 'POST', '/admin/compact', { token, body: { cf: 'default' } });
+    const res = await api(server, 'GET', '/admin/compact', { token });
+    expect(res.body.latest).toMatchObject({ type: 'compaction_status', status: 'started', cf: 'default', seq: 1 });
+    expect(res.headers.get('X-Last-Seq')).toBe('1');
+    const viewer = await login(server, 'viewer');
+    expect((await api(server, 'GET', '/admin/compact', { token: viewer })).status).toBe(403);
+  });
+});
