@@ -91,7 +91,8 @@ async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Respo
 }
 
 async function compact(ctx: ServerContext, req: Request): Promise<Response> {
-  requireUser(ctx, req, 'Admin');
+  // Anyone may watch a compaction; starting one is for admins.
+  requireUser(ctx, req, req.method === 'GET' ? 'Read' : 'Admin');
   if (req.method === 'GET') return readJson({ latest: ctx.domain.latestCompaction() }, ctx.log.lastSeq);
   const cf = optionalStringField(await readJsonObject(req, true), 'cf') ?? DEFAULT_CF;
   ctx.domain.startCompaction(cf);

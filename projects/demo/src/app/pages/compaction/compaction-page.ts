@@ -2,15 +2,16 @@ import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
-import { WebSocketService, type CompactionEvent } from 'ngx-realtime';
+import { WebSocketService, liveResource, type CompactionEvent } from 'ngx-realtime';
 import { ApexApi } from '../../core/apex-api';
 import { AuthService } from '../../core/auth-service';
 import { errorMessage } from '../../core/error-message';
 import { hasPermission } from '../../core/session';
 
 /**
- * Starts a compaction and follows it live. The progress bar is driven only by
- * `compaction_status` events, so it also shows compactions someone else started.
+ * Starts a compaction and follows it live. The progress bar is a `liveResource` over
+ * `GET /admin/compact` and `compaction_status` events, so it also shows a compaction someone else
+ * started, even before this page opened.
  */
 @Component({
   selector: 'app-compaction-page',
@@ -25,7 +26,7 @@ import { hasPermission } from '../../core/session';
       </button>
       @if (!isAdmin()) { <span class="muted">Needs the Admin permission.</span> }
     </form>
-    @if (error(); as message) {
+    @if (error() ?? loadError(); as message) {
       <p class="notice error" data-testid="compaction-error">{{ message }}</p>
     }
 
@@ -83,7 +84,17 @@ export class CompactionPage {
   protected readonly cf = signal('default');
   protected readonly error = signal<string | null>(null);
   protected readonly history = signal<readonly CompactionEvent[]>([]);
-  protected readonly latest = computed<CompactionEvent | null>(() => this.history()[0] ?? null);
+  /** The newest compaction, also one that started before this page opened. */
+  private readonly current = liveResource({
+    load: () => this.api.latestCompaction(),
+    events: (rt) => rt.onCompactionEvents(),
+    reduce: (_: CompactionEvent | null, event: CompactionEvent) => event,
+  });
+  protected readonly latest = computed<CompactionEvent | null>(() => (this.current.hasValue() ? (this.current.value() ?? null) : null));
+  protected readonly loadError = computed(() => {
+    const failed = this.current.error();
+    return failed ? errorMessage(failed) : null;
+  });
   protected readonly isAdmin = computed(() => hasPermission(this.auth.user(), 'Admin'));
   protected readonly canStart = computed(() => this.isAdmin() && this.cf().trim() !== '');
   protected readonly running = computed(() => {

@@ -20,6 +20,7 @@ describe('DashboardPage', () => {
     fixture = TestBed.createComponent(DashboardPage);
     realtime.connect('t');
     controller.connection.open();
+    TestBed.tick(); // the stats resource loads once its effects run
     http.expectOne('/stats').flush(STATS);
   });
 

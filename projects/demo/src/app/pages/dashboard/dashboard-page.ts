@@ -1,12 +1,19 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { WebSocketService, type StatsBody } from 'ngx-realtime';
-import { EMPTY, catchError, debounceTime, merge, startWith, switchMap } from 'rxjs';
+import { WebSocketService, liveResource, snapshotFromResponse, type StatsBody, type StatsUpdateEvent } from 'ngx-realtime';
+import { debounceTime, map } from 'rxjs';
 import { ApexApi } from '../../core/apex-api';
 import { describeEvent } from '../../core/describe-event';
 import { errorMessage } from '../../core/error-message';
 import { EventLog } from '../../core/event-log';
+
+/** The stats shown, when they arrived and from where. */
+interface ShownStats {
+  stats: StatsBody;
+  at: number;
+  source: 'live' | 'fetched';
+}
 
 /** Stat cards, in display order. */
 const CARDS: { field: keyof StatsBody; label: string; unit?: string }[] = [
@@ -20,8 +27,9 @@ const CARDS: { field: keyof StatsBody; label: string; unit?: string }[] = [
 ];
 
 /**
- * Live overview: the server's stats (pushed by `stats_update`, and refetched right after key writes
- * so record counts move with the data) and the feed of recent events.
+ * Live overview: the server's stats (a `liveResource` over `GET /stats` kept current by
+ * `stats_update` pushes, reloaded right after key writes so record counts move with the data) and
+ * the feed of recent events.
  */
 @Component({
   selector: 'app-dashboard-page',
@@ -81,39 +89,26 @@ export class DashboardPage {
   protected readonly cards = CARDS;
   protected readonly describe = describeEvent;
 
-  protected readonly stats = signal<StatsBody | null>(null);
-  protected readonly updatedAt = signal<number | null>(null);
-  protected readonly source = signal<'live' | 'fetched'>('fetched');
-  protected readonly error = signal<string | null>(null);
+  private readonly shown = liveResource({
+    load: () =>
+      this.api.stats().pipe(map((response) => snapshotFromResponse(response, (stats): ShownStats => ({ stats, at: Date.now(), source: 'fetched' })))),
+    events: (rt) => rt.onStats(),
+    reduce: (_: ShownStats, event: StatsUpdateEvent): ShownStats => ({ stats: event.stats, at: Date.now(), source: 'live' }),
+  });
+
+  protected readonly stats = computed(() => (this.shown.hasValue() ? this.shown.value().stats : null));
+  protected readonly updatedAt = computed(() => (this.shown.hasValue() ? this.shown.value().at : null));
+  protected readonly source = computed(() => (this.shown.hasValue() ? this.shown.value().source : 'fetched'));
+  protected readonly error = computed(() => {
+    const failed = this.shown.error();
+    return failed ? errorMessage(failed) : null;
+  });
 
   constructor() {
-    const destroyRef = inject(DestroyRef);
+    // Writes change the counts long before the next periodic push: reload, but once per burst.
     this.ws
-      .onStats()
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((event) => this.show(event.stats, 'live'));
-
-    // Writes change the counts long before the next periodic push: refetch, but once per burst.
-    merge(this.ws.onKeyChanges().pipe(debounceTime(250)), this.ws.resync$)
-      .pipe(
-        startWith(null),
-        switchMap(() =>
-          this.api.stats().pipe(
-            catchError((err: unknown) => {
-              this.error.set(errorMessage(err));
-              return EMPTY;
-            }),
-          ),
-        ),
-        takeUntilDestroyed(destroyRef),
-      )
-      .subscribe((stats) => this.show(stats, 'fetched'));
-  }
-
-  private show(stats: StatsBody, source: 'live' | 'fetched'): void {
-    this.stats.set(stats);
-    this.source.set(source);
-    this.updatedAt.set(Date.now());
-    this.error.set(null);
+      .onKeyChanges()
+      .pipe(debounceTime(250), takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe(() => this.shown.reload());
   }
 }

@@ -1,8 +1,7 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { WebSocketService, type HealthProbe } from 'ngx-realtime';
-import { EMPTY, catchError, map, startWith, switchMap } from 'rxjs';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { liveResource, snapshotFromResponse, type HealthEvent, type HealthProbe } from 'ngx-realtime';
+import { map } from 'rxjs';
 import { ApexApi } from '../../core/apex-api';
 import { errorMessage } from '../../core/error-message';
 
@@ -17,7 +16,9 @@ interface ProbeState {
 
 const PROBES: HealthProbe[] = ['liveness', 'readiness', 'startup'];
 
-/** Probe states: fetched once, then kept current by `health_change` events. */
+type ProbeStates = Partial<Record<HealthProbe, ProbeState>>;
+
+/** Probe states: a `liveResource` over `GET /health` and `health_change` events. */
 @Component({
   selector: 'app-health-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -55,52 +56,31 @@ const PROBES: HealthProbe[] = ['liveness', 'readiness', 'startup'];
 })
 export class HealthPage {
   private readonly api = inject(ApexApi);
-  private readonly ws = inject(WebSocketService);
 
   protected readonly probes = PROBES;
-  protected readonly states = signal<Partial<Record<HealthProbe, ProbeState>>>({});
-  protected readonly error = signal<string | null>(null);
+  private readonly probeStates = liveResource({
+    load: () =>
+      this.api.health().pipe(
+        map((response) =>
+          snapshotFromResponse(response, (body): ProbeStates =>
+            Object.fromEntries(PROBES.map((p) => [p, { status: body.probes[p] }])),
+          ),
+        ),
+      ),
+    events: (rt) => rt.onHealthEvents(),
+    reduce: (states: ProbeStates, event: HealthEvent): ProbeStates => ({
+      ...states,
+      [event.probe]: { status: event.status, reason: event.reason, changedAt: event.timestamp },
+    }),
+  });
+  protected readonly states = computed<ProbeStates>(() => (this.probeStates.hasValue() ? this.probeStates.value() : {}));
+  protected readonly error = computed(() => {
+    const failed = this.probeStates.error();
+    return failed ? errorMessage(failed) : null;
+  });
   protected readonly overall = computed<ProbeStatus | null>(() => {
     const states = this.states();
     if (PROBES.some((p) => states[p]?.status === 'unhealthy')) return 'unhealthy';
     return PROBES.every((p) => states[p]?.status === 'healthy') ? 'healthy' : null;
   });
-
-  constructor() {
-    const destroyRef = inject(DestroyRef);
-    this.ws
-      .onHealthEvents()
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((event) =>
-        this.states.update((s) => ({ ...s, [event.probe]: { status: event.status, reason: event.reason, changedAt: event.timestamp } })),
-      );
-
-    this.ws.resync$
-      .pipe(
-        map(() => 'resync' as const),
-        startWith('initial' as const),
-        switchMap((why) =>
-          this.api.health().pipe(
-            map((body) => ({ body, why })),
-            catchError((err: unknown) => {
-              this.error.set(errorMessage(err));
-              return EMPTY;
-            }),
-          ),
-        ),
-        takeUntilDestroyed(destroyRef),
-      )
-      .subscribe(({ body, why }) => {
-        this.error.set(null);
-        this.states.update((s) => {
-          const next = { ...s };
-          // On first load an event that raced ahead of this answer is newer and wins; after a
-          // resync the answer is the only trustworthy state.
-          for (const probe of PROBES) {
-            if (why === 'resync' || !next[probe]?.changedAt) next[probe] = { status: body.probes[probe] };
-          }
-          return next;
-        });
-      });
-  }
 }

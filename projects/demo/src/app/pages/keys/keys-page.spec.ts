@@ -25,7 +25,9 @@ describe('KeysPage', () => {
     controller.connection.open();
   }
 
+  /** Answers the list request, which the page's live resource sends once its effects have run. */
   function flushList(body: KeyListBody): void {
+    TestBed.tick();
     http.expectOne((req) => req.method === 'GET' && req.url === '/keys').flush(body);
   }
 
@@ -65,6 +67,7 @@ describe('KeysPage', () => {
   it("applies another client's write to a shown key, badges it and says so", async () => {
     setUp();
     flushList({ keys: [{ key: 'user:1', value: 'old', cf: 'default' }], count: 1 });
+    await render(); // badges describe what changed after the list was shown
     controller.emit({ type: 'key_change', operation: 'put', key: 'user:1', cf: 'default', value: 'new' });
 
     const el = await render();
@@ -75,6 +78,7 @@ describe('KeysPage', () => {
   it('adds new keys and strikes through deleted ones as they happen', async () => {
     setUp();
     flushList({ keys: [{ key: 'user:1', value: 'a', cf: 'default' }], count: 1 });
+    await render();
     controller.emit({ type: 'key_change', operation: 'put', key: 'user:9', cf: 'default', value: 'z' });
     controller.emit({ type: 'key_change', operation: 'delete', key: 'user:1', cf: 'default' });
 
@@ -92,6 +96,7 @@ describe('KeysPage', () => {
     input.value = 'user:';
     input.dispatchEvent(new Event('input'));
     el.querySelector<HTMLButtonElement>('[data-testid="keys-refresh"]')!.click();
+    TestBed.tick();
     const req = http.expectOne((r) => r.url === '/keys');
     expect(req.request.params.get('prefix')).toBe('user:');
     req.flush({ keys: [], count: 0 });
@@ -127,6 +132,7 @@ describe('KeysPage', () => {
   it('refetches the list when the SDK asks for a resync', async () => {
     setUp();
     flushList({ keys: [{ key: 'a', value: '1', cf: 'default' }], count: 1 });
+    await render();
     controller.emit({ type: 'resync', reason: 'history_expired', lastSeq: 500 });
     flushList({ keys: [{ key: 'b', value: '2', cf: 'default' }], count: 1 });
     const el = await render();

@@ -1,25 +1,29 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
-import { WebSocketService, type KeyChangeEvent, type KeyValueBody } from 'ngx-realtime';
+import { WebSocketService, liveResource, reduceKeyChanges, type KeyChangeEvent, type KeyValueBody } from 'ngx-realtime';
 import { ApexApi } from '../../core/apex-api';
 import { AuthService } from '../../core/auth-service';
 import { errorMessage } from '../../core/error-message';
 import { Notifier } from '../../core/notifier';
 import { hasPermission } from '../../core/session';
 
+type Remote = 'changed' | 'deleted' | 'added';
+
 /** A listed key, with what the live stream told us about it since it was fetched. */
 interface KeyRow extends KeyValueBody {
   /** Set when another client wrote or deleted the key while we were looking. */
-  remote?: 'changed' | 'deleted' | 'added';
+  remote?: Remote;
 }
 
-const LIMIT = 200;
+/** The server's most; paging comes with the demo's polish. */
+const LIMIT = 1000;
 
 /**
- * Key explorer: lists keys over REST, writes and deletes them, and keeps the list live. Writes by
- * another client are applied to the list, badged on the row and announced in a toast; this tab's
- * own writes are applied quietly.
+ * Key explorer: the list is a `liveResource` (loaded over REST, kept exact by `key_change` events).
+ * On top of it the page badges what another client changed, keeps rows another client deleted
+ * struck through until the next search, and announces those writes in a toast; this tab's own
+ * writes are applied quietly.
  */
 @Component({
   selector: 'app-keys-page',
@@ -28,7 +32,7 @@ const LIMIT = 200;
   template: `
     <h1>Keys</h1>
     <div class="toolbar">
-      <form (ngSubmit)="load()">
+      <form (ngSubmit)="search()">
         <input name="prefix" placeholder="Prefix filter" [(ngModel)]="prefix" data-testid="keys-prefix" />
         <button type="submit" class="secondary" data-testid="keys-refresh">Search</button>
       </form>
@@ -49,7 +53,7 @@ const LIMIT = 200;
       <p class="notice error" data-testid="keys-error">{{ message }}</p>
     }
 
-    @if (loading() && rows().length === 0) {
+    @if (keys.isLoading() && rows().length === 0) {
       <p class="muted">Loading…</p>
     } @else if (rows().length === 0) {
       <p class="muted" data-testid="keys-empty">No keys{{ prefix() ? ' with prefix “' + prefix() + '”' : '' }}.</p>
@@ -102,44 +106,56 @@ export class KeysPage {
   private readonly auth = inject(AuthService);
   /** Writes this tab made whose `key_change` has not come back yet: key -> how many. */
   private readonly ownPending = new Map<string, number>();
-  /** The prefix the shown list was fetched with (the input may have moved on since). */
-  private listedPrefix = '';
 
   protected readonly prefix = signal('');
+  /** The prefix searched for (the input may have moved on since). */
+  private readonly searched = signal('');
   protected readonly draftKey = signal('');
   protected readonly draftValue = signal('');
-  protected readonly rows = signal<readonly KeyRow[]>([]);
-  protected readonly loading = signal(false);
-  protected readonly error = signal<string | null>(null);
+  private readonly writeError = signal<string | null>(null);
+  /** What another client did to a row since the last search. */
+  private readonly remote = signal<ReadonlyMap<string, Remote>>(new Map());
+  /** Rows another client deleted, still shown struck through. */
+  private readonly tombstones = signal<ReadonlyMap<string, KeyValueBody>>(new Map());
+
+  protected readonly keys = liveResource({
+    params: () => ({ prefix: this.searched() }),
+    load: ({ prefix }) => this.api.listKeys({ prefix, limit: LIMIT }),
+    events: (rt, { prefix }) => rt.onKeyChanges({ keyPrefix: prefix }),
+    reduce: reduceKeyChanges(),
+    defaultValue: [],
+  });
+
+  protected readonly rows = computed<readonly KeyRow[]>(() => {
+    const remote = this.remote();
+    const live = this.keys.hasValue() ? this.keys.value() : [];
+    const rows: KeyRow[] = live.map((row) => (remote.has(row.key) ? { ...row, remote: remote.get(row.key) } : row));
+    for (const gone of this.tombstones().values()) rows.push({ ...gone, remote: 'deleted' });
+    return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  });
+  protected readonly error = computed(() => {
+    const failed = this.keys.error();
+    return this.writeError() ?? (failed ? errorMessage(failed) : null);
+  });
   protected readonly canWrite = computed(() => hasPermission(this.auth.user(), 'Write'));
 
   constructor() {
     const destroyRef = inject(DestroyRef);
+    // Subscribed before the resource's own stream, so it sees each event before the list has it.
     this.ws
       .onKeyChanges()
       .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((event) => this.apply(event));
-    // Events were missed: the list may be stale in ways no badge can describe.
-    this.ws.resync$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => this.load());
-    this.load();
+      .subscribe((event) => this.annotate(event));
+    // The list reloads itself; badges of the old one would describe nothing now.
+    this.ws.resync$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => this.clearAnnotations());
   }
 
-  /** Fetches the list for the current prefix, dropping badges. */
-  protected load(): void {
+  /** Searches the current prefix (again, if unchanged), dropping badges. */
+  protected search(): void {
+    this.clearAnnotations();
     const prefix = this.prefix().trim();
-    this.loading.set(true);
-    this.api.listKeys({ prefix, limit: LIMIT }).subscribe({
-      next: (body) => {
-        this.listedPrefix = prefix;
-        this.rows.set([...body.keys].sort((a, b) => a.key.localeCompare(b.key)));
-        this.loading.set(false);
-        this.error.set(null);
-      },
-      error: (err: unknown) => {
-        this.loading.set(false);
-        this.error.set(errorMessage(err));
-      },
-    });
+    if (prefix === this.searched()) this.keys.reload();
+    else this.searched.set(prefix);
   }
 
   protected put(): void {
@@ -160,7 +176,7 @@ export class KeysPage {
     this.draftValue.set(row.value);
   }
 
-  protected badgeText(remote: NonNullable<KeyRow['remote']>): string {
+  protected badgeText(remote: Remote): string {
     return remote === 'deleted' ? 'deleted by another client' : remote === 'added' ? 'added by another client' : 'changed by another client';
   }
 
@@ -169,12 +185,12 @@ export class KeysPage {
     this.ownPending.set(key, (this.ownPending.get(key) ?? 0) + 1);
     request.subscribe({
       next: () => {
-        this.error.set(null);
+        this.writeError.set(null);
         done?.();
       },
       error: (err: unknown) => {
         this.forgetOwn(key);
-        this.error.set(errorMessage(err));
+        this.writeError.set(errorMessage(err));
       },
     });
   }
@@ -187,22 +203,27 @@ export class KeysPage {
     return true;
   }
 
-  private apply(event: KeyChangeEvent): void {
-    const own = this.forgetOwn(event.key);
-    const listed = this.rows().some((row) => row.key === event.key);
-    if (!listed && !event.key.startsWith(this.listedPrefix)) return;
-    if (!listed && event.operation === 'delete') return;
+  private clearAnnotations(): void {
+    this.remote.set(new Map());
+    this.tombstones.set(new Map());
+  }
 
-    const remote: KeyRow['remote'] = own ? undefined : event.operation === 'delete' ? 'deleted' : listed ? 'changed' : 'added';
-    this.rows.update((rows) => {
-      if (event.operation === 'delete') {
-        return own ? rows.filter((r) => r.key !== event.key) : rows.map((r) => (r.key === event.key ? { ...r, remote } : r));
-      }
-      const updated: KeyRow = { key: event.key, value: event.value ?? '', cf: event.cf, remote };
-      return listed
-        ? rows.map((r) => (r.key === event.key ? updated : r))
-        : [...rows, updated].sort((a, b) => a.key.localeCompare(b.key));
-    });
-    if (remote) this.notifier.notify(`${event.key} was ${remote === 'changed' ? 'changed' : remote} by another client`, 'info');
+  private annotate(event: KeyChangeEvent): void {
+    const own = this.forgetOwn(event.key);
+    if (!event.key.startsWith(this.searched())) return;
+    const listed = untracked(() => (this.keys.hasValue() ? this.keys.value() : [])).find((row) => row.key === event.key && row.cf === event.cf);
+    const tombstones = new Map(this.tombstones());
+    tombstones.delete(event.key);
+    const remote = new Map(this.remote());
+    if (own) remote.delete(event.key);
+    else if (event.operation === 'delete') {
+      if (!listed) return;
+      tombstones.set(event.key, listed);
+      remote.set(event.key, 'deleted');
+    } else remote.set(event.key, listed ? 'changed' : 'added');
+    this.tombstones.set(tombstones);
+    this.remote.set(remote);
+    const kind = remote.get(event.key);
+    if (!own && kind) this.notifier.notify(`${event.key} was ${kind} by another client`, 'info');
   }
 }

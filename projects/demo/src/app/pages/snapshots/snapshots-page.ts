@@ -1,16 +1,22 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { WebSocketService, type SnapshotEvent, type SnapshotInfo } from 'ngx-realtime';
-import { EMPTY, catchError, filter, map, merge, startWith, switchMap } from 'rxjs';
+import { WebSocketService, liveResource, type SnapshotEvent, type SnapshotInfo } from 'ngx-realtime';
 import { ApexApi } from '../../core/apex-api';
 import { AuthService } from '../../core/auth-service';
 import { errorMessage } from '../../core/error-message';
 import { hasPermission } from '../../core/session';
 
+/** A completed snapshot joins the stored list. */
+function addCompleted(list: readonly SnapshotInfo[], event: SnapshotEvent): readonly SnapshotInfo[] {
+  if (event.status !== 'completed' || list.some((s) => s.snapshotId === event.snapshotId)) return list;
+  const records = typeof event.details['records'] === 'number' ? event.details['records'] : 0;
+  return [...list, { snapshotId: event.snapshotId, createdAt: event.timestamp, records }];
+}
+
 /**
- * Snapshots: the stored list (refetched whenever a snapshot completes, by anyone) and the ones
- * in flight, from `snapshot_event`s.
+ * Snapshots: the stored list (a `liveResource` over `GET /admin/snapshots`, a snapshot anyone
+ * completes joining it) and the ones in flight, from `snapshot_event`s.
  */
 @Component({
   selector: 'app-snapshots-page',
@@ -24,7 +30,7 @@ import { hasPermission } from '../../core/session';
       </button>
       @if (!isAdmin()) { <span class="muted">Needs the Admin permission.</span> }
     </div>
-    @if (error(); as message) {
+    @if (error() ?? loadError(); as message) {
       <p class="notice error" data-testid="snapshots-error">{{ message }}</p>
     }
 
@@ -68,7 +74,19 @@ export class SnapshotsPage {
   private readonly ws = inject(WebSocketService);
   private readonly auth = inject(AuthService);
 
-  protected readonly snapshots = signal<readonly SnapshotInfo[]>([]);
+  private readonly stored = liveResource({
+    load: () => this.api.listSnapshots(),
+    events: (rt) => rt.onSnapshotEvents(),
+    reduce: addCompleted,
+    defaultValue: [],
+  });
+  protected readonly snapshots = computed(() =>
+    [...(this.stored.hasValue() ? this.stored.value() : [])].sort((a, b) => b.createdAt - a.createdAt),
+  );
+  protected readonly loadError = computed(() => {
+    const failed = this.stored.error();
+    return failed ? errorMessage(failed) : null;
+  });
   protected readonly events = signal<readonly SnapshotEvent[]>([]);
   protected readonly creating = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -84,28 +102,10 @@ export class SnapshotsPage {
   protected readonly lastCompleted = computed(() => this.latestById().find((e) => e.status === 'completed')?.snapshotId ?? null);
 
   constructor() {
-    const destroyRef = inject(DestroyRef);
-    const events$ = this.ws.onSnapshotEvents();
-    events$.pipe(takeUntilDestroyed(destroyRef)).subscribe((event) => this.events.update((list) => [event, ...list].slice(0, 50)));
-
-    merge(events$.pipe(filter((e) => e.status === 'completed')), this.ws.resync$)
-      .pipe(
-        startWith(null),
-        switchMap(() =>
-          this.api.listSnapshots().pipe(
-            catchError((err: unknown) => {
-              this.error.set(errorMessage(err));
-              return EMPTY;
-            }),
-          ),
-        ),
-        map((list) => [...list].sort((a, b) => b.createdAt - a.createdAt)),
-        takeUntilDestroyed(destroyRef),
-      )
-      .subscribe((list) => {
-        this.error.set(null);
-        this.snapshots.set(list);
-      });
+    this.ws
+      .onSnapshotEvents()
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe((event) => this.events.update((list) => [event, ...list].slice(0, 50)));
   }
 
   protected create(): void {
