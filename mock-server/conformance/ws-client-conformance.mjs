@@ -215,6 +215,26 @@ test('HTTP reads carry X-Last-Seq, the seq of the newest event their answer incl
   client.socket.close();
 });
 
+test('welcome names the epoch; a resume from another epoch is answered with resync epoch_changed', async () => {
+  const token = await login();
+  const first = open(`token=${token}`);
+  const welcome = await first.next('welcome');
+  assert.equal(typeof welcome.epoch, 'string');
+  assert.ok(welcome.epoch.length > 0 && welcome.epoch.length <= 64);
+  first.send({ type: 'resume', lastSeq: 0, epoch: 'not-this-history' });
+  assert.deepEqual(await first.next('resync'), { type: 'resync', reason: 'epoch_changed', lastSeq: welcome.lastSeq });
+  first.send({ type: 'resume', lastSeq: welcome.lastSeq, epoch: welcome.epoch });
+  assert.equal((await first.next('resumed')).count, 0);
+  first.socket.close();
+  const other = open(`token=${token}&lastSeq=0&epoch=not-this-history`);
+  await other.next('welcome');
+  assert.equal((await other.next('resync')).reason, 'epoch_changed');
+  other.socket.close();
+  const poll = await http('GET', `/events/poll?since=0&epoch=not-this-history`, { token });
+  assert.equal(poll.body.epoch, welcome.epoch);
+  assert.equal(poll.body.resync.reason, 'epoch_changed');
+});
+
 test('resume with lastSeq replays the missed events, then resumed', async () => {
   const token = await login();
   const first = open(`token=${token}`);

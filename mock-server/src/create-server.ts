@@ -3,7 +3,7 @@ import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
 import { routeChaos } from './chaos';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
 import { ServerContext } from './context';
-import { CORS_HEADERS, HttpError, intParam, json } from './http-util';
+import { CORS_HEADERS, HttpError, epochParam, intParam, json } from './http-util';
 import { routeHttp } from './http-routes';
 import { bearerToken } from './request-auth';
 import { newSocketData, type SocketData } from './socket-data';
@@ -35,7 +35,8 @@ function upgrade(ctx: ServerContext, req: Request, url: URL, server: Server<Sock
   const token = url.searchParams.get('token') ?? bearerToken(req);
   const batch = url.searchParams.get('batch');
   if (batch !== null && batch !== '0' && batch !== '1') throw new HttpError(400, 'Query parameter "batch" must be 0 or 1');
-  const data = newSocketData(ctx, { token, lastSeq, topics, filter, batch: batch === '1' });
+  const epoch = epochParam(url);
+  const data = newSocketData(ctx, { token, lastSeq, epoch, topics, filter, batch: batch === '1' });
   if (server.upgrade(req, { data })) return undefined;
   return json({ error: 'Expected a WebSocket upgrade' }, 400);
 }

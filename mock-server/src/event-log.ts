@@ -1,4 +1,4 @@
-import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol';
+import type { ResyncReason, SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol';
 import type { Store } from './store';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -19,6 +19,8 @@ export type EventDraft = DistributiveOmit<SequencedEvent, 'seq' | 'timestamp'>;
  */
 export class EventLog {
   private last: number;
+  /** Names this history; a seq means something only together with it. */
+  readonly epoch: string;
 
   constructor(
     private readonly store: Store,
@@ -27,6 +29,7 @@ export class EventLog {
   ) {
     // The meta row survives even when every event has been pruned, so the sequence never restarts.
     this.last = store.getMeta('last_seq') ?? 0;
+    this.epoch = store.epoch();
   }
 
   /** The newest seq ever issued (0 when none). */
@@ -95,6 +98,19 @@ export class EventLog {
    * A `lastSeq` ahead of the server means the server was reset; that is a resync too.
    */
   canResume(lastSeq: number): boolean {
+    return this.resyncReason(lastSeq, null) === null;
+  }
+
+  /**
+   * Why a client at `lastSeq` of `epoch` (null: it did not say) cannot be replayed to, or null when
+   * it can.
+   */
+  resyncReason(lastSeq: number, epoch: string | null): ResyncReason | null {
+    if (epoch !== null && epoch !== this.epoch) return 'epoch_changed';
+    return this.replayable(lastSeq) ? null : 'history_expired';
+  }
+
+  private replayable(lastSeq: number): boolean {
     if (lastSeq > this.last) return false;
     const oldest = this.oldestSeq() ?? this.last + 1;
     return lastSeq >= oldest - 1;

@@ -2,7 +2,7 @@ import { CLOSE_CODES, HTTP_ERRORS, type HealthProbe } from '../../projects/ngx-r
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { HEALTH_PROBES } from './domain';
-import { HttpError, intParam, json, optionalStringField, readJson, readJsonObject, stringField } from './http-util';
+import { HttpError, epochParam, intParam, json, optionalStringField, readJson, readJsonObject, stringField } from './http-util';
 import { bearerToken, requireSession, requireUser } from './request-auth';
 import { subscriptionFromQuery } from './subscription-query';
 
@@ -54,10 +54,11 @@ async function poll(ctx: ServerContext, req: Request, url: URL): Promise<Respons
   const sinceParam = intParam(url, 'since');
   // A stalled server answers nobody until the stall ends, as on a half-open link.
   await ctx.hub.whenThawed();
+  const epoch = sinceParam === null ? null : epochParam(url);
   const since = sinceParam ?? ctx.log.lastSeq;
   const waitMs = Math.min(requestedWaitMs, ctx.config.pollMaxWaitMs);
-  const answer = await ctx.polls.poll({ since, waitMs, topics, filter }, req.signal);
-  return json({ ...answer, tokenExpiresAt: expiresAt, serverTime: ctx.config.now() });
+  const answer = await ctx.polls.poll({ since, epoch, waitMs, topics, filter }, req.signal);
+  return json({ ...answer, tokenExpiresAt: expiresAt, serverTime: ctx.config.now(), epoch: ctx.log.epoch });
 }
 
 function listKeys(ctx: ServerContext, req: Request, url: URL): Response {

@@ -1,3 +1,4 @@
+import { isEpoch } from '../../projects/ngx-realtime/src/lib/frame-validation';
 import { LAST_SEQ_HEADER } from '../../projects/ngx-realtime/src/lib/protocol';
 
 /** CORS headers on every answer: the SDK's Karma specs and the demo dev server call cross-origin. */
@@ -96,6 +97,21 @@ export function intParam(url: URL, name: string): number | null {
     throw new HttpError(400, `Query parameter "${name}" must be a non-negative integer`);
   }
   return Number(raw);
+}
+
+/**
+ * The optional `?epoch=` parameter (resume and polls): a short opaque string, or a 400.
+ *
+ * @example
+ * ```ts
+ * const epoch = epochParam(url); // null when absent
+ * ```
+ */
+export function epochParam(url: URL): string | null {
+  const raw = url.searchParams.get('epoch');
+  if (raw === null) return null;
+  if (!isEpoch(raw)) throw new HttpError(400, 'Query parameter "epoch" must be a string of 1 to 64 characters');
+  return raw;
 }
 
 /** A required string field of a JSON body, or a 400. */

@@ -5,6 +5,8 @@ import type { EventLog } from './event-log';
 /** What one poll asks for. */
 export interface PollQuery {
   since: number;
+  /** The epoch `since` belongs to, or null when the client did not say. */
+  epoch: string | null;
   waitMs: number;
   topics: Topic[] | null;
   filter: EventFilter;
@@ -23,7 +25,7 @@ interface Waiter {
  *
  * @example
  * ```ts
- * const answer = await polls.poll({ since: 41, waitMs: 25_000, topics: null, filter: {} });
+ * const answer = await polls.poll({ since: 41, epoch: null, waitMs: 25_000, topics: null, filter: {} });
  * // answer.events[0].seq === 42, answer.lastSeq is the next `since`
  * ```
  */
@@ -82,11 +84,10 @@ export class LongPolls {
     waiter.resolve(this.collect(waiter.query));
   }
 
-  private collect({ since, topics, filter }: PollQuery): PollResponse {
+  private collect({ since, epoch, topics, filter }: PollQuery): PollResponse {
     const lastSeq = this.log.lastSeq;
-    if (!this.log.canResume(since)) {
-      return { events: [], lastSeq, resync: { type: 'resync', reason: 'history_expired', lastSeq } };
-    }
+    const reason = this.log.resyncReason(since, epoch);
+    if (reason) return { events: [], lastSeq, resync: { type: 'resync', reason, lastSeq } };
     const events: SequencedEvent[] = [];
     for (const event of this.log.after(since)) {
       if (!matchesSubscription(event, topics, filter)) continue;

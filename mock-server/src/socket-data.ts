@@ -16,6 +16,8 @@ export interface SocketData {
   readonly upgradeToken: string | null;
   /** `?lastSeq=` to replay from right after `welcome`. */
   readonly upgradeLastSeq: number | null;
+  /** `?epoch=`: the history `upgradeLastSeq` belongs to. */
+  readonly upgradeEpoch: string | null;
   topics: Topic[] | null;
   filter: EventFilter;
   /** The client takes `batch` frames (`?batch=1`, or `batch: true` in its auth frame). */
@@ -49,13 +51,14 @@ export interface SocketData {
 /** Builds the initial `ws.data` for an upgrade. */
 export function newSocketData(
   ctx: ServerContext,
-  init: { token: string | null; lastSeq: number | null; topics: Topic[] | null; filter: EventFilter; batch: boolean },
+  init: { token: string | null; lastSeq: number | null; epoch: string | null; topics: Topic[] | null; filter: EventFilter; batch: boolean },
 ): SocketData {
   return {
     ctx,
     connectionId: crypto.randomUUID(),
     upgradeToken: init.token,
     upgradeLastSeq: init.lastSeq,
+    upgradeEpoch: init.epoch,
     topics: init.topics,
     filter: init.filter,
     batch: init.batch,

@@ -33,6 +33,7 @@ export class Store {
       this.db.run('PRAGMA synchronous = NORMAL');
     }
     this.db.run(`CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`);
+    this.db.run(`CREATE TABLE IF NOT EXISTS meta_text (name TEXT PRIMARY KEY, value TEXT NOT NULL)`);
     this.db.run(`CREATE TABLE IF NOT EXISTS keys (
       cf TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (cf, key))`);
     this.db.run(`CREATE TABLE IF NOT EXISTS tokens (
@@ -50,6 +51,18 @@ export class Store {
   setMeta(name: string, value: number): void {
     this.db.query('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value')
       .run(name, value);
+  }
+
+  /**
+   * The epoch of this database's event history, made when the database is: a new file (or
+   * `:memory:`) is a new history, so clients holding seqs of another one resync.
+   */
+  epoch(): string {
+    const row = this.db.query<{ value: string }, [string]>('SELECT value FROM meta_text WHERE name = ?').get('epoch');
+    if (row) return row.value;
+    const epoch = crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+    this.db.query('INSERT INTO meta_text (name, value) VALUES (?, ?)').run('epoch', epoch);
+    return epoch;
   }
 
   getKey(cf: string, key: string): KeyValueBody | null {

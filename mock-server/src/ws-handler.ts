@@ -131,16 +131,18 @@ function authenticate(ws: Socket, token: string, batch = false): void {
     heartbeat: { intervalMs: ctx.config.heartbeatIntervalMs, timeoutMs: ctx.config.heartbeatTimeoutMs },
     lastSeq: ctx.log.lastSeq,
     tokenExpiresAt: check.expiresAt,
+    epoch: ctx.log.epoch,
   });
   startPings(ws);
-  if (d.upgradeLastSeq !== null) replay(ws, d.upgradeLastSeq);
+  if (d.upgradeLastSeq !== null) replay(ws, d.upgradeLastSeq, d.upgradeEpoch);
 }
 
 /** Sends every retained event after `lastSeq` that the socket's subscription matches, then `resumed`. */
-function replay(ws: Socket, lastSeq: number): void {
+function replay(ws: Socket, lastSeq: number, epoch: string | null): void {
   const { ctx, topics, filter } = ws.data;
-  if (!ctx.log.canResume(lastSeq)) {
-    ctx.hub.send(ws, { type: 'resync', reason: 'history_expired', lastSeq: ctx.log.lastSeq });
+  const reason = ctx.log.resyncReason(lastSeq, epoch);
+  if (reason) {
+    ctx.hub.send(ws, { type: 'resync', reason, lastSeq: ctx.log.lastSeq });
     return;
   }
   const texts: string[] = [];
@@ -177,7 +179,7 @@ function handleFrame(ws: Socket, frame: ClientFrame): void {
       ctx.hub.send(ws, { type: 'subscribed', topics: d.topics ?? [...EVENT_TYPES], filter: d.filter });
       return;
     case 'resume':
-      replay(ws, frame.lastSeq);
+      replay(ws, frame.lastSeq, frame.epoch ?? null);
       return;
   }
 }

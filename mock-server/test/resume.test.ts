@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 afterEach(stopAllServers);
 
@@ -86,5 +89,49 @@ describe('resume and resync', () => {
     // everything before `resumed` is the replay, everything after is live and continues it
     expect(client.frames.slice(1, resumedAt).length).toBe(resumed.count);
     expect(resumed.toSeq).toBe(resumed.count);
+  });
+});
+
+describe('epochs', () => {
+  test('welcome and poll answers carry the epoch; a resume with another epoch resyncs with epoch_changed', async () => {
+    const server = await startServer();
+    const token = await login(server);
+    await seed(server, token, 3);
+    const { welcome } = await TestClient.authed(server, token);
+    expect(welcome.epoch).toMatch(/^[0-9a-f]{16}$/);
+
+    const same = await TestClient.authed(server, token, `lastSeq=1&epoch=${welcome.epoch}`);
+    expect((await same.client.take('key_change', 2)).map((e) => e.seq)).toEqual([2, 3]);
+
+    // Seq 1 of another history means nothing here, even though this server has a seq 1.
+    const other = await TestClient.authed(server, token, 'lastSeq=1&epoch=elsewhere');
+    expect(await other.client.next('resync')).toEqual({ type: 'resync', reason: 'epoch_changed', lastSeq: 3 });
+    other.client.send({ type: 'resume', lastSeq: 1, epoch: 'elsewhere' });
+    expect((await other.client.next('resync')).reason).toBe('epoch_changed');
+    other.client.send({ type: 'resume', lastSeq: 1, epoch: 7 });
+    expect(await other.client.next('error')).toMatchObject({ code: 'invalid_frame' });
+
+    const poll = await api(server, 'GET', '/events/poll?since=1&epoch=elsewhere', { token });
+    expect(poll.body).toMatchObject({ events: [], lastSeq: 3, epoch: welcome.epoch, resync: { reason: 'epoch_changed', lastSeq: 3 } });
+    const good = await api(server, 'GET', `/events/poll?since=1&epoch=${welcome.epoch}`, { token });
+    expect(good.body.events.map((e: { seq: number }) => e.seq)).toEqual([2, 3]);
+    expect((await api(server, 'GET', `/events/poll?since=1&epoch=${'x'.repeat(65)}`, { token })).status).toBe(400);
+  });
+
+  test('a restart on the same file keeps the epoch; a new file is a new epoch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epoch-'));
+    try {
+      const dataPath = join(dir, 'db.sqlite');
+      const first = await startServer({ dataPath });
+      const { welcome: before } = await TestClient.authed(first, await login(first));
+      await stopAllServers();
+      const again = await startServer({ dataPath });
+      expect((await TestClient.authed(again, await login(again))).welcome.epoch).toBe(before.epoch);
+      const fresh = await startServer({ dataPath: join(dir, 'other.sqlite') });
+      expect((await TestClient.authed(fresh, await login(fresh))).welcome.epoch).not.toBe(before.epoch);
+    } finally {
+      await stopAllServers();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

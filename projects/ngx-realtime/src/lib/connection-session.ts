@@ -36,6 +36,10 @@ export interface SessionHost {
   run<T>(fn: () => T): T;
   /** The newest seq delivered (or adopted), `null` before any. */
   lastSeq(): number | null;
+  /** The epoch `lastSeq` belongs to, `null` before a server named one. */
+  epoch(): string | null;
+  /** A server named its epoch (a poll answer, the leader tab): keep it with `lastSeq`. */
+  adoptEpoch(epoch: string | undefined): void;
   /** One validated durable event; the host drops repeats and delivers the rest in order. */
   deliver(event: SequencedEvent): void;
   /** The elements of a `batch` frame, each still to validate. */
@@ -215,6 +219,8 @@ export class ConnectionSession implements RealtimeSource {
     if (config.batching) url.searchParams.set('batch', '1');
     const lastSeq = host.lastSeq();
     if (lastSeq !== null) url.searchParams.set('lastSeq', String(lastSeq));
+    const epoch = host.epoch();
+    if (lastSeq !== null && epoch !== null) url.searchParams.set('epoch', epoch);
     for (const [k, v] of Object.entries(filterParams(config))) url.searchParams.set(k, v);
     const transport: WebSocketTransport = new WebSocketTransport({
       backend: host.backend,

@@ -1,4 +1,6 @@
 import {
+  FrameRejection,
+  checkServerFrame,
   isSequencedEvent,
   matchesSubscription,
   parseClientFrame,
@@ -163,5 +165,22 @@ describe('matchesSubscription', () => {
     expect(matchesSubscription(health, null, { cf: 'other', keyPrefix: 'x' })).toBeTrue();
     expect(matchesSubscription({ type: 'stats_update' }, null, { cf: 'other' })).toBeTrue();
     expect(matchesSubscription({ type: 'stats_update' }, ['key_change'], {})).toBeFalse();
+  });
+});
+
+describe('epochs on the wire', () => {
+  const welcome = { type: 'welcome', protocol: 1, connectionId: 'c', userId: 'u', serverTime: 1, heartbeat: { intervalMs: 1, timeoutMs: 2 }, lastSeq: 0, tokenExpiresAt: 5 };
+
+  it('accepts a welcome with or without an epoch string, and refuses any other epoch', () => {
+    expect(checkServerFrame(welcome)).toEqual(welcome as never);
+    expect(checkServerFrame({ ...welcome, epoch: 'e1' })).toEqual({ ...welcome, epoch: 'e1' } as never);
+    for (const epoch of ['', 7, 'x'.repeat(65)]) expect(checkServerFrame({ ...welcome, epoch })).toBeInstanceOf(FrameRejection);
+  });
+
+  it('knows both resync reasons, and a resume frame may carry its epoch', () => {
+    expect(checkServerFrame({ type: 'resync', reason: 'epoch_changed', lastSeq: 3 })).not.toBeInstanceOf(FrameRejection);
+    expect(checkServerFrame({ type: 'resync', reason: 'lost', lastSeq: 3 })).toBeInstanceOf(FrameRejection);
+    expect(parseClientFrame('{"type":"resume","lastSeq":2,"epoch":"e1"}')).toEqual({ ok: true, frame: { type: 'resume', lastSeq: 2, epoch: 'e1' } });
+    expect(parseClientFrame('{"type":"resume","lastSeq":2,"epoch":1}').ok).toBeFalse();
   });
 });

@@ -7,6 +7,7 @@ import {
   type ClientFrame,
   type EventFilter,
   type ProtocolErrorCode,
+  type ResyncReason,
   type SequencedEvent,
   type ServerFrame,
   type Topic,
@@ -26,6 +27,9 @@ const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Num
 const oneOf = <T extends string>(v: unknown, options: readonly T[]): v is T =>
   typeof v === 'string' && (options as readonly string[]).includes(v);
 const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
+/** An epoch: a short opaque string. */
+export const isEpoch = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
+const RESYNC_REASONS: readonly ResyncReason[] = ['history_expired', 'epoch_changed'];
 
 /**
  * Why a frame was rejected. A class, so the hot path can tell a rejection from a frame with one
@@ -214,6 +218,7 @@ export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
         return bad(type, 'needs "heartbeat.intervalMs" and "heartbeat.timeoutMs"');
       }
       if (!isFiniteNumber(f['tokenExpiresAt'])) return bad(type, 'needs "tokenExpiresAt"');
+      if (!optional(f['epoch'], isEpoch)) return bad(type, '"epoch" must be a string of 1 to 64 characters');
       return ok;
     }
     case 'pong':
@@ -231,7 +236,7 @@ export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
     case 'resumed':
       return isSeq(f['fromSeq']) && isSeq(f['toSeq']) && isSeq(f['count']) ? ok : bad(type, 'needs "fromSeq", "toSeq" and "count"');
     case 'resync':
-      return f['reason'] === 'history_expired' && isSeq(f['lastSeq']) ? ok : bad(type, 'needs "reason" and "lastSeq"');
+      return oneOf(f['reason'], RESYNC_REASONS) && isSeq(f['lastSeq']) ? ok : bad(type, 'needs "reason" and "lastSeq"');
     case 'error':
       return isString(f['code']) && isString(f['message']) ? ok : bad(type, 'needs "code" and "message"');
     case 'batch':
@@ -285,10 +290,13 @@ export function parseClientFrame(raw: unknown): ParseResult<ClientFrame> {
       return isString(f['id']) && f['id'].length <= 128
         ? { ok: true, frame: { type, id: f['id'] } }
         : refuse(type, 'needs a string "id" (at most 128 characters)');
-    case 'resume':
-      return isSeq(f['lastSeq'])
-        ? { ok: true, frame: { type: 'resume', lastSeq: f['lastSeq'] } }
-        : refuse(type, 'needs an integer "lastSeq" >= 0');
+    case 'resume': {
+      if (!isSeq(f['lastSeq'])) return refuse(type, 'needs an integer "lastSeq" >= 0');
+      if (!optional(f['epoch'], isEpoch)) return refuse(type, '"epoch" must be a string of 1 to 64 characters');
+      const frame: ClientFrame = { type: 'resume', lastSeq: f['lastSeq'] };
+      if (f['epoch'] !== undefined) frame.epoch = f['epoch'] as string;
+      return { ok: true, frame };
+    }
     case 'subscribe': {
       const topics = f['topics'] === undefined ? undefined : parseTopics(f['topics']);
       if (topics === null) return refuse(type, `"topics" must be a list of: ${EVENT_TYPES.join(', ')}`);

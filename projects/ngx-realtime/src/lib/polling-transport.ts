@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { isSequencedEvent } from './frame-validation';
+import { isSequencedEvent, isEpoch } from './frame-validation';
 import type { PollResponse, ResyncFrame, SequencedEvent } from './protocol';
 import { RealtimePollError, type PollRequest, type RealtimeBackend } from './realtime-backend';
 
@@ -35,6 +35,8 @@ export interface PollSession {
   token: string;
   tokenExpiresAt?: number;
   serverTime?: number;
+  /** The server's epoch, when it says. */
+  epoch?: string;
 }
 
 /**
@@ -54,6 +56,8 @@ export interface PollingTransportOptions {
   params: Record<string, string>;
   /** The position to poll from, read before every request so another transport's progress counts. */
   since: () => number | null;
+  /** The epoch of `since`. */
+  epoch?: () => string | null;
   handlers: PollingTransportHandlers;
 }
 
@@ -97,6 +101,7 @@ export class PollingTransport {
       url: this.#options.url,
       token: this.#options.token(),
       since: this.#options.since(),
+      epoch: this.#options.epoch?.() ?? null,
       waitMs: this.#first ? 0 : this.#options.waitMs,
       params: this.#options.params,
     };
@@ -131,8 +136,11 @@ export class PollingTransport {
     const lastSeq = typeof body?.lastSeq === 'number' ? body.lastSeq : (events.at(-1)?.seq ?? this.#options.since() ?? 0);
     const r = body?.resync;
     const resync: ResyncFrame | null =
-      r && typeof r.lastSeq === 'number' ? { type: 'resync', reason: 'history_expired', lastSeq: r.lastSeq } : null;
+      r && typeof r.lastSeq === 'number'
+        ? { type: 'resync', reason: r.reason === 'epoch_changed' ? 'epoch_changed' : 'history_expired', lastSeq: r.lastSeq }
+        : null;
     const session: PollSession = { token };
+    if (isEpoch(body?.epoch)) session.epoch = body.epoch;
     if (typeof body?.tokenExpiresAt === 'number' && typeof body?.serverTime === 'number') {
       session.tokenExpiresAt = body.tokenExpiresAt;
       session.serverTime = body.serverTime;

@@ -202,7 +202,8 @@ export interface HeartbeatConfig {
 /**
  * First frame after successful auth. `lastSeq` is the newest seq the server has issued;
  * `tokenExpiresAt` is when the connection's token expires (server clock), so the client can rotate
- * it in time with an `auth` frame.
+ * it in time with an `auth` frame. `epoch` names the event history: it changes whenever the history
+ * was lost (a new database, a flushed Redis), so a seq is only meaningful with its epoch.
  */
 export interface WelcomeFrame {
   type: 'welcome';
@@ -213,6 +214,8 @@ export interface WelcomeFrame {
   heartbeat: HeartbeatConfig;
   lastSeq: number;
   tokenExpiresAt: number;
+  /** Absent on servers that predate epochs. */
+  epoch?: string;
 }
 
 /** Answer to a client `ping`, echoing its `id`. */
@@ -265,9 +268,13 @@ export interface ResumedFrame {
 /** The requested history is gone: the client must refetch its state, then continue from `lastSeq`. */
 export interface ResyncFrame {
   type: 'resync';
-  reason: 'history_expired';
+  /** `history_expired`: the missed events are no longer retained; `epoch_changed`: the history they belonged to is gone. */
+  reason: ResyncReason;
   lastSeq: number;
 }
+
+/** Why a resume could not replay. */
+export type ResyncReason = 'history_expired' | 'epoch_changed';
 
 /** Codes of non-fatal `error` frames. */
 export type ProtocolErrorCode =
@@ -347,6 +354,8 @@ export interface SubscribeFrame {
 export interface ResumeFrame {
   type: 'resume';
   lastSeq: number;
+  /** The epoch `lastSeq` belongs to; a different one than the server's means `resync`. */
+  epoch?: string;
 }
 
 /** Everything a client can send. */
@@ -366,6 +375,8 @@ export interface PollResponse {
   resync?: ResyncFrame;
   tokenExpiresAt?: number;
   serverTime?: number;
+  /** The server's epoch; the next poll sends it back as `?epoch=`. */
+  epoch?: string;
 }
 
 /** `POST /auth/login` body. */

@@ -64,6 +64,8 @@ export interface PollRequest {
   token: string;
   /** Last seq already seen; `null` means "from now" (the SDK has never seen a seq). */
   since: number | null;
+  /** The epoch `since` belongs to (sent as `?epoch=` with `since`); absent before the first answer. */
+  epoch?: string | null;
   waitMs: number;
   /** Filters as query parameters (`topics`, `cf`, `keyPrefix`). */
   params: Record<string, string>;
@@ -181,6 +183,7 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
       const controller = new AbortController();
       const url = new URL(request.url);
       if (request.since !== null) url.searchParams.set('since', String(request.since));
+      if (request.since !== null && request.epoch) url.searchParams.set('epoch', request.epoch);
       url.searchParams.set('wait', String(request.waitMs));
       for (const [k, v] of Object.entries(request.params)) url.searchParams.set(k, v);
       this.#outside(() =>

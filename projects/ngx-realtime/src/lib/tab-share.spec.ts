@@ -92,7 +92,7 @@ describe('withTabSharing()', () => {
   it('a tab that joined after the last event takes the leader’s position, so a handover resumes from it', () => {
     const a = tab();
     a.service.connect('t');
-    const socket = a.controller.connection.open({ lastSeq: 0 });
+    const socket = a.controller.connection.open({ lastSeq: 0, epoch: 'e1' });
     for (let seq = 1; seq <= 3; seq++) socket.emit(put(`k${seq}`, seq));
     const late = tab();
     late.service.connect('t');
@@ -101,6 +101,7 @@ describe('withTabSharing()', () => {
     network.crash(a.platform);
     const next = late.controller.expectConnection();
     expect(next.params.get('lastSeq')).toBe('3');
+    expect(next.params.get('epoch')).toBe('e1'); // the position comes with the history it belongs to
   });
 
   it('hands over when the leader’s tab crashes: the next tab connects and resumes from the newest seq, nothing lost or repeated', () => {
@@ -108,13 +109,14 @@ describe('withTabSharing()', () => {
     const b = tab();
     const c = tab();
     for (const t of [a, b, c]) t.service.connect('t');
-    const first = a.controller.connection.open({ lastSeq: 0 });
+    const first = a.controller.connection.open({ lastSeq: 0, epoch: 'e1' });
     for (let seq = 1; seq <= 3; seq++) first.emit(put(`k${seq}`, seq));
     network.crash(a.platform);
     // b was next in the queue for the lock.
     expect(b.service.connectionState().role).toBe('leader');
     const second = b.controller.expectConnection();
     expect(second.params.get('lastSeq')).toBe('3');
+    expect(second.params.get('epoch')).toBe('e1');
     second.open({ lastSeq: 5 });
     // The replay overlaps what b and c already have; only 4 and 5 are new.
     second.emitBatch([put('k3', 3), put('k4', 4), put('k5', 5)]);

@@ -15,7 +15,7 @@ type TabMessage =
   | { kind: 'batch'; events: readonly unknown[] }
   | { kind: 'volatile'; event: StatsUpdateEvent }
   | { kind: 'resync'; frame: ResyncFrame }
-  | { kind: 'state'; state: ConnectionState; lastSeq: number | null }
+  | { kind: 'state'; state: ConnectionState; lastSeq: number | null; epoch?: string | null }
   | { kind: 'hello' };
 
 /**
@@ -210,6 +210,7 @@ export class TabShare implements RealtimeSource {
         host.dispatch({ type: 'mirror', state: message.state });
         // The leader's position is this tab's too: should it lead next, it resumes from there, even
         // if it joined after the last event (the channel is ordered, so nothing below it is missing).
+        if (typeof message.epoch === 'string') host.adoptEpoch(message.epoch);
         if (typeof message.lastSeq === 'number') host.advanceTo(message.lastSeq);
         return;
       case 'hello':
@@ -219,7 +220,7 @@ export class TabShare implements RealtimeSource {
   }
 
   #postState(): void {
-    this.#post({ kind: 'state', state: this.#host.state(), lastSeq: this.#host.lastSeq() });
+    this.#post({ kind: 'state', state: this.#host.state(), lastSeq: this.#host.lastSeq(), epoch: this.#host.epoch() });
   }
 
   #post(message: TabMessage): void {

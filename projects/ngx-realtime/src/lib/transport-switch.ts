@@ -67,6 +67,7 @@ export class TransportSwitch {
       waitMs: host.config.polling!.waitMs,
       params: filterParams(host.config),
       since: () => host.lastSeq(),
+      epoch: () => host.epoch(),
       handlers: {
         response: (events, lastSeq, resync, answer) => {
           if (poller !== this.#poller) return;
@@ -78,6 +79,7 @@ export class TransportSwitch {
             session.connected('polling');
             this.#scheduleProbe();
           }
+          host.adoptEpoch(answer.epoch);
           if (resync) host.resync(resync);
           for (const event of events) host.deliver(event);
           host.advanceTo(lastSeq);

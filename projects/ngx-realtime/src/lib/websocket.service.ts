@@ -119,6 +119,10 @@ export class WebSocketService {
     report: (code, message, detail) => this.#report(code, message, detail),
     run: (fn) => runInInjectionContext(this.#injector, fn),
     lastSeq: () => this.sequencer.lastSeq,
+    epoch: () => this.#epoch,
+    adoptEpoch: (epoch) => {
+      if (epoch !== undefined) this.#epoch = epoch;
+    },
     deliver: (event) => this.deliver(event),
     deliverBatch: (events) => this.#deliverBatch(events),
     emitVolatile: (event) => this.fanout.emit(event),
@@ -131,6 +135,8 @@ export class WebSocketService {
   };
   /** The connection from connect() until disconnect() or a final close; `null` when there is none. */
   #session: RealtimeSource | null = null;
+  /** The epoch the sequencer's `lastSeq` belongs to. */
+  #epoch: string | null = null;
   #authSubscription: Subscription | null = null;
 
   constructor() {
@@ -300,7 +306,11 @@ export class WebSocketService {
   /** A transport reached the server: adopt its position, or resync if its sequence went backwards. */
   #adopt(lastSeq: number, welcome: WelcomeFrame | null): void {
     const known = this.sequencer.lastSeq;
-    if (known !== null && lastSeq < known) {
+    const epoch = welcome?.epoch;
+    // A new epoch with a seq we resumed from: the server answers with resync (epoch_changed) itself.
+    const newHistory = epoch !== undefined && this.#epoch !== null && epoch !== this.#epoch;
+    if (epoch !== undefined) this.#epoch = epoch;
+    if (!newHistory && known !== null && lastSeq < known) {
       // The server's sequence went backwards (it lost its data): what we hold is no longer comparable.
       this.#report('history_lost', `server sequence restarted at ${lastSeq}, below ${known}`, welcome);
       this.#resync({ type: 'resync', reason: 'history_expired', lastSeq });

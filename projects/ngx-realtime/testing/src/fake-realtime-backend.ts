@@ -276,6 +276,10 @@ export class TestPoll {
   get since(): number | null {
     return this.request.since;
   }
+  /** The epoch the SDK sent with `since` (`null` when it sent none). */
+  get epoch(): string | null {
+    return this.request.epoch ?? null;
+  }
   get waitMs(): number {
     return this.request.waitMs;
   }
@@ -289,7 +293,7 @@ export class TestPoll {
   }
 
   /** Answers 200; events get seq/timestamp when missing, `lastSeq` defaults to the newest seq. */
-  respond(body: { events?: TestEvent[]; lastSeq?: number; resync?: ResyncFrame; tokenExpiresAt?: number } = {}): void {
+  respond(body: { events?: TestEvent[]; lastSeq?: number; resync?: ResyncFrame; tokenExpiresAt?: number; epoch?: string } = {}): void {
     this.settle();
     const events = (body.events ?? []).map((e) => this.server.complete(e)).filter((e): e is SequencedEvent => 'seq' in e);
     const lastSeq = body.lastSeq ?? Math.max(this.server.lastSeq, events.at(-1)?.seq ?? 0, this.since ?? 0);
@@ -301,6 +305,7 @@ export class TestPoll {
       serverTime: now,
     };
     if (body.resync) response.resync = body.resync;
+    if (body.epoch) response.epoch = body.epoch;
     this.subscriber.next(response);
     this.subscriber.complete();
   }
