@@ -8,7 +8,7 @@ import type { RealtimeConfig, ResolvedRealtimeConfig } from './realtime-config';
 
 /** Throws a `ngx-realtime:` error for a config or feature list an app must fix. */
 export function checkConfig(config: RealtimeConfig, features: RealtimeFeature[]): void {
-  if (!config || typeof config.url !== 'string' || config.url.trim() === '') {
+  if (!config || (typeof config.url !== 'function' && (typeof config.url !== 'string' || config.url.trim() === ''))) {
     throw new Error("ngx-realtime: provideRealtime() needs a url. Use provideRealtime({url: '/ws/events'}).");
   }
   if (config.authMode !== undefined && config.authMode !== 'query' && config.authMode !== 'frame') {

@@ -12,10 +12,15 @@ import type { TokenProvider } from './token-provider';
  * ```
  */
 export interface RealtimeConfig {
-  /** WebSocket endpoint; relative URLs resolve against the document, `http(s)` becomes `ws(s)`. */
-  url: string;
-  /** Long-polling endpoint; defaults to `/events/poll` on the WebSocket's origin. */
-  pollUrl?: string;
+  /**
+   * WebSocket endpoint; relative URLs resolve against the document, `http(s)` becomes `ws(s)`.
+   * A function is asked before each attempt, e.g. to fail over between server instances
+   * (`() => instances[attempt++ % instances.length]`); resume works across them when they share
+   * one event stream (same epoch).
+   */
+  url: string | (() => string);
+  /** Long-polling endpoint; defaults to `/events/poll` on the origin of the WebSocket URL last used. */
+  pollUrl?: string | (() => string);
   /** `query` (default) sends the token as `?token=`; `frame` sends an `auth` frame first, keeping it out of URLs and logs. */
   authMode?: 'query' | 'frame';
   /** Topics (event types) to receive; all when omitted. */
@@ -159,8 +164,8 @@ export const DEFAULT_POLLING_FALLBACK_OPTIONS: Readonly<PollingFallbackOptions> 
  * ```
  */
 export interface ResolvedRealtimeConfig {
-  url: string;
-  pollUrl: string | null;
+  url: string | (() => string);
+  pollUrl: string | (() => string) | null;
   authMode: 'query' | 'frame';
   topics: Topic[] | null;
   filter: EventFilter;

@@ -51,7 +51,8 @@ export const REALTIME_SHARED_SOURCE = new InjectionToken<SharedSourceFactory>('n
 export function tabShareFactory(platform: TabSharingPlatform, name: string): SharedSourceFactory {
   return (host, credentials, urls) => {
     const locks = platform.locks();
-    const lockName = `ngx-realtime:${urls.socket}:${name}`;
+    // A url function may answer differently each time: such tabs share by name alone.
+    const lockName = `ngx-realtime:${typeof host.config.url === 'function' ? 'url-function' : urls.socket}:${name}`;
     const channel = locks ? platform.channel(lockName) : null;
     return locks && channel ? new TabShare(host, credentials, urls, { locks, channel, lockName }) : null;
   };

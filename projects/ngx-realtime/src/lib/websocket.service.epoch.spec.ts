@@ -52,3 +52,40 @@ describe('WebSocketService epochs', () => {
     expect(third.epoch).toBe('p2');
   });
 });
+
+describe('WebSocketService with a url function', () => {
+  afterEach(() => TestBed.resetTestingModule());
+
+  it('asks it before each attempt, so a reconnect can land on another instance and resume there', () => {
+    const instances = ['ws://a.test/ws/events', 'ws://b.test/ws/events'];
+    let asked = 0;
+    const { service, controller, seqs } = setup({
+      config: { url: () => instances[asked++ % instances.length]! },
+      features: [withPollingFallback({ afterFailedAttempts: 3, probeIntervalMs: 60_000, waitMs: 20_000 })],
+    });
+    service.connect('t');
+    const onA = controller.expectConnection();
+    expect(onA.url.startsWith('ws://a.test/ws/events')).toBeTrue();
+    onA.open({ lastSeq: 0, epoch: 'shared' });
+    controller.emit(put('x'));
+    onA.drop();
+    tickToRetry(service, controller);
+    const onB = controller.expectConnection();
+    expect(onB.url.startsWith('ws://b.test/ws/events')).toBeTrue();
+    expect(onB.params.get('lastSeq')).toBe('1');
+    expect(onB.params.get('epoch')).toBe('shared');
+    onB.open({ lastSeq: 2, epoch: 'shared' });
+    onB.emit(put('y', 'v', 2)); // the replay on B
+    expect(seqs()).toEqual([1, 2]);
+    expect(asked).toBe(2);
+    // Polling falls back to the origin of the socket URL last tried, without asking again.
+    onB.drop();
+    for (let i = 0; i < 3; i++) {
+      tickToRetry(service, controller);
+      controller.expectConnection().drop();
+    }
+    expect(asked).toBe(5); // the last attempt went to instance a
+    expect(controller.expectPoll().url).toBe('http://a.test/events/poll');
+    expect(asked).toBe(5);
+  });
+});

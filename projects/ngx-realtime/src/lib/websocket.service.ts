@@ -357,10 +357,23 @@ export class WebSocketService {
     return this.fanout.listen<T>(type);
   }
 
+  /**
+   * The endpoints, read again on each use, so a `url` function is asked before each attempt; the
+   * poll URL derives from the socket URL last used, without asking the function twice.
+   */
   #resolveUrls(config: ResolvedRealtimeConfig): { socket: string; poll: string } {
     const base = this.#document?.baseURI || this.#document?.defaultView?.location?.href || 'http://localhost/';
-    const socket = resolveSocketUrl(config.url, base);
-    return { socket, poll: resolvePollUrl(config.pollUrl, socket, base) };
+    const read = (url: string | (() => string)) => (typeof url === 'function' ? url() : url);
+    let lastSocket: string | null = null;
+    return {
+      get socket() {
+        return (lastSocket = resolveSocketUrl(read(config.url), base));
+      },
+      get poll() {
+        const socket = lastSocket ?? this.socket;
+        return resolvePollUrl(config.pollUrl === null ? null : read(config.pollUrl), socket, base);
+      },
+    };
   }
 }
 
