@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: npm packages (npm install, since npm ci rejects this
-# lockfile on other platforms) and, when asked with --chromium, Debian's Chromium for the tests.
+# lockfile on other platforms) and, when asked with --chromium, Debian's Chromium and redis-server for the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ "${1:-}" == "--chromium" ]] && ! command -v "${CHROME_BIN:-/usr/bin/chromium}" >/dev/null 2>&1; then
-  echo "installing Chromium with apt-get..."
-  sudo_cmd=""
-  [[ "$(id -u)" != "0" ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+# The test machine's system packages: Chromium for the browser suites, redis-server for the Redis
+# engine's tests (each test starts its own on a free port; nothing runs as a service).
+if [[ "${1:-}" == "--chromium" ]]; then
+  missing=()
+  command -v "${CHROME_BIN:-/usr/bin/chromium}" >/dev/null 2>&1 || missing+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if (( ${#missing[@]} > 0 )); then
+    echo "installing ${missing[*]} with apt-get..."
+    sudo_cmd=""
+    [[ "$(id -u)" != "0" ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
 
 # Reinstall only when package.json or the lockfile changed since the last install.
