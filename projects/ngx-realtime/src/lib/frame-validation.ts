@@ -27,7 +27,14 @@ const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Num
 const oneOf = <T extends string>(v: unknown, options: readonly T[]): v is T =>
   typeof v === 'string' && (options as readonly string[]).includes(v);
 const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
-/** An epoch: a short opaque string. */
+/**
+ * An epoch: a short opaque string (1 to 64 characters).
+ *
+ * @example
+ * ```ts
+ * isEpoch(url.searchParams.get('epoch')); // false for null or ''
+ * ```
+ */
 export const isEpoch = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
 const RESYNC_REASONS: readonly ResyncReason[] = ['history_expired', 'epoch_changed'];
 

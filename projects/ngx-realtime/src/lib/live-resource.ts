@@ -28,6 +28,15 @@ import { WebSocketService } from './websocket.service';
  *   `observe: 'response'`, its `X-Last-Seq` header read) or a `liveSnapshot(value, seq)`.
  * - `events(realtime, params)`: the events that change the state, e.g. `rt.onKeyChanges({ keyPrefix })`.
  * - `reduce(state, event)`: applies one event; it must not mutate `state`.
+ *
+ * @example
+ * ```ts
+ * const options: LiveResourceOptions<ProbeStates, HealthEvent, null> = {
+ *   load: () => api.health(),
+ *   events: (rt) => rt.onHealthEvents(),
+ *   reduce: (states, e) => ({ ...states, [e.probe]: e.status }),
+ * };
+ * ```
  */
 export interface LiveResourceOptions<T, E extends ServerEvent, P> {
   params?: () => P;

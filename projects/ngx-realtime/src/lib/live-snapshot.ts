@@ -49,10 +49,24 @@ export function snapshotFromResponse<B, T = B>(response: HttpResponse<B>, projec
   return new LiveSnapshot(value, parseLastSeqHeader(response.headers.get(LAST_SEQ_HEADER)));
 }
 
-/** What a `load` may produce: a snapshot, or an `HttpResponse` whose body is the state. */
+/**
+ * What a `load` may produce: a snapshot, or an `HttpResponse` whose body is the state.
+ *
+ * @example
+ * ```ts
+ * const load = (): Observable<LiveLoadResult<StatsBody>> => http.get<StatsBody>('/stats', { observe: 'response' });
+ * ```
+ */
 export type LiveLoadResult<T> = LiveSnapshot<T> | HttpResponse<T>;
 
-/** Normalises a load result. Anything else is a programmer mistake, reported with how to fix it. */
+/**
+ * Normalises a load result. Anything else is a programmer mistake, reported with how to fix it.
+ *
+ * @example
+ * ```ts
+ * toLiveSnapshot(response).seq; // the response's X-Last-Seq, or null
+ * ```
+ */
 export function toLiveSnapshot<T>(result: LiveLoadResult<T>): LiveSnapshot<T> {
   if (result instanceof LiveSnapshot) return result;
   if (result instanceof HttpResponse) return snapshotFromResponse(result);

@@ -273,7 +273,14 @@ export interface ResyncFrame {
   lastSeq: number;
 }
 
-/** Why a resume could not replay. */
+/**
+ * Why a resume could not replay.
+ *
+ * @example
+ * ```ts
+ * realtime.resync$.subscribe((r) => r.reason === 'epoch_changed' && console.warn('server history was lost'));
+ * ```
+ */
 export type ResyncReason = 'history_expired' | 'epoch_changed';
 
 /** Codes of non-fatal `error` frames. */
@@ -469,7 +476,14 @@ export interface SnapshotInfo {
  */
 export const LAST_SEQ_HEADER = 'X-Last-Seq';
 
-/** `GET /admin/compact` answer: the newest retained `compaction_status` event, if any. */
+/**
+ * `GET /admin/compact` answer: the newest retained `compaction_status` event, if any.
+ *
+ * @example
+ * ```ts
+ * http.get<CompactionStatusBody>('/admin/compact').subscribe(({ latest }) => show(latest?.status ?? 'idle'));
+ * ```
+ */
 export interface CompactionStatusBody {
   latest: CompactionEvent | null;
 }

@@ -6,6 +6,11 @@ import type { KeyChangeEvent, KeyValueBody } from './protocol';
  * - `rowKey(row)` and `eventKey(event)`: the identity a row and an event share.
  * - `toRow(event, current)`: the row after the event, or `null` to remove it.
  * - `compare`: keeps the collection sorted (binary insertion); without it new rows are appended.
+ *
+ * @example
+ * ```ts
+ * const options: KeyedReducerOptions<Job, JobEvent> = { rowKey: (j) => j.id, eventKey: (e) => e.jobId, toRow: (e) => ({ id: e.jobId }) };
+ * ```
  */
 export interface KeyedReducerOptions<R, E> {
   rowKey: (row: R) => string;
