@@ -27,7 +27,7 @@ export const USAGE = `usage: bun mock-server/src/main.ts [--port N (default ${DE
   [--heartbeat-interval MS] [--heartbeat-timeout MS] [--retain N] [--stats-interval MS]
   [--rate-limit N] [--rate-window MS] [--max-frame BYTES] [--max-batch-bytes BYTES]
   [--compaction-duration MS] [--job-duration MS] [--precise-time]
-  [--static DIR]`;
+  [--static DIR] [--redis redis://HOST:PORT (share keys, tokens and the event log with other instances)]`;
 
 /**
  * Parses the CLI flags into server options. Durations are ms except `--token-ttl` (seconds).
@@ -50,12 +50,13 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
       options.now = () => performance.timeOrigin + performance.now();
       continue;
     }
-    if (flag !== '--data' && flag !== '--static' && !(flag in NUMBER_FLAGS)) throw new Error(`unknown flag ${flag}`);
+    if (flag !== '--data' && flag !== '--static' && flag !== '--redis' && !(flag in NUMBER_FLAGS)) throw new Error(`unknown flag ${flag}`);
     const value = argv[i + 1];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     i++;
     if (flag === '--data') options.dataPath = value;
     else if (flag === '--static') options.staticDir = value;
+    else if (flag === '--redis') options.redisUrl = value;
     else {
       const { option, scale } = NUMBER_FLAGS[flag]!;
       if (!/^\d+$/.test(value)) throw new Error(`${flag} needs a non-negative integer, got "${value}"`);

@@ -20,6 +20,8 @@ export interface ServerOptions {
   dataPath?: string;
   /** Serve this directory (the built demo) on the same origin, with SPA fallback. */
   staticDir?: string;
+  /** `redis://host:port`: keep everything shared in Redis, so several instances serve one stream. */
+  redisUrl?: string;
   tokenTtlMs?: number;
   authTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -44,7 +46,7 @@ export interface ServerOptions {
 }
 
 /** {@link ServerOptions} with every default filled in. */
-export type ServerConfig = Required<Omit<ServerOptions, 'staticDir'>> & { staticDir: string | null };
+export type ServerConfig = Required<Omit<ServerOptions, 'staticDir' | 'redisUrl'>> & { staticDir: string | null; redisUrl: string | null };
 
 /**
  * Fills in defaults; the protocol numbers come from the shared protocol module.
@@ -61,6 +63,7 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     chaos: options.chaos ?? false,
     dataPath: options.dataPath ?? ':memory:',
     staticDir: options.staticDir ?? null,
+    redisUrl: options.redisUrl ?? null,
     tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
     authTimeoutMs: options.authTimeoutMs ?? PROTOCOL_DEFAULTS.authTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? PROTOCOL_DEFAULTS.heartbeatIntervalMs,

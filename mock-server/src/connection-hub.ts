@@ -151,6 +151,11 @@ export class ConnectionHub {
     for (const ws of [...this.all]) this.close(ws, code, reason);
   }
 
+  /** Sends a control frame to every authenticated socket (a resync when the history was lost). */
+  sendToAll(frame: object): void {
+    for (const ws of this.sockets) this.send(ws, frame);
+  }
+
   /** Closes every socket authenticated with this token hash (logout). */
   closeByToken(hash: string, code: number, reason: string): void {
     for (const ws of this.sockets) if (ws.data.tokenHash === hash) this.close(ws, code, reason);

@@ -5,6 +5,8 @@ import { ConnectionHub } from './connection-hub';
 import { Domain } from './domain';
 import { EventLog, type EventDraft } from './event-log';
 import { LongPolls } from './long-poll';
+import { HttpError } from './http-util';
+import type { RedisReplica } from './redis-replica';
 import { Store } from './store';
 
 /**
@@ -25,6 +27,10 @@ export class ServerContext {
   readonly polls: LongPolls;
   readonly domain: Domain;
   readonly startedAt: number;
+  /** The Redis engine (`--redis`); null with the embedded sqlite store alone. */
+  replica: RedisReplica | null = null;
+  /** Appends to Redis not yet applied here; `settled()` awaits them. */
+  private readonly pending = new Set<Promise<void>>();
   blockWebsocket = false;
   stopping = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -46,11 +52,33 @@ export class ServerContext {
 
   emitMany(drafts: readonly EventDraft[]): SequencedEvent[] {
     if (this.stopping || drafts.length === 0) return [];
+    if (this.replica) {
+      // Redis gives the seqs; the events reach this instance's sockets when its replica applies them.
+      const append = this.replica.append(drafts);
+      this.pending.add(append);
+      append.then(
+        () => this.pending.delete(append),
+        () => this.pending.delete(append),
+      );
+      return [];
+    }
     const texts: string[] = [];
     const events = this.log.appendMany(drafts, texts);
     this.hub.broadcastEvents(events, texts);
     this.polls.notify(events);
     return events;
+  }
+
+  /**
+   * Resolves once every write so far is applied here (at once without Redis); a write Redis did
+   * not take is a 503, so nothing is answered as done that was not given its seq.
+   */
+  async settled(): Promise<void> {
+    try {
+      await Promise.all([...this.pending]);
+    } catch {
+      throw new HttpError(503, 'The event store (Redis) is unavailable; the write was not applied');
+    }
   }
 
   /** A timer that `dispose()` cancels, so background jobs never outlive the server. */
@@ -66,6 +94,7 @@ export class ServerContext {
     this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.replica?.close();
     this.store.close();
   }
 }

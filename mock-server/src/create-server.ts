@@ -2,6 +2,7 @@ import type { Server } from 'bun';
 import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
 import { routeChaos } from './chaos';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
+import { RedisReplica } from './redis-replica';
 import { ServerContext } from './context';
 import { CORS_HEADERS, HttpError, epochParam, intParam, json } from './http-util';
 import { routeHttp } from './http-routes';
@@ -81,6 +82,7 @@ async function handle(ctx: ServerContext, req: Request, server: Server<SocketDat
 export async function createServer(options: ServerOptions = {}): Promise<MockServer> {
   const config = resolveConfig(options);
   const ctx = new ServerContext(config);
+  if (config.redisUrl) ctx.replica = await RedisReplica.connect(ctx, config.redisUrl);
   ctx.hub.onHeldFrame = processMessage;
   ctx.hub.onThaw = thawSocket;
 

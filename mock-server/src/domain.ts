@@ -41,7 +41,8 @@ export class Domain {
   }
 
   putKey(cf: string, key: string, value: string): KeyValueBody {
-    this.ctx.store.putKey(cf, key, value);
+    // With Redis the replica applies the key when the event comes back, on every instance alike.
+    if (!this.ctx.replica) this.ctx.store.putKey(cf, key, value);
     this.memRecords++;
     this.memBytes += key.length + value.length;
     this.ctx.emit({ type: 'key_change', operation: 'put', key, cf, value });
@@ -50,7 +51,7 @@ export class Domain {
 
   /** Returns false (and emits nothing) when the key did not exist. */
   deleteKey(cf: string, key: string): boolean {
-    if (!this.ctx.store.deleteKey(cf, key)) return false;
+    if (this.ctx.replica ? !this.ctx.store.getKey(cf, key) : !this.ctx.store.deleteKey(cf, key)) return false;
     this.memRecords++;
     this.ctx.emit({ type: 'key_change', operation: 'delete', key, cf });
     return true;
@@ -111,7 +112,7 @@ export class Domain {
     this.ctx.emit({ type: 'snapshot_event', status: 'started', snapshotId, details: {} });
     this.ctx.later(this.ctx.config.jobDurationMs, () => {
       const info: SnapshotInfo = { snapshotId, createdAt: this.ctx.config.now(), records: this.ctx.store.keyTotals().records };
-      this.ctx.store.insertSnapshot(info);
+      if (!this.ctx.replica) this.ctx.store.insertSnapshot(info);
       this.ctx.emit({ type: 'snapshot_event', status: 'completed', snapshotId, details: { records: info.records } });
     });
     return snapshotId;

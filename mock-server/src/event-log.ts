@@ -19,8 +19,8 @@ export type EventDraft = DistributiveOmit<SequencedEvent, 'seq' | 'timestamp'>;
  */
 export class EventLog {
   private last: number;
-  /** Names this history; a seq means something only together with it. */
-  readonly epoch: string;
+  /** Names this history; a seq means something only together with it (from Redis with `--redis`). */
+  epoch: string;
 
   constructor(
     private readonly store: Store,
@@ -65,6 +65,39 @@ export class EventLog {
       this.store.db.query('DELETE FROM events WHERE seq <= ?').run(this.last - this.retain);
     })();
     return events;
+  }
+
+  /**
+   * Stores events that already have their seq (the Redis engine's replica), in order; ones at or
+   * below the newest seq here are skipped.
+   */
+  ingest(events: readonly SequencedEvent[], texts: readonly string[]): void {
+    const insert = this.store.db.query('INSERT OR IGNORE INTO events (seq, body) VALUES (?, ?)');
+    this.store.db.transaction(() => {
+      events.forEach((event, i) => {
+        if (event.seq <= this.last) return;
+        insert.run(event.seq, texts[i]!);
+        this.last = event.seq;
+      });
+      this.store.setMeta('last_seq', this.last);
+      this.store.db.query('DELETE FROM events WHERE seq <= ?').run(this.last - this.retain);
+    })();
+  }
+
+  /** Forgets the whole history for a new one (the Redis engine, when Redis lost its data). */
+  restart(epoch: string): void {
+    this.store.db.run('DELETE FROM events');
+    this.last = 0;
+    this.store.setMeta('last_seq', 0);
+    this.epoch = epoch;
+  }
+
+  /** Raises the newest seq to Redis's, for seqs whose events were trimmed before this instance started. */
+  ingestTop(seq: number): void {
+    if (seq > this.last) {
+      this.last = seq;
+      this.store.setMeta('last_seq', seq);
+    }
   }
 
   append(draft: EventDraft): SequencedEvent {

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, HTTP_ERRORS, type HealthProbe } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES, HTTP_ERRORS, type HealthProbe, type LoginResponse } from '../../projects/ngx-realtime/src/lib/protocol';
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { HEALTH_PROBES } from './domain';
@@ -27,23 +27,34 @@ function keyFromPath(pathname: string): string {
 
 const cfParam = (url: URL) => url.searchParams.get('cf') || DEFAULT_CF;
 
+/** With Redis, a new token is known to every instance before its owner gets it. */
+async function shareToken(ctx: ServerContext, session: LoginResponse): Promise<Response> {
+  try {
+    await ctx.replica?.saveToken({ hash: hashToken(session.token), userId: session.user.id, expiresAt: session.expiresAt });
+  } catch {
+    throw new HttpError(503, 'The event store (Redis) is unavailable; try again');
+  }
+  return json(session);
+}
+
 async function login(ctx: ServerContext, req: Request): Promise<Response> {
   const body = await readJsonObject(req);
   const session = ctx.auth.login(stringField(body, 'username'), stringField(body, 'password'));
-  return session ? json(session) : json({ error: 'Invalid username or password' }, 401);
+  return session ? shareToken(ctx, session) : json({ error: 'Invalid username or password' }, 401);
 }
 
-function refresh(ctx: ServerContext, req: Request): Response {
-  return json(ctx.auth.refresh(requireUser(ctx, req, 'Read')));
+function refresh(ctx: ServerContext, req: Request): Promise<Response> {
+  return shareToken(ctx, ctx.auth.refresh(requireUser(ctx, req, 'Read')));
 }
 
-function logout(ctx: ServerContext, req: Request): Response {
+async function logout(ctx: ServerContext, req: Request): Promise<Response> {
   const token = bearerToken(req);
   if (token === null) throw new HttpError(401, HTTP_ERRORS.missingAuth);
   const hash = hashToken(token);
   // An expired token may still log out; only unknown ones are refused.
   if (!ctx.auth.revoke(hash)) throw new HttpError(401, HTTP_ERRORS.invalidToken);
   ctx.hub.closeByToken(hash, CLOSE_CODES.sessionRevoked, 'Session revoked');
+  await ctx.replica?.revokeToken(hash).catch(() => undefined);
   return json({ status: 'logged_out' });
 }
 
@@ -80,11 +91,15 @@ async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Respo
     case 'PUT': {
       requireUser(ctx, req, 'Write');
       const value = stringField(await readJsonObject(req), 'value');
-      return json(ctx.domain.putKey(cf, key, value));
+      const written = ctx.domain.putKey(cf, key, value);
+      await ctx.settled();
+      return json(written);
     }
     case 'DELETE': {
       requireUser(ctx, req, 'Write');
-      return ctx.domain.deleteKey(cf, key) ? json({ key, cf, deleted: true }) : json({ error: 'Key not found' }, 404);
+      if (!ctx.domain.deleteKey(cf, key)) return json({ error: 'Key not found' }, 404);
+      await ctx.settled();
+      return json({ key, cf, deleted: true });
     }
     default:
       return methodNotAllowed();
@@ -97,6 +112,7 @@ async function compact(ctx: ServerContext, req: Request): Promise<Response> {
   if (req.method === 'GET') return readJson({ latest: ctx.domain.latestCompaction() }, ctx.log.lastSeq);
   const cf = optionalStringField(await readJsonObject(req, true), 'cf') ?? DEFAULT_CF;
   ctx.domain.startCompaction(cf);
+  await ctx.settled();
   return json({ status: 'started', cf }, 202);
 }
 
@@ -105,13 +121,16 @@ async function snapshots(ctx: ServerContext, req: Request): Promise<Response> {
   if (req.method === 'GET') return readJson({ snapshots: ctx.domain.listSnapshots() }, ctx.log.lastSeq);
   if (req.method !== 'POST') return methodNotAllowed();
   await readJsonObject(req, true);
-  return json({ status: 'started', snapshotId: ctx.domain.createSnapshot() }, 202);
+  const snapshotId = ctx.domain.createSnapshot();
+  await ctx.settled();
+  return json({ status: 'started', snapshotId }, 202);
 }
 
 async function sync(ctx: ServerContext, req: Request): Promise<Response> {
   requireUser(ctx, req, 'Admin');
   await readJsonObject(req, true);
   ctx.domain.startSync();
+  await ctx.settled();
   return json({ status: 'started' }, 202);
 }
 

@@ -1,0 +1,218 @@
+import { RedisClient } from 'bun';
+import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol';
+import { isSequencedEvent } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import type { ServerContext } from './context';
+import type { EventDraft } from './event-log';
+import type { TokenRow } from './store';
+
+/*
+ * One atomic append: a seq per event, the stream entry (trimmed to the retained count), the key
+ * state for key changes, and one PUBLISH to every instance, naming the epoch (made here when Redis
+ * lost it, so a flushed or restarted Redis is a new history). ARGV: retain, timestamp, a candidate
+ * epoch, then pairs of (type, the event's other fields as JSON without the opening brace).
+ */
+const APPEND_SCRIPT = `
+local retain, ts = ARGV[1], ARGV[2]
+redis.call('SET', KEYS[5], ARGV[3], 'NX')
+local epoch = redis.call('GET', KEYS[5])
+local out = {}
+for i = 4, #ARGV, 2 do
+  local seq = redis.call('INCR', KEYS[1])
+  local rest = ARGV[i + 1]
+  local text = '{"type":"' .. ARGV[i] .. '","seq":' .. seq .. ',"timestamp":' .. ts .. (rest == '}' and '}' or (',' .. rest))
+  redis.call('XADD', KEYS[2], 'MAXLEN', '=', retain, seq .. '-1', 'e', text)
+  if ARGV[i] == 'key_change' then
+    local f = cjson.decode('{' .. rest)
+    local field = cjson.encode({ f.cf, f.key })
+    if f.operation == 'put' then redis.call('HSET', KEYS[3], field, f.value) else redis.call('HDEL', KEYS[3], field) end
+  end
+  out[#out + 1] = text
+end
+redis.call('PUBLISH', KEYS[4], '{"epoch":"' .. epoch .. '","events":[' .. table.concat(out, ',') .. ']}')
+return tonumber(redis.call('GET', KEYS[1]))`;
+
+const newEpoch = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+
+const KEYS = { seq: 'apx:seq', log: 'apx:log', keys: 'apx:keys', tokens: 'apx:tokens', epoch: 'apx:epoch', channel: 'apx:events' };
+
+/** What instances tell each other besides events. */
+type Message = { epoch: string; events: unknown[] } | { token: TokenRow } | { revoked: string };
+
+/**
+ * The Redis engine of the mock: Redis holds everything shared (keys, token hashes, the event log as
+ * a Stream, the seq and the epoch), and this instance keeps a replica of it in its own sqlite, fed
+ * by PUB/SUB in seq order (gaps filled from the stream). Reads, replays and `X-Last-Seq` stay
+ * synchronous and per instance; a write resolves once this instance has applied it.
+ *
+ * @example
+ * ```ts
+ * ctx.replica = await RedisReplica.connect(ctx, 'redis://127.0.0.1:6379');
+ * await ctx.replica.append([{ type: 'sync_event', status: 'started', details: {} }]);
+ * ```
+ */
+export class RedisReplica {
+  /** Appends waiting for their seq to be applied here. */
+  private readonly waiting: Array<{ seq: number; resolve: () => void }> = [];
+  /** Messages are applied one at a time, in arrival order (a gap fill awaits the stream). */
+  private applying: Promise<void> = Promise.resolve();
+
+  private subscriber: RedisClient | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly ctx: ServerContext,
+    private readonly url: string,
+    private readonly commands: RedisClient,
+  ) {}
+
+  static async connect(ctx: ServerContext, url: string): Promise<RedisReplica> {
+    const commands = new RedisClient(url, { enableOfflineQueue: false, connectionTimeout: 2000 });
+    await commands.connect();
+    const replica = new RedisReplica(ctx, url, commands);
+    await replica.subscribe(false);
+    await commands.send('SET', [KEYS.epoch, newEpoch(), 'NX']);
+    ctx.log.epoch = String(await commands.get(KEYS.epoch));
+    for (const [hash, row] of Object.entries((await commands.hgetall(KEYS.tokens)) ?? {})) {
+      const [userId, expiresAt] = String(row).split(' ');
+      if (!ctx.store.findToken(hash)) ctx.store.insertToken({ hash, userId: userId!, expiresAt: Number(expiresAt) });
+    }
+    for (const [field, value] of Object.entries((await commands.hgetall(KEYS.keys)) ?? {})) {
+      const [cf, key] = JSON.parse(field) as [string, string];
+      ctx.store.putKey(cf, key, String(value));
+    }
+    await replica.fillFrom(0);
+    const top = Number((await commands.get(KEYS.seq)) ?? 0);
+    ctx.log.ingestTop(top);
+    return replica;
+  }
+
+  /** Gives the drafts their seqs in Redis; resolves once this instance has applied them. */
+  async append(drafts: readonly EventDraft[]): Promise<void> {
+    const args = [String(this.ctx.config.retainEvents), String(this.ctx.config.now()), newEpoch()];
+    for (const draft of drafts) {
+      const { type, ...fields } = draft;
+      args.push(type, JSON.stringify(fields).slice(1));
+    }
+    const last = Number(await this.commands.send('EVAL', [APPEND_SCRIPT, '5', KEYS.seq, KEYS.log, KEYS.keys, KEYS.channel, KEYS.epoch, ...args]));
+    if (this.ctx.log.lastSeq >= last) return;
+    // The event is in Redis either way; if this replica lags (its subscription is reconnecting) the
+    // write is still done, so the wait is bounded rather than turned into an error.
+    await new Promise<void>((resolve) => {
+      const entry = { seq: last, resolve };
+      this.waiting.push(entry);
+      setTimeout(() => {
+        const i = this.waiting.indexOf(entry);
+        if (i !== -1) this.waiting.splice(i, 1);
+        resolve();
+      }, 3000);
+    });
+  }
+
+  /**
+   * Subscribes (again, after Redis went away: Bun's client does not resubscribe by itself), then
+   * catches up from the stream what was published meanwhile.
+   */
+  private async subscribe(retry: boolean): Promise<void> {
+    while (!this.closed) {
+      const subscriber = new RedisClient(this.url, { connectionTimeout: 1000, autoReconnect: false });
+      try {
+        await subscriber.subscribe(KEYS.channel, (message) => this.onMessage(message));
+        subscriber.onclose = () => {
+          if (!this.closed) void this.subscribe(true);
+        };
+        this.subscriber = subscriber;
+        if (retry) this.onCatchUp();
+        return;
+      } catch (error) {
+        subscriber.close();
+        if (!retry) throw error;
+        await Bun.sleep(200);
+      }
+    }
+  }
+
+  private onCatchUp(): void {
+    this.applying = this.applying
+      .then(async () => {
+        const epoch = await this.commands.get(KEYS.epoch);
+        if (epoch !== null && epoch !== this.ctx.log.epoch) this.startNewHistory(String(epoch));
+        await this.fillFrom(this.ctx.log.lastSeq);
+      })
+      .catch((error) => console.error('mock-server: replica catch-up', error));
+  }
+
+  async saveToken(row: TokenRow): Promise<void> {
+    await this.commands.hset(KEYS.tokens, row.hash, `${row.userId} ${row.expiresAt}`);
+    await this.commands.publish(KEYS.channel, JSON.stringify({ token: row }));
+  }
+
+  async revokeToken(hash: string): Promise<void> {
+    await this.commands.hdel(KEYS.tokens, hash);
+    await this.commands.publish(KEYS.channel, JSON.stringify({ revoked: hash }));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.commands.close();
+    this.subscriber?.close();
+  }
+
+  private onMessage(text: string): void {
+    this.applying = this.applying.then(() => this.apply(text)).catch((error) => console.error('mock-server: replica', error));
+  }
+
+  private async apply(text: string): Promise<void> {
+    const message = JSON.parse(text) as Message;
+    if ('token' in message) {
+      if (!this.ctx.store.findToken(message.token.hash)) this.ctx.store.insertToken(message.token);
+      return;
+    }
+    if ('revoked' in message) {
+      this.ctx.store.deleteToken(message.revoked);
+      this.ctx.hub.closeByToken(message.revoked, 4005, 'Session revoked');
+      return;
+    }
+    // Redis lost its history (restarted empty, flushed): so does this replica, and open sockets resync.
+    if (message.epoch !== this.ctx.log.epoch) this.startNewHistory(message.epoch);
+    const events = message.events.filter(isSequencedEvent);
+    // A gap (a message lost while the subscription reconnected): read what is missing from the stream.
+    if (events.length > 0 && events[0]!.seq > this.ctx.log.lastSeq + 1) await this.fillFrom(this.ctx.log.lastSeq);
+    this.ingest(events.filter((e) => e.seq > this.ctx.log.lastSeq));
+  }
+
+  private startNewHistory(epoch: string): void {
+    const { ctx } = this;
+    ctx.log.restart(epoch);
+    ctx.store.db.run('DELETE FROM keys');
+    ctx.hub.sendToAll({ type: 'resync', reason: 'epoch_changed', lastSeq: 0 });
+  }
+
+  private async fillFrom(after: number): Promise<void> {
+    const entries = ((await this.commands.send('XRANGE', [KEYS.log, `(${after}-1`, '+'])) ?? []) as Array<[string, string[]]>;
+    this.ingest(entries.map(([, fields]) => JSON.parse(fields[1]!) as SequencedEvent).filter(isSequencedEvent));
+  }
+
+  /** Applies events to this instance's replica, then fans them out here. */
+  private ingest(events: SequencedEvent[]): void {
+    if (events.length === 0) return;
+    const { ctx } = this;
+    const texts: string[] = [];
+    for (const event of events) {
+      if (event.type === 'key_change') {
+        if (event.operation === 'put') ctx.store.putKey(event.cf, event.key, event.value ?? '');
+        else ctx.store.deleteKey(event.cf, event.key);
+      } else if (event.type === 'snapshot_event' && event.status === 'completed') {
+        const records = typeof event.details['records'] === 'number' ? event.details['records'] : 0;
+        ctx.store.insertSnapshot({ snapshotId: event.snapshotId, createdAt: event.timestamp, records });
+      }
+      texts.push(JSON.stringify(event));
+    }
+    ctx.log.ingest(events, texts);
+    ctx.hub.broadcastEvents(events, texts);
+    ctx.polls.notify(events);
+    const top = ctx.log.lastSeq;
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (this.waiting[i]!.seq <= top) this.waiting.splice(i, 1)[0]!.resolve();
+    }
+  }
+}
