@@ -3,37 +3,8 @@ import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protoco
 import { isSequencedEvent } from '../../projects/ngx-realtime/src/lib/frame-validation';
 import type { ServerContext } from './context';
 import type { EventDraft } from './event-log';
+import { KEYS, appendToRedis, newEpoch } from './redis-log';
 import type { TokenRow } from './store';
-
-/*
- * One atomic append: a seq per event, the stream entry (trimmed to the retained count), the key
- * state for key changes, and one PUBLISH to every instance, naming the epoch (made here when Redis
- * lost it, so a flushed or restarted Redis is a new history). ARGV: retain, timestamp, a candidate
- * epoch, then pairs of (type, the event's other fields as JSON without the opening brace).
- */
-const APPEND_SCRIPT = `
-local retain, ts = ARGV[1], ARGV[2]
-redis.call('SET', KEYS[5], ARGV[3], 'NX')
-local epoch = redis.call('GET', KEYS[5])
-local out = {}
-for i = 4, #ARGV, 2 do
-  local seq = redis.call('INCR', KEYS[1])
-  local rest = ARGV[i + 1]
-  local text = '{"type":"' .. ARGV[i] .. '","seq":' .. seq .. ',"timestamp":' .. ts .. (rest == '}' and '}' or (',' .. rest))
-  redis.call('XADD', KEYS[2], 'MAXLEN', '=', retain, seq .. '-1', 'e', text)
-  if ARGV[i] == 'key_change' then
-    local f = cjson.decode('{' .. rest)
-    local field = cjson.encode({ f.cf, f.key })
-    if f.operation == 'put' then redis.call('HSET', KEYS[3], field, f.value) else redis.call('HDEL', KEYS[3], field) end
-  end
-  out[#out + 1] = text
-end
-redis.call('PUBLISH', KEYS[4], '{"epoch":"' .. epoch .. '","events":[' .. table.concat(out, ',') .. ']}')
-return tonumber(redis.call('GET', KEYS[1]))`;
-
-const newEpoch = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
-
-const KEYS = { seq: 'apx:seq', log: 'apx:log', keys: 'apx:keys', tokens: 'apx:tokens', epoch: 'apx:epoch', channel: 'apx:events' };
 
 /** What instances tell each other besides events. */
 type Message = { epoch: string; events: unknown[] } | { token: TokenRow } | { revoked: string };
@@ -88,12 +59,7 @@ export class RedisReplica {
 
   /** Gives the drafts their seqs in Redis; resolves once this instance has applied them. */
   async append(drafts: readonly EventDraft[]): Promise<void> {
-    const args = [String(this.ctx.config.retainEvents), String(this.ctx.config.now()), newEpoch()];
-    for (const draft of drafts) {
-      const { type, ...fields } = draft;
-      args.push(type, JSON.stringify(fields).slice(1));
-    }
-    const last = Number(await this.commands.send('EVAL', [APPEND_SCRIPT, '5', KEYS.seq, KEYS.log, KEYS.keys, KEYS.channel, KEYS.epoch, ...args]));
+    const last = await appendToRedis(this.commands, drafts, this.ctx.config.retainEvents, this.ctx.config.now());
     if (this.ctx.log.lastSeq >= last) return;
     // The event is in Redis either way; if this replica lags (its subscription is reconnecting) the
     // write is still done, so the wait is bounded rather than turned into an error.

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
 import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
 import { startRedis, stopAllRedis } from './redis-process';
 
@@ -82,5 +83,36 @@ describe('several instances on one Redis', () => {
     expect(old.welcome.epoch).not.toBe(welcome.epoch);
     expect((await old.client.next('resync')).reason).toBe('epoch_changed');
     expect((await api(a, 'GET', '/keys', { token })).body.keys.map((k: { key: string }) => k.key)).toEqual(['after']);
+  });
+});
+
+describe('the emitter', () => {
+  const BUN = join(import.meta.dir, '..', '..', 'node_modules', '.bin', 'bun');
+  const EMIT = join(import.meta.dir, '..', 'src', 'emit.ts');
+  const run = async (...args: string[]) => {
+    const child = Bun.spawn([BUN, EMIT, ...args], { stdout: 'pipe', stderr: 'pipe' });
+    const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    return { out: out.trim(), err: err.trim(), code };
+  };
+
+  test('appends a validated event from another process; every instance delivers it with its seq', async () => {
+    const { redis, a, b } = await pair();
+    const token = await login(a);
+    const onA = await TestClient.authed(a, token);
+    const onB = await TestClient.authed(b, token);
+    const result = await run('--redis', redis.url, '{"type":"health_change","probe":"readiness","status":"unhealthy","reason":"disk"}');
+    expect(result).toMatchObject({ code: 0, out: `seq ${onA.welcome.lastSeq + 1}` });
+    for (const { client } of [onA, onB]) {
+      expect(await client.next('health_change')).toMatchObject({ seq: onA.welcome.lastSeq + 1, probe: 'readiness', status: 'unhealthy', reason: 'disk' });
+    }
+    const bad = await run('--redis', redis.url, '{"type":"health_change","probe":"nope"}');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('not a valid event of the protocol');
+    expect((await run('--redis', redis.url, '{oops')).code).toBe(2);
+    expect((await run('{"type":"sync_event","status":"started","details":{}}')).err).toContain('--redis is required');
+    await redis.kill();
+    const down = await run('--redis', redis.url, '{"type":"sync_event","status":"started","details":{}}');
+    expect(down.code).toBe(1);
+    expect(down.err).toContain('did not take the events');
   });
 });
