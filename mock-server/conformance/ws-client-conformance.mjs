@@ -200,6 +200,16 @@ test('a PUT produces a key_change event with a seq', async () => {
   client.socket.close();
 });
 
+test('stats count the sockets of this instance and of all instances', async () => {
+  const token = await login();
+  const client = open(`token=${token}`);
+  await client.next('welcome');
+  const stats = await http('GET', '/stats', { token });
+  assert.ok(stats.body.wsConnections >= 1);
+  assert.ok(stats.body.wsConnectionsTotal >= stats.body.wsConnections);
+  client.socket.close();
+});
+
 test('HTTP reads carry X-Last-Seq, the seq of the newest event their answer includes', async () => {
   const token = await login();
   const client = open(`token=${token}`);

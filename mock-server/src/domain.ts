@@ -68,6 +68,7 @@ export class Domain {
       wal_kb: memKb,
       total_records: totals.records,
       wsConnections: this.ctx.hub.size,
+      wsConnectionsTotal: this.ctx.replica?.connectionsTotal() ?? this.ctx.hub.size,
       uptimeMs: this.ctx.config.now() - this.ctx.startedAt,
     };
   }

@@ -31,7 +31,7 @@ return tonumber(redis.call('GET', KEYS[1]))`;
 export const newEpoch = (): string => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
 
 /** Where the engine keeps each shared thing in Redis. */
-export const KEYS = { seq: 'apx:seq', log: 'apx:log', keys: 'apx:keys', tokens: 'apx:tokens', epoch: 'apx:epoch', channel: 'apx:events' };
+export const KEYS = { seq: 'apx:seq', log: 'apx:log', keys: 'apx:keys', tokens: 'apx:tokens', epoch: 'apx:epoch', channel: 'apx:events', connections: 'apx:connections' };
 
 /**
  * Appends drafts to the shared log in one atomic step and returns the newest seq; every instance

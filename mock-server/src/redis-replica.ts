@@ -28,6 +28,10 @@ export class RedisReplica {
   private applying: Promise<void> = Promise.resolve();
 
   private subscriber: RedisClient | null = null;
+  /** Every instance's socket count, as last read from Redis: instance id -> count. */
+  private counts: Record<string, number> = {};
+  private readonly instanceId = crypto.randomUUID();
+  private countTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
 
   private constructor(
@@ -52,6 +56,8 @@ export class RedisReplica {
       ctx.store.putKey(cf, key, String(value));
     }
     await replica.fillFrom(0);
+    await replica.reportConnections();
+    replica.countTimer = setInterval(() => void replica.reportConnections().catch(() => undefined), ctx.config.statsIntervalMs);
     const top = Number((await commands.get(KEYS.seq)) ?? 0);
     ctx.log.ingestTop(top);
     return replica;
@@ -117,7 +123,28 @@ export class RedisReplica {
     await this.commands.publish(KEYS.channel, JSON.stringify({ revoked: hash }));
   }
 
+  /** Sockets on every instance: this one's count now, the others' as they last reported. */
+  connectionsTotal(): number {
+    let total = this.ctx.hub.size;
+    for (const [id, count] of Object.entries(this.counts)) if (id !== this.instanceId) total += count;
+    return total;
+  }
+
+  /** Reports this instance's count and reads the others' (a report older than three intervals is a gone instance). */
+  private async reportConnections(): Promise<void> {
+    const now = this.ctx.config.now();
+    await this.commands.hset(KEYS.connections, this.instanceId, `${this.ctx.hub.size} ${now}`);
+    const counts: Record<string, number> = {};
+    for (const [id, value] of Object.entries((await this.commands.hgetall(KEYS.connections)) ?? {})) {
+      const [count, at] = String(value).split(' ').map(Number);
+      if (now - at! <= 3 * this.ctx.config.statsIntervalMs) counts[id] = count!;
+    }
+    this.counts = counts;
+  }
+
   close(): void {
+    if (this.countTimer) clearInterval(this.countTimer);
+    void this.commands.hdel(KEYS.connections, this.instanceId).catch(() => undefined);
     this.closed = true;
     this.commands.close();
     this.subscriber?.close();

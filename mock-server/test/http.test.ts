@@ -137,7 +137,7 @@ describe('stats, admin and health', () => {
     now += 1234;
     const res = await api(server, 'GET', '/stats', { token });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ total_records: 1, mem_records: 1, wsConnections: 1, uptimeMs: 1234 });
+    expect(res.body).toMatchObject({ total_records: 1, mem_records: 1, wsConnections: 1, wsConnectionsTotal: 1, uptimeMs: 1234 });
     for (const field of ['sst_files', 'sst_kb', 'mem_kb', 'wal_kb']) expect(typeof res.body[field]).toBe('number');
     expect(res.body.mem_kb).toBe(3);
     expect((await api(server, 'GET', '/stats')).status).toBe(401);

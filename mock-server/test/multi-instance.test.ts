@@ -86,6 +86,25 @@ describe('several instances on one Redis', () => {
   });
 });
 
+describe('connection counts', () => {
+  test("stats say this instance's sockets and those of every instance", async () => {
+    const redis = await startRedis();
+    const a = await startServer({ redisUrl: redis.url, statsIntervalMs: 40 });
+    const b = await startServer({ redisUrl: redis.url, statsIntervalMs: 40 });
+    const token = await login(a);
+    await TestClient.authed(a, token);
+    await TestClient.authed(b, token);
+    await TestClient.authed(b, token);
+    let stats: { wsConnections: number; wsConnectionsTotal: number } | null = null;
+    for (let i = 0; i < 50 && stats?.wsConnectionsTotal !== 3; i++) {
+      await Bun.sleep(20);
+      stats = (await api(a, 'GET', '/stats', { token })).body;
+    }
+    expect(stats).toMatchObject({ wsConnections: 1, wsConnectionsTotal: 3 });
+    expect((await api(b, 'GET', '/stats', { token })).body).toMatchObject({ wsConnections: 2 });
+  });
+});
+
 describe('the emitter', () => {
   const BUN = join(import.meta.dir, '..', '..', 'node_modules', '.bin', 'bun');
   const EMIT = join(import.meta.dir, '..', 'src', 'emit.ts');

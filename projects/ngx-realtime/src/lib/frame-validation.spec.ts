@@ -184,3 +184,12 @@ describe('epochs on the wire', () => {
     expect(parseClientFrame('{"type":"resume","lastSeq":2,"epoch":1}').ok).toBeFalse();
   });
 });
+
+describe('stats with the total of every instance', () => {
+  const stats = { sst_files: 0, sst_kb: 0, mem_records: 0, mem_kb: 0, wal_kb: 0, total_records: 0, wsConnections: 1, uptimeMs: 1 };
+  it('takes wsConnectionsTotal when it is a number, and stats without it from older servers', () => {
+    expect(checkServerFrame({ type: 'stats_update', timestamp: 1, stats })).not.toBeInstanceOf(FrameRejection);
+    expect(checkServerFrame({ type: 'stats_update', timestamp: 1, stats: { ...stats, wsConnectionsTotal: 3 } })).not.toBeInstanceOf(FrameRejection);
+    expect(checkServerFrame({ type: 'stats_update', timestamp: 1, stats: { ...stats, wsConnectionsTotal: '3' } })).toBeInstanceOf(FrameRejection);
+  });
+});

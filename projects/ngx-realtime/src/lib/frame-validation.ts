@@ -214,7 +214,8 @@ export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
       const s = f['stats'];
       if (!isFiniteNumber(f['timestamp']) || !isObject(s)) return bad(type, 'needs "timestamp" and "stats"');
       const missing = STATS_FIELDS.find((k) => !isFiniteNumber(s[k]));
-      return missing ? bad(type, `"stats.${missing}" must be a number`) : ok;
+      if (missing) return bad(type, `"stats.${missing}" must be a number`);
+      return optional(s['wsConnectionsTotal'], isFiniteNumber) ? ok : bad(type, '"stats.wsConnectionsTotal" must be a number');
     }
     case 'welcome': {
       const hb = f['heartbeat'];

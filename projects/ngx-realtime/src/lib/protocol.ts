@@ -175,7 +175,10 @@ export interface StatsBody {
   mem_kb: number;
   wal_kb: number;
   total_records: number;
+  /** Authenticated sockets on the instance that answered. */
   wsConnections: number;
+  /** Authenticated sockets on every instance of the stream (equal to `wsConnections` on one); absent on older servers. */
+  wsConnectionsTotal?: number;
   uptimeMs: number;
 }
 

@@ -24,6 +24,7 @@ const CARDS: { field: keyof StatsBody; label: string; unit?: string }[] = [
   { field: 'sst_kb', label: 'SST size', unit: 'KB' },
   { field: 'wal_kb', label: 'WAL', unit: 'KB' },
   { field: 'wsConnections', label: 'Live clients' },
+  { field: 'wsConnectionsTotal', label: 'Clients, all instances' },
 ];
 
 /**
