@@ -2,7 +2,7 @@
 # Runs every suite on a fresh machine (installing Chromium and npm packages if missing) and ends
 # with one line 'N passed, N failed' summing them all. Exit code is non-zero on any failure.
 #   suites: library build (ng-packagr) · library unit + integration specs (Karma) · demo specs
-#   (Karma) · mock server (bun test) · protocol conformance with the `ws` client (node --test) ·
+#   (Karma) · mock server (bun test), on sqlite and again on Redis · protocol conformance with the `ws` client (node --test) ·
 #   the benchmark suite with tiny counts (bun bench/suite.ts) · end-to-end (Playwright, system Chromium)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +56,13 @@ node_modules/.bin/bun test > "$out/bun.log" 2>&1
 code=$?
 record "mock server (bun test)" "$(grep -Eo '^ *[0-9]+ pass' "$out/bun.log" | tail -1 | grep -Eo '[0-9]+')" \
   "$(grep -Eo '^ *[0-9]+ fail' "$out/bun.log" | tail -1 | grep -Eo '[0-9]+')" "$code" "$out/bun.log"
+
+# The same suites again with the Redis engine under every server (a real redis-server each).
+echo "-- mock server on Redis (bun test, MOCK_ENGINE=redis)"
+MOCK_ENGINE=redis node_modules/.bin/bun test > "$out/bun-redis.log" 2>&1
+code=$?
+record "mock server on redis (bun)" "$(grep -Eo '^ *[0-9]+ pass' "$out/bun-redis.log" | tail -1 | grep -Eo '[0-9]+')" \
+  "$(grep -Eo '^ *[0-9]+ fail' "$out/bun-redis.log" | tail -1 | grep -Eo '[0-9]+')" "$code" "$out/bun-redis.log"
 
 echo "-- protocol conformance (ws client, node --test)"
 node --test mock-server/conformance/ws-client-conformance.mjs > "$out/conformance.log" 2>&1

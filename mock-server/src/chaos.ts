@@ -59,10 +59,10 @@ async function paced(ctx: ServerContext, count: number, perSecond: number): Prom
   for (let i = 0; i < count && !ctx.stopping; ) {
     const due = Math.min(count, Math.floor(((performance.now() - start) * perSecond) / 1000) + 1);
     for (; i < due; i++) {
-      const event = ctx.emit(burstDraft(i));
-      if (!event) break;
-      firstSeq ||= event.seq;
-      lastSeq = event.seq;
+      const given = await ctx.emitAsync([burstDraft(i)]);
+      if (!given) break;
+      firstSeq ||= given.firstSeq;
+      lastSeq = given.lastSeq;
     }
     if (i < count) await Bun.sleep(Math.max(0, ((i * 1000) / perSecond) - (performance.now() - start)));
   }
@@ -80,10 +80,10 @@ async function burst(ctx: ServerContext, req: Request): Promise<Response> {
     for (let i = done; i < Math.min(count, done + BURST_SLICE); i++) {
       drafts.push(burstDraft(i));
     }
-    const events = ctx.emitMany(drafts);
-    if (events.length === 0) break;
-    firstSeq ||= events[0]!.seq;
-    lastSeq = events[events.length - 1]!.seq;
+    const given = await ctx.emitAsync(drafts);
+    if (!given) break;
+    firstSeq ||= given.firstSeq;
+    lastSeq = given.lastSeq;
     if (done + BURST_SLICE < count) await Bun.sleep(0);
   }
   return json({ count, firstSeq, lastSeq });

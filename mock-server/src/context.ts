@@ -54,12 +54,8 @@ export class ServerContext {
     if (this.stopping || drafts.length === 0) return [];
     if (this.replica) {
       // Redis gives the seqs; the events reach this instance's sockets when its replica applies them.
-      const append = this.replica.append(drafts);
-      this.pending.add(append);
-      append.then(
-        () => this.pending.delete(append),
-        () => this.pending.delete(append),
-      );
+      // A failure surfaces through settled() as a 503 to the request that wrote.
+      this.emitWithRedis(drafts).catch(() => undefined);
       return [];
     }
     const texts: string[] = [];
@@ -67,6 +63,31 @@ export class ServerContext {
     this.hub.broadcastEvents(events, texts);
     this.polls.notify(events);
     return events;
+  }
+
+  /**
+   * Emits and resolves with the seqs given, on either engine (null when nothing was emitted): for
+   * callers that need the seqs, such as the chaos burst.
+   */
+  async emitAsync(drafts: readonly EventDraft[]): Promise<{ firstSeq: number; lastSeq: number } | null> {
+    if (this.stopping || drafts.length === 0) return null;
+    if (!this.replica) {
+      const events = this.emitMany(drafts);
+      return events.length === 0 ? null : { firstSeq: events[0]!.seq, lastSeq: events[events.length - 1]!.seq };
+    }
+    const lastSeq = await this.emitWithRedis(drafts);
+    return { firstSeq: lastSeq - drafts.length + 1, lastSeq };
+  }
+
+  private emitWithRedis(drafts: readonly EventDraft[]): Promise<number> {
+    const append = this.replica!.append(drafts);
+    const applied = append.then(() => undefined);
+    this.pending.add(applied);
+    applied.then(
+      () => this.pending.delete(applied),
+      () => this.pending.delete(applied),
+    );
+    return append;
   }
 
   /**

@@ -63,10 +63,10 @@ export class RedisReplica {
     return replica;
   }
 
-  /** Gives the drafts their seqs in Redis; resolves once this instance has applied them. */
-  async append(drafts: readonly EventDraft[]): Promise<void> {
+  /** Gives the drafts their seqs in Redis; resolves with the newest once this instance has applied them. */
+  async append(drafts: readonly EventDraft[]): Promise<number> {
     const last = await appendToRedis(this.commands, drafts, this.ctx.config.retainEvents, this.ctx.config.now());
-    if (this.ctx.log.lastSeq >= last) return;
+    if (this.ctx.log.lastSeq >= last) return last;
     // The event is in Redis either way; if this replica lags (its subscription is reconnecting) the
     // write is still done, so the wait is bounded rather than turned into an error.
     await new Promise<void>((resolve) => {
@@ -78,6 +78,7 @@ export class RedisReplica {
         resolve();
       }, 3000);
     });
+    return last;
   }
 
   /**

@@ -1,11 +1,30 @@
+import { startRedis, stopAllRedis, type RedisProcess } from './redis-process';
 import { createServer, type MockServer } from '../src/create-server';
 import type { ServerOptions } from '../src/config';
 
 const running = new Set<MockServer>();
 
+/**
+ * `MOCK_ENGINE=redis bun test` runs the same suites on the Redis engine: each server gets a real
+ * redis-server of its own, and servers on one data file share one (a restart keeps what Redis has).
+ */
+const ENGINE = process.env['MOCK_ENGINE'] === 'redis' ? 'redis' : 'sqlite';
+const redisByFile = new Map<string, RedisProcess>();
+
+async function engineOptions(options: ServerOptions): Promise<ServerOptions> {
+  if (ENGINE !== 'redis' || options.redisUrl) return options;
+  const file = options.dataPath && options.dataPath !== ':memory:' ? options.dataPath : null;
+  let redis = file ? redisByFile.get(file) : undefined;
+  if (!redis) {
+    redis = await startRedis();
+    if (file) redisByFile.set(file, redis);
+  }
+  return { ...options, redisUrl: redis.url };
+}
+
 /** Starts a server on a free port with an in-memory db; `stopAllServers` stops it. */
 export async function startServer(options: ServerOptions = {}): Promise<MockServer> {
-  const server = await createServer({ port: 0, dataPath: ':memory:', ...options });
+  const server = await createServer(await engineOptions({ port: 0, dataPath: ':memory:', ...options }));
   running.add(server);
   return server;
 }
@@ -23,6 +42,10 @@ export async function stopServer(server: MockServer): Promise<void> {
 export async function stopAllServers(): Promise<void> {
   await Promise.all([...running].map((s) => s.stop()));
   running.clear();
+  if (ENGINE === 'redis') {
+    await stopAllRedis();
+    redisByFile.clear();
+  }
 }
 
 export interface ApiResult {

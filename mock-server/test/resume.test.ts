@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
+import { api, login, putKey, startServer, stopAllServers, stopServer, TestClient } from './helpers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,7 +124,7 @@ describe('epochs', () => {
       const dataPath = join(dir, 'db.sqlite');
       const first = await startServer({ dataPath });
       const { welcome: before } = await TestClient.authed(first, await login(first));
-      await stopAllServers();
+      await stopServer(first);
       const again = await startServer({ dataPath });
       expect((await TestClient.authed(again, await login(again))).welcome.epoch).toBe(before.epoch);
       const fresh = await startServer({ dataPath: join(dir, 'other.sqlite') });
