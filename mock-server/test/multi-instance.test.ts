@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, test } from 'bun:test';
+import { RedisClient } from 'bun';
 import { join } from 'node:path';
 import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
 import { startRedis, stopAllRedis } from './redis-process';
@@ -83,6 +84,27 @@ describe('several instances on one Redis', () => {
     expect(old.welcome.epoch).not.toBe(welcome.epoch);
     expect((await old.client.next('resync')).reason).toBe('epoch_changed');
     expect((await api(a, 'GET', '/keys', { token })).body.keys.map((k: { key: string }) => k.key)).toEqual(['after']);
+  });
+});
+
+describe('a flushed Redis', () => {
+  test('is a new history: the next write gets a new epoch, every instance drops its replica, clients resync', async () => {
+    const { redis, a, b } = await pair();
+    const token = await login(a);
+    await putKey(a, token, 'old', '1');
+    const onB = await TestClient.authed(b, token);
+    const admin = new RedisClient(redis.url);
+    await admin.send('FLUSHALL', []);
+    admin.close();
+    // Tokens went with the flush; the replicas still know this one, as a real cache would until it expires.
+    expect((await putKey(a, token, 'new', '2')).status).toBe(200);
+    expect(await onB.client.next('resync')).toEqual({ type: 'resync', reason: 'epoch_changed', lastSeq: 0 });
+    expect(await onB.client.next('key_change')).toMatchObject({ key: 'new', seq: 1 });
+    const keys = (await api(b, 'GET', '/keys', { token })).body.keys.map((k: { key: string }) => k.key);
+    expect(keys).toEqual(['new']);
+    const again = await TestClient.authed(b, token, `lastSeq=1&epoch=${onB.welcome.epoch}`);
+    expect(again.welcome.epoch).not.toBe(onB.welcome.epoch);
+    expect((await again.client.next('resync')).reason).toBe('epoch_changed');
   });
 });
 
