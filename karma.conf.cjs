@@ -14,6 +14,39 @@ async function startMockServer() {
   return url;
 }
 
+// Two more instances on one real redis-server, for the spec that fails over between instances.
+// Resolves to null (that spec then says why it cannot run) when redis-server is not installed.
+async function startRedisPair() {
+  const { spawn, spawnSync } = require('node:child_process');
+  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) return null;
+  const port = await new Promise((resolve) => {
+    const probe = require('node:net').createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redis.unref();
+  process.once('exit', () => redis.kill('SIGKILL'));
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const socket = require('node:net').connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const flags = ['--stats-interval', '60000', '--redis', `redis://127.0.0.1:${port}`];
+  const urls = [];
+  for (let i = 0; i < 2; i++) {
+    const { url, child } = await startMockServerCli(flags);
+    child.unref();
+    child.stdout.unref();
+    urls.push(url);
+  }
+  return urls;
+}
+
 // Writes {passed, failed, skipped, error} to $RT_KARMA_SUMMARY so the test script can add every
 // suite's counts into one line without scraping the progress reporter's output.
 function SummaryReporter(baseReporterDecorator) {
@@ -35,7 +68,11 @@ SummaryReporter.$inject = ['baseReporterDecorator'];
 module.exports = async function (config) {
   process.env.CHROME_BIN = process.env.CHROME_BIN || '/usr/bin/chromium';
   const args = [];
-  if (process.env.RT_MOCK_SERVER !== '0') args.push(`--mock-url=${await startMockServer()}`);
+  if (process.env.RT_MOCK_SERVER !== '0') {
+    args.push(`--mock-url=${await startMockServer()}`);
+    const pair = await startRedisPair();
+    if (pair) args.push(`--redis-pair=${pair.join(',')}`);
+  }
   config.set({
     basePath: '',
     frameworks: ['jasmine'],
