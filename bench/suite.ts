@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: `npm run bench` (all eight sections), `npm run bench -- latency size` (some),
+ * The benchmark suite: `npm run bench` (all nine sections), `npm run bench -- latency size` (some),
  * `BENCH_SMOKE=1` (tiny counts: the test command runs this so the suite cannot rot). Prints every
  * figure next to its baseline and the ratio, and writes them all to `bench/results/latest.json`
  * (a smoke run writes `bench/results/smoke.json`). Exits non-zero only when a section crashed: a
@@ -14,12 +14,13 @@ import { dispatch } from './sections/dispatch';
 import { latency } from './sections/latency';
 import { memory } from './sections/memory';
 import { recovery } from './sections/recovery';
+import { scaleOut } from './sections/scale-out';
 import { server } from './sections/server';
 import { size } from './sections/size';
 import { tabs } from './sections/tabs';
 import { throughput } from './sections/throughput';
 
-const SECTIONS: Record<string, Section> = { throughput, dispatch, latency, recovery, size, memory, server, tabs };
+const SECTIONS: Record<string, Section> = { throughput, dispatch, latency, recovery, size, memory, server, tabs, 'scale-out': scaleOut };
 
 const smoke = process.env['BENCH_SMOKE'] === '1';
 const asked = process.argv.slice(2);
