@@ -9,6 +9,7 @@ import { RANDOM_SOURCE } from './clock';
 import type { KeyChangeEvent, LoginResponse } from './protocol';
 import { provideRealtime, withNoPollingFallback, withReconnect } from './provide-realtime';
 import { WebSocketService } from './websocket.service';
+import { httpAt, waitFor } from './integration-test-bed.spec';
 
 declare const __karma__: { config?: { args?: unknown[] } } | undefined;
 
@@ -22,31 +23,14 @@ function instances(): [string, string] {
   return [a!, b!];
 }
 
-async function http<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (token) headers['Authorization'] = `Bearer ${token}`;
-  const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${method} ${base}${path}: HTTP ${response.status} ${await response.text()}`);
-  const text = await response.text();
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('WebSocketService across two server instances on Redis (integration)', () => {
   afterEach(() => TestBed.resetTestingModule());
 
   it('fails over through a url function and resumes on the other instance with no loss and no repeat', async () => {
     const [a, b] = instances();
-    const token = (await http<LoginResponse>(a, 'POST', '/auth/login', { username: 'admin', password: 'admin' })).token;
+    const token = (await httpAt<LoginResponse>(a, 'POST', '/auth/login', { username: 'admin', password: 'admin' })).token;
     const prefix = `inst-${Math.random().toString(36).slice(2, 8)}:`;
-    const put = (base: string, key: string) => http(base, 'PUT', `/keys/${encodeURIComponent(prefix + key)}`, { value: key }, token);
+    const put = (base: string, key: string) => httpAt(base, 'PUT', `/keys/${encodeURIComponent(prefix + key)}`, { value: key }, token);
     const asked: string[] = [];
     TestBed.configureTestingModule({
       providers: [
@@ -74,7 +58,7 @@ describe('WebSocketService across two server instances on Redis (integration)', 
     await put(b, 'b'); // written through the other instance, delivered by this one
     await waitFor('a and b', () => received.length === 2);
 
-    await http(a, 'POST', '/__chaos/drop', {});
+    await httpAt(a, 'POST', '/__chaos/drop', {});
     await waitFor('the drop to be noticed', () => service.connectionState().status === 'reconnecting');
     await put(a, 'c');
     await put(b, 'd');

@@ -10,6 +10,7 @@ import { RANDOM_SOURCE } from './clock';
 import { provideRealtime, withHeartbeat, withPollingFallback, withReconnect } from './provide-realtime';
 import type { HeartbeatOptions } from './realtime-config';
 import { WebSocketService } from './websocket.service';
+import { httpAt, waitFor } from './integration-test-bed.spec';
 
 declare const __karma__: { config?: { args?: unknown[] } } | undefined;
 
@@ -25,26 +26,11 @@ function mockUrl(): string {
   return arg.slice('--mock-url='.length).replace(/\/$/, '');
 }
 
-async function http<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (token) headers['Authorization'] = `Bearer ${token}`;
-  const response = await fetch(`${mockUrl()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-  const text = await response.text();
-  return (text ? JSON.parse(text) : null) as T;
-}
+const http = <T>(method: string, path: string, body?: unknown, token?: string) => httpAt<T>(mockUrl(), method, path, body, token);
 
 const login = async () => (await http<LoginResponse>('POST', '/auth/login', { username: 'admin', password: 'admin' })).token;
 const putKey = (token: string, key: string, value: string) => http('PUT', `/keys/${encodeURIComponent(key)}`, { value }, token);
 const chaos = (path: string, body: unknown = {}) => http('POST', `/__chaos/${path}`, body);
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('WebSocketService against the mock server (integration)', () => {
   let service: WebSocketService;
