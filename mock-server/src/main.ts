@@ -5,9 +5,15 @@
 import { parseArgs, USAGE } from './args';
 import { createServer } from './create-server';
 
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
 let options;
 try {
-  options = parseArgs(process.argv.slice(2));
+  options = parseArgs(argv);
 } catch (error) {
   console.error(`mock-server: ${(error as Error).message}\n${USAGE}`);
   process.exit(2);

@@ -97,6 +97,13 @@ describe('shutdown', () => {
     expect(await proc.exited).toBe(2);
     expect(await new Response(proc.stderr).text()).toContain('unknown flag --bogus');
   });
+
+  test('--help prints every flag and exits 0', async () => {
+    const proc = Bun.spawn([BUN, MAIN, '--help'], { stdout: 'pipe', stderr: 'pipe' });
+    expect(await proc.exited).toBe(0);
+    const text = await new Response(proc.stdout).text();
+    for (const flag of ['--port', '--chaos', '--data', '--redis', '--static', '--precise-time', '--max-batch-bytes']) expect(text).toContain(flag);
+  });
 });
 
 describe('CLI flags', () => {
