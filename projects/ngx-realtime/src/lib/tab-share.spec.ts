@@ -17,14 +17,14 @@ import { flushMicrotasks } from './websocket-service-test-bed.spec';
 const URL = 'ws://realtime.test/ws/events';
 
 /** One browser tab: its own injector, service, fake server and clock, sharing the tab network. */
-function openTab(network: FakeTabNetwork, options: { apis?: boolean } = {}) {
+function openTab(network: FakeTabNetwork, options: { apis?: boolean; url?: string | (() => string) } = {}) {
   const platform: FakeTab = network.tab(options);
   const injector = createEnvironmentInjector(
     [
       { provide: INJECTOR_SCOPE, useValue: 'root' },
       { provide: PLATFORM_ID, useValue: 'browser' },
       provideZonelessChangeDetection(),
-      provideRealtime({ url: URL }, withTabSharing()),
+      provideRealtime({ url: options.url ?? URL }, withTabSharing()),
       provideRealtimeTesting(),
       { provide: TabSharingPlatform, useValue: platform },
     ],
@@ -52,11 +52,22 @@ describe('withTabSharing()', () => {
   afterEach(() => {
     for (const tab of tabs) tab.injector.destroy();
   });
-  const tab = (options: { apis?: boolean } = {}) => {
+  const tab = (options: { apis?: boolean; url?: string | (() => string) } = {}) => {
     const t = openTab(network, options);
     tabs.push(t);
     return t;
   };
+
+  it('tabs with a url function share one connection by name, whatever the function answers', () => {
+    let calls = 0;
+    const rotating = () => `ws://instance-${++calls}.test/ws/events`;
+    const a = tab({ url: rotating });
+    const b = tab({ url: rotating });
+    a.service.connect('t');
+    b.service.connect('t');
+    expect(a.controller.backend.connections.length + b.controller.backend.connections.length).toBe(1);
+    expect(b.service.connectionState().role).toBe('follower');
+  });
 
   it('elects one leader: only it opens a socket; followers get each event once, in order, and mirror its state', () => {
     const a = tab();
