@@ -127,14 +127,6 @@ export class EventLog {
   }
 
   /**
-   * Whether the log can bring a client that has seen everything up to `lastSeq` up to date.
-   * A `lastSeq` ahead of the server means the server was reset; that is a resync too.
-   */
-  canResume(lastSeq: number): boolean {
-    return this.resyncReason(lastSeq, null) === null;
-  }
-
-  /**
    * Why a client at `lastSeq` of `epoch` (null: it did not say) cannot be replayed to, or null when
    * it can.
    */

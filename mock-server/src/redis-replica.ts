@@ -177,7 +177,7 @@ export class RedisReplica {
   private startNewHistory(epoch: string): void {
     const { ctx } = this;
     ctx.log.restart(epoch);
-    ctx.store.db.run('DELETE FROM keys');
+    ctx.store.clearKeys();
     ctx.hub.sendToAll({ type: 'resync', reason: 'epoch_changed', lastSeq: 0 });
   }
 

@@ -75,6 +75,11 @@ export class Store {
       .run(cf, key, value);
   }
 
+  /** Forgets every key (the Redis engine, when Redis lost its data). */
+  clearKeys(): void {
+    this.db.run('DELETE FROM keys');
+  }
+
   /** Returns whether the key existed. */
   deleteKey(cf: string, key: string): boolean {
     return this.db.query('DELETE FROM keys WHERE cf = ? AND key = ?').run(cf, key).changes > 0;
