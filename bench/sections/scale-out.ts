@@ -4,8 +4,8 @@
  * embedded sqlite, in the same run with alternating rounds: deliveries/s of a burst, and the p99
  * latency of a paced stream from the server's timestamp to the client's handler.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { startRedis } from '../../mock-server/redis-process';
 import { startMockServerCli } from '../../mock-server/start-cli.cjs';
 import { median, percentile, perSecond } from '../browser/figures';
 import { row, type Section } from '../section';
@@ -28,31 +28,7 @@ interface Setup {
   /** Base URLs of the instances; writes go through the first. */
   urls: string[];
   children: ChildProcess[];
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  process.once('exit', () => child.kill('SIGKILL'));
-  for (let i = 0; i < 200; i++) {
-    try {
-      const probe = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } });
-      probe.end();
-      return { url: `redis://127.0.0.1:${port}`, child };
-    } catch {
-      await Bun.sleep(25);
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error('scale-out: redis-server did not start (apt-get install -y redis-server)');
+  stopRedis?: () => void;
 }
 
 async function start(name: Setup['name']): Promise<Setup> {
@@ -61,7 +37,7 @@ async function start(name: Setup['name']): Promise<Setup> {
     return { name, urls: [url], children: [child] };
   }
   const redis = await startRedis();
-  const setup: Setup = { name, urls: [], children: [redis.child] };
+  const setup: Setup = { name, urls: [], children: [], stopRedis: redis.stop };
   for (let i = 0; i < 2; i++) {
     const { url, child } = (await startMockServerCli([...SERVER_ARGS, '--redis', redis.url])) as { url: string; child: ChildProcess };
     setup.urls.push(url);
@@ -171,6 +147,7 @@ export const scaleOut: Section = async ({ smoke }) => {
     }
   } finally {
     await Promise.all(setups.flatMap((s) => s.children.map((c) => stopChild(c))));
+    for (const setup of setups) setup.stopRedis?.();
   }
   const base = 'one instance on sqlite';
   return {

@@ -1,4 +1,4 @@
-import { startRedis, stopAllRedis, type RedisProcess } from './redis-process';
+import { startRedis, stopAllRedis, type RedisProcess } from '../redis-process';
 import { createServer, type MockServer } from '../src/create-server';
 import type { ServerOptions } from '../src/config';
 

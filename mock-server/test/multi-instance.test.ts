@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { RedisClient } from 'bun';
 import { join } from 'node:path';
 import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
-import { startRedis, stopAllRedis } from './redis-process';
+import { startRedis, stopAllRedis } from '../redis-process';
 
 afterEach(stopAllServers);
 afterAll(stopAllRedis);

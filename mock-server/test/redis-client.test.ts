@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { RedisClient } from 'bun';
-import { startRedis, stopAllRedis } from './redis-process';
+import { startRedis, stopAllRedis } from '../redis-process';
 
 afterAll(stopAllRedis);
 

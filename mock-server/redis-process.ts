@@ -1,7 +1,7 @@
 import { spawn, type Subprocess } from 'bun';
 
 /**
- * A real `redis-server` for one test: loopback, a free port, no persistence (no RDB, no AOF), so
+ * A real `redis-server` for one test or benchmark (beside `start-cli.cjs`, for test runners): loopback, a free port, no persistence (no RDB, no AOF), so
  * a restart starts empty unless the test says otherwise. `stop()` kills it; nothing outlives the test.
  *
  * @example
