@@ -11,6 +11,8 @@ export class OtherClient {
   constructor(
     private readonly request: APIRequestContext,
     readonly token: string,
+    /** Origin of a server other than the run's own (empty: the run's `baseURL`). */
+    private readonly baseUrl = '',
   ) {}
 
   private get headers() {
@@ -19,19 +21,19 @@ export class OtherClient {
 
   /** `PUT /keys/{key}`. */
   async put(key: string, value: string): Promise<void> {
-    const res = await this.request.put(`/keys/${encodeURIComponent(key)}`, { headers: this.headers, data: { value } });
+    const res = await this.request.put(`${this.baseUrl}/keys/${encodeURIComponent(key)}`, { headers: this.headers, data: { value } });
     expect(res.ok(), `PUT ${key}: ${res.status()}`).toBeTruthy();
   }
 
   /** `POST /__chaos/...`. */
   async chaos(route: 'drop' | 'stall' | 'block-websocket' | 'health' | 'burst', body: object = {}): Promise<void> {
-    const res = await this.request.post(`/__chaos/${route}`, { headers: this.headers, data: body });
+    const res = await this.request.post(`${this.baseUrl}/__chaos/${route}`, { headers: this.headers, data: body });
     expect(res.ok(), `chaos ${route}: ${res.status()} ${await res.text()}`).toBeTruthy();
   }
 
   /** `GET /health` body. */
   async health(): Promise<{ status: string; probes: Record<string, string>; wsConnections: number }> {
-    const res = await this.request.get('/health', { headers: this.headers });
+    const res = await this.request.get(`${this.baseUrl}/health`, { headers: this.headers });
     expect(res.ok()).toBeTruthy();
     return res.json();
   }
