@@ -29,8 +29,8 @@ export class ServerContext {
   readonly startedAt: number;
   /** The Redis engine (`--redis`); null with the embedded sqlite store alone. */
   replica: RedisReplica | null = null;
-  /** Appends to Redis not yet applied here; `settled()` awaits them. */
-  private readonly pending = new Set<Promise<void>>();
+  /** Appends to Redis not yet applied here, each with the newest seq Redis gave it; `settled()` awaits them. */
+  private readonly pending = new Set<Promise<number>>();
   blockWebsocket = false;
   stopping = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -81,25 +81,27 @@ export class ServerContext {
 
   private emitWithRedis(drafts: readonly EventDraft[]): Promise<number> {
     const append = this.replica!.append(drafts);
-    const applied = append.then(() => undefined);
-    this.pending.add(applied);
-    applied.then(
-      () => this.pending.delete(applied),
-      () => this.pending.delete(applied),
+    this.pending.add(append);
+    append.then(
+      () => this.pending.delete(append),
+      () => this.pending.delete(append),
     );
     return append;
   }
 
   /**
-   * Resolves once every write so far is applied here (at once without Redis); a write Redis did
-   * not take is a 503, so nothing is answered as done that was not given its seq.
+   * Resolves once every write so far is applied here (at once without Redis), with a seq at or
+   * after each of their events: the log's newest, or a write's own seq if this replica still lags
+   * it. A write Redis did not take is a 503, so nothing is answered as done that was not given its seq.
    */
-  async settled(): Promise<void> {
+  async settled(): Promise<number> {
+    let seqs: number[];
     try {
-      await Promise.all([...this.pending]);
+      seqs = await Promise.all([...this.pending]);
     } catch {
       throw new HttpError(503, 'The event store (Redis) is unavailable; the write was not applied');
     }
+    return Math.max(this.log.lastSeq, ...seqs);
   }
 
   /** A timer that `dispose()` cancels, so background jobs never outlive the server. */

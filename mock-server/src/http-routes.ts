@@ -1,4 +1,4 @@
-import { CLOSE_CODES, HTTP_ERRORS, type HealthProbe, type LoginResponse } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, type HealthProbe, type LoginResponse } from '../../projects/ngx-realtime/src/lib/protocol';
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { HEALTH_PROBES } from './domain';
@@ -24,6 +24,9 @@ function keyFromPath(pathname: string): string {
   if (key === '') throw new HttpError(400, 'Key must not be empty');
   return key;
 }
+
+/** A key write's answer: its `X-Last-Seq` is at or after the write's own event, so a page can tell when the stream has it. */
+const writeJson = (body: unknown, seq: number) => json(body, 200, { [LAST_SEQ_HEADER]: String(seq) });
 
 const cfParam = (url: URL) => url.searchParams.get('cf') || DEFAULT_CF;
 
@@ -92,14 +95,12 @@ async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Respo
       requireUser(ctx, req, 'Write');
       const value = stringField(await readJsonObject(req), 'value');
       const written = ctx.domain.putKey(cf, key, value);
-      await ctx.settled();
-      return json(written);
+      return writeJson(written, await ctx.settled());
     }
     case 'DELETE': {
       requireUser(ctx, req, 'Write');
       if (!ctx.domain.deleteKey(cf, key)) return json({ error: 'Key not found' }, 404);
-      await ctx.settled();
-      return json({ key, cf, deleted: true });
+      return writeJson({ key, cf, deleted: true }, await ctx.settled());
     }
     default:
       return methodNotAllowed();

@@ -264,8 +264,8 @@ describe('X-Last-Seq on reads', () => {
     const health = await api(server, 'GET', '/health', { token });
     expect(health.status).toBe(503);
     expect(health.headers.get('X-Last-Seq')).toBe('3');
-    // The header is not on writes.
-    expect((await putKey(server, token, 'c', '3')).headers.get('X-Last-Seq')).toBeNull();
+    // A key write carries its own event's seq (write-seq.test.ts); polls do not carry it.
+    expect((await putKey(server, token, 'c', '3')).headers.get('X-Last-Seq')).toBe('4');
   });
 
   test('GET /admin/compact shows the newest compaction status, so a page opened mid-run sees it', async () => {
