@@ -7,6 +7,7 @@ import type {
   StatsBody,
 } from '../../projects/ngx-realtime/src/lib/protocol';
 import type { ServerContext } from './context';
+import type { KeyPage } from './store';
 
 /** Every health probe name. */
 export const HEALTH_PROBES: readonly HealthProbe[] = ['liveness', 'readiness', 'startup'];
@@ -36,8 +37,8 @@ export class Domain {
     return this.ctx.store.getKey(cf, key);
   }
 
-  listKeys(cf: string, prefix: string, limit: number): KeyValueBody[] {
-    return this.ctx.store.listKeys(cf, prefix, limit);
+  listKeys(cf: string, prefix: string, limit: number, after: string | null): KeyPage {
+    return this.ctx.store.listKeys(cf, prefix, limit, after);
   }
 
   putKey(cf: string, key: string, value: string): KeyValueBody {

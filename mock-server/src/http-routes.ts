@@ -1,4 +1,4 @@
-import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, type HealthProbe, type LoginResponse } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, type HealthProbe, type KeyListBody, type LoginResponse } from '../../projects/ngx-realtime/src/lib/protocol';
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { HEALTH_PROBES } from './domain';
@@ -78,8 +78,10 @@ async function poll(ctx: ServerContext, req: Request, url: URL): Promise<Respons
 function listKeys(ctx: ServerContext, req: Request, url: URL): Response {
   requireUser(ctx, req, 'Read');
   const limit = Math.min(intParam(url, 'limit') ?? DEFAULT_KEY_LIMIT, MAX_KEY_LIMIT);
-  const keys = ctx.domain.listKeys(cfParam(url), url.searchParams.get('prefix') ?? '', limit);
-  return readJson({ keys, count: keys.length }, ctx.log.lastSeq);
+  const after = url.searchParams.get('after') || null;
+  const { keys, total, next } = ctx.domain.listKeys(cfParam(url), url.searchParams.get('prefix') ?? '', limit, after);
+  const body: KeyListBody = { keys, count: keys.length, total, next };
+  return readJson(body, ctx.log.lastSeq);
 }
 
 async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Response> {

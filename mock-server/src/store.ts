@@ -10,6 +10,13 @@ export interface TokenRow {
   expiresAt: number;
 }
 
+/** One page of `GET /keys`: the rows, how many keys match in all, and the cursor of the next page. */
+export interface KeyPage {
+  keys: KeyValueBody[];
+  total: number;
+  next: string | null;
+}
+
 /**
  * The mock's persistence: keys, hashed tokens, snapshots, the event log and its sequence, all in one
  * bun:sqlite database so a restart with the same file keeps everything.
@@ -85,11 +92,23 @@ export class Store {
     return this.db.query('DELETE FROM keys WHERE cf = ? AND key = ?').run(cf, key).changes > 0;
   }
 
-  listKeys(cf: string, prefix: string, limit: number): KeyValueBody[] {
-    // substr instead of LIKE so '%' and '_' in a prefix are literal.
-    return this.db.query<KeyValueBody, [string, string, string, number]>(
-      'SELECT key, value, cf FROM keys WHERE cf = ? AND substr(key, 1, length(?)) = ? ORDER BY key LIMIT ?',
-    ).all(cf, prefix, prefix, limit);
+  /**
+   * One page of a column family's keys with a prefix, sorted, after an exclusive cursor (null: from
+   * the start), with the count of every key with that prefix and the cursor of the next page (null
+   * on the last). Paging and counting stay in sqlite, so a page costs the same however many keys exist.
+   */
+  listKeys(cf: string, prefix: string, limit: number, after: string | null): KeyPage {
+    // substr instead of LIKE so '%' and '_' in a prefix are literal; one row more than asked tells
+    // whether another page follows.
+    const rows = this.db.query<KeyValueBody, [string, string, string, string | null, string | null, number]>(
+      'SELECT key, value, cf FROM keys WHERE cf = ? AND substr(key, 1, length(?)) = ? AND (? IS NULL OR key > ?) ORDER BY key LIMIT ?',
+    ).all(cf, prefix, prefix, after, after, limit + 1);
+    const keys = rows.slice(0, limit);
+    const total = this.db.query<{ total: number }, [string, string, string]>(
+      'SELECT COUNT(*) AS total FROM keys WHERE cf = ? AND substr(key, 1, length(?)) = ?',
+    ).get(cf, prefix, prefix)!.total;
+    const next = rows.length > limit && keys.length > 0 ? keys[keys.length - 1]!.key : null;
+    return { keys, total, next };
   }
 
   keyTotals(): { records: number; bytes: number } {

@@ -75,6 +75,8 @@ describe('keys', () => {
         { key: 'user:2', value: 'Bob', cf: 'default' },
       ],
       count: 2,
+      total: 2,
+      next: null,
     });
     expect((await api(server, 'GET', '/keys?limit=1', { token })).body.count).toBe(1);
     expect((await api(server, 'GET', '/keys?cf=archive', { token })).body.count).toBe(1);

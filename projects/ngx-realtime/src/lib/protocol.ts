@@ -432,10 +432,26 @@ export interface KeyValueBody {
   cf: string;
 }
 
-/** `GET /keys` answer. */
+/**
+ * `GET /keys?prefix=&limit=&cf=&after=` answer: one page, sorted by key.
+ *
+ * @example
+ * ```ts
+ * http.get<KeyListBody>('/keys', { params: { prefix: 'user:', limit: 50 } }).subscribe((page) => {
+ *   show(`${page.count} of ${page.total}`);
+ *   // The next page: the same query with after=page.next; next is null on the last page.
+ *   if (page.next !== null) loadPage({ prefix: 'user:', limit: 50, after: page.next });
+ * });
+ * ```
+ */
 export interface KeyListBody {
   keys: KeyValueBody[];
+  /** Rows in this page. */
   count: number;
+  /** Every key of the column family with the prefix, in all pages. */
+  total: number;
+  /** The last key of this page when more keys follow it (pass it as `after`), else null. */
+  next: string | null;
 }
 
 /** `PUT /keys/{key}` body. */
@@ -468,8 +484,10 @@ export interface SnapshotInfo {
 
 /**
  * Response header on the HTTP reads (`GET /keys`, `/keys/{key}`, `/stats`, `/health`,
- * `/admin/snapshots`, `/admin/compact`): the newest seq the answer reflects. Every event with a
- * higher seq happened after the answer was computed; every event up to it is already in it.
+ * `/admin/snapshots`, `/admin/compact`, `/admin/sync`, `/admin/column-families`): the newest seq the
+ * answer reflects. Every event with a higher seq happened after the answer was computed; every event
+ * up to it is already in it. On key writes (`PUT`/`DELETE /keys/{key}`) it is a seq at or after the
+ * write's own event: the write is in the event stream once the client's lastSeq reaches it.
  * Cross-origin answers expose it with `Access-Control-Expose-Headers`.
  *
  * @example
