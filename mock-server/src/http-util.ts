@@ -1,5 +1,7 @@
 import { isEpoch } from '../../projects/ngx-realtime/src/lib/frame-validation';
-import { LAST_SEQ_HEADER } from '../../projects/ngx-realtime/src/lib/protocol';
+import { LAST_SEQ_HEADER, MAX_REQUEST_BODY_BYTES } from '../../projects/ngx-realtime/src/lib/protocol';
+
+const MIB = 1024 * 1024;
 
 /** CORS headers on every answer: the SDK's Karma specs and the demo dev server call cross-origin. */
 export const CORS_HEADERS: Record<string, string> = {
@@ -39,19 +41,79 @@ export function readJson(body: unknown, seq: number, status = 200): Response {
   return json(body, status, { [LAST_SEQ_HEADER]: String(seq) });
 }
 
-/** Thrown by request parsing helpers; turned into `{"error": message}` with its status. */
+/** Thrown by request parsing helpers; turned into `{"error": message, ...fields}` with its status. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** More fields of the answer, beside `error` (a 413 names `limitBytes`). */
+    readonly fields: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
+/** The 413 for any body over the limit, naming the limit (the demo shows it). */
+function bodyTooLarge(): HttpError {
+  return new HttpError(
+    413,
+    `Request body is too large: the limit is ${MAX_REQUEST_BODY_BYTES / MIB} MiB (${MAX_REQUEST_BODY_BYTES} bytes)`,
+    { limitBytes: MAX_REQUEST_BODY_BYTES },
+    // The rest of the body is never read, so the connection cannot carry another request.
+    { Connection: 'close' },
+  );
+}
+
+/**
+ * Refuses a request whose declared `Content-Length` is over the limit, before anything reads it.
+ *
+ * @example
+ * ```ts
+ * refuseDeclaredOversize(req); // throws HttpError(413) for Content-Length: 2097152
+ * ```
+ */
+export function refuseDeclaredOversize(req: Request): void {
+  const declared = req.headers.get('content-length');
+  if (declared !== null && Number(declared) > MAX_REQUEST_BODY_BYTES) throw bodyTooLarge();
+}
+
+/**
+ * Reads the body as UTF-8 text, but never more than the limit: a chunked body (no
+ * `Content-Length`) is cut off and refused with 413 once it passes it.
+ *
+ * @example
+ * ```ts
+ * const text = await readBodyText(req); // '' without a body
+ * ```
+ */
+export async function readBodyText(req: Request): Promise<string> {
+  refuseDeclaredOversize(req);
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        void reader.cancel().catch(() => undefined);
+        throw bodyTooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, 'Could not read request body');
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 /**
  * Reads a JSON object body. An empty body counts as `{}` when `optional`; anything that is not a
- * JSON object is a 400.
+ * JSON object is a 400, a body over the limit a 413.
  *
  * @example
  * ```ts
@@ -60,12 +122,7 @@ export class HttpError extends Error {
  * ```
  */
 export async function readJsonObject(req: Request, optional = false): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await req.text();
-  } catch {
-    throw new HttpError(400, 'Could not read request body');
-  }
+  const text = await readBodyText(req);
   if (text.trim() === '') {
     if (optional) return {};
     throw new HttpError(400, 'Request body must be a JSON object');

@@ -454,6 +454,32 @@ export interface KeyListBody {
   next: string | null;
 }
 
+/**
+ * The largest request body the server reads, in bytes; a larger one is answered `413` with a
+ * {@link BodyTooLargeBody}. A `PUT /keys/{key}` body is `{"value":"..."}` as JSON, so the value
+ * itself must be a little smaller.
+ *
+ * @example
+ * ```ts
+ * const body = JSON.stringify({ value });
+ * if (new TextEncoder().encode(body).length > MAX_REQUEST_BODY_BYTES) return tooLarge(MAX_REQUEST_BODY_BYTES);
+ * ```
+ */
+export const MAX_REQUEST_BODY_BYTES = 1_048_576;
+
+/**
+ * The `413` answer to a body over {@link MAX_REQUEST_BODY_BYTES}:
+ * `{"error":"Request body is too large: the limit is 1 MiB (1048576 bytes)","limitBytes":1048576}`.
+ *
+ * @example
+ * ```ts
+ * if (error.status === 413) show(`Too large: at most ${(error.error as BodyTooLargeBody).limitBytes} bytes`);
+ * ```
+ */
+export interface BodyTooLargeBody extends HttpErrorBody {
+  limitBytes: number;
+}
+
 /** `PUT /keys/{key}` body. */
 export interface PutKeyRequest {
   value: string;
