@@ -2,6 +2,8 @@ import { HttpClient, HttpErrorResponse, HttpParams, HttpResponse } from '@angula
 import { Injectable, inject } from '@angular/core';
 import { Observable, catchError, map, of, throwError } from 'rxjs';
 import {
+  LAST_SEQ_HEADER,
+  parseLastSeqHeader,
   snapshotFromResponse,
   type CompactionEvent,
   type CompactionStatusBody,
@@ -11,13 +13,29 @@ import {
   type LiveSnapshot,
   type SnapshotInfo,
   type StatsBody,
+  type SyncEvent,
 } from 'ngx-realtime';
+import { keyPath } from './key-name';
 
 /** Query of the key list. */
 export interface KeyQuery {
   prefix?: string;
   cf?: string;
   limit?: number;
+  /** Exclusive cursor: only keys after it (a page's `next`). */
+  after?: string;
+}
+
+/** One page of the key list: `total` counts every key of the query, `next` is the cursor of the page after (or null). */
+export interface KeyListPageBody {
+  keys: KeyValueBody[];
+  total: number;
+  next: string | null;
+}
+
+/** What a write's answer says: the seq at or after its own event (`X-Last-Seq`), null if the server did not say. */
+export interface WriteReceipt {
+  seq: number | null;
 }
 
 /**
@@ -28,30 +46,37 @@ export interface KeyQuery {
 export class ApexApi {
   private readonly http = inject(HttpClient);
 
-  /** `GET /keys`, with the seq the list reflects (for `liveResource`). */
-  listKeys(query: KeyQuery = {}): Observable<LiveSnapshot<KeyValueBody[]>> {
+  /** `GET /keys`: one page, with the seq it reflects (for `liveResource`). */
+  listKeys(query: KeyQuery = {}): Observable<LiveSnapshot<KeyListPageBody>> {
     let params = new HttpParams();
     if (query.prefix) params = params.set('prefix', query.prefix);
     if (query.cf) params = params.set('cf', query.cf);
     if (query.limit) params = params.set('limit', query.limit);
-    return this.http
-      .get<KeyListBody>('/keys', { params, observe: 'response' })
-      .pipe(map((response) => snapshotFromResponse(response, (body) => body.keys)));
+    if (query.after !== undefined) params = params.set('after', query.after);
+    return this.http.get<KeyListBody>('/keys', { params, observe: 'response' }).pipe(
+      map((response) =>
+        snapshotFromResponse(response, (body): KeyListPageBody => {
+          // A server without paging sends neither: its list is then all there is.
+          const paged = body as Partial<KeyListPageBody>;
+          return { keys: body.keys, total: paged.total ?? body.keys.length, next: paged.next ?? null };
+        }),
+      ),
+    );
   }
 
-  /** `PUT /keys/{key}`. */
-  putKey(key: string, value: string): Observable<unknown> {
-    return this.http.put(`/keys/${encodeURIComponent(key)}`, { value });
+  /** `PUT /keys/{key}`; the receipt tells when the live stream has the write. */
+  putKey(key: string, value: string): Observable<WriteReceipt> {
+    return this.http.put(keyPath(key), { value }, { observe: 'response' }).pipe(map(receipt));
   }
 
-  /** `DELETE /keys/{key}`. */
-  deleteKey(key: string): Observable<unknown> {
-    return this.http.delete(`/keys/${encodeURIComponent(key)}`);
+  /** `DELETE /keys/{key}`; the receipt tells when the live stream has the delete. */
+  deleteKey(key: string): Observable<WriteReceipt> {
+    return this.http.delete(keyPath(key), { observe: 'response' }).pipe(map(receipt));
   }
 
   /** `GET /keys/{key}`. */
   getKey(key: string): Observable<KeyValueBody> {
-    return this.http.get<KeyValueBody>(`/keys/${encodeURIComponent(key)}`);
+    return this.http.get<KeyValueBody>(keyPath(key));
   }
 
   /** `GET /stats`, with the seq it reflects. */
@@ -69,6 +94,23 @@ export class ApexApi {
   /** `POST /admin/compact`: answers 202; progress arrives as `compaction_status` events. */
   compact(cf?: string): Observable<unknown> {
     return this.http.post('/admin/compact', cf ? { cf } : {});
+  }
+
+  /** `GET /admin/column-families`: the column families that exist ("default" and every one holding a key), sorted. */
+  columnFamilies(): Observable<string[]> {
+    return this.http.get<{ columnFamilies: string[] }>('/admin/column-families').pipe(map((body) => body.columnFamilies));
+  }
+
+  /** `GET /admin/sync`: the newest `sync_event`, with the seq it reflects (for `liveResource`). */
+  latestSync(): Observable<LiveSnapshot<SyncEvent | null>> {
+    return this.http
+      .get<{ latest: SyncEvent | null }>('/admin/sync', { observe: 'response' })
+      .pipe(map((response) => snapshotFromResponse(response, (body) => body.latest)));
+  }
+
+  /** `POST /admin/sync` (Admin): answers 202; the run reports as `sync_event`s. */
+  startSync(): Observable<unknown> {
+    return this.http.post('/admin/sync', {});
   }
 
   /** `GET /health`. An unhealthy server answers 503 with the same body: that is data, not an error. */
@@ -92,4 +134,8 @@ export class ApexApi {
   createSnapshot(): Observable<unknown> {
     return this.http.post('/admin/snapshots', {});
   }
+}
+
+function receipt(response: HttpResponse<unknown>): WriteReceipt {
+  return { seq: parseLastSeqHeader(response.headers.get(LAST_SEQ_HEADER)) };
 }
