@@ -9,6 +9,9 @@ import type {
 import type { ServerContext } from './context';
 import type { KeyPage } from './store';
 
+/** The column family that always exists, and the one key routes use without `?cf=`. */
+export const DEFAULT_CF = 'default';
+
 /** Every health probe name. */
 export const HEALTH_PROBES: readonly HealthProbe[] = ['liveness', 'readiness', 'startup'];
 
@@ -39,6 +42,11 @@ export class Domain {
 
   listKeys(cf: string, prefix: string, limit: number, after: string | null): KeyPage {
     return this.ctx.store.listKeys(cf, prefix, limit, after);
+  }
+
+  /** `default` and every column family that holds a key, sorted: the ones that exist. */
+  columnFamilies(): string[] {
+    return [...new Set([DEFAULT_CF, ...this.ctx.store.keyColumnFamilies()])].sort();
   }
 
   putKey(cf: string, key: string, value: string): KeyValueBody {
@@ -74,8 +82,12 @@ export class Domain {
     };
   }
 
-  /** started now, progress at 1/4, 2/4, 3/4 of the duration, completed at the end. */
-  startCompaction(cf: string): void {
+  /**
+   * started now, progress at 1/4, 2/4, 3/4 of the duration, completed at the end. Returns false
+   * (and emits nothing) when the column family does not exist.
+   */
+  startCompaction(cf: string): boolean {
+    if (!this.columnFamilies().includes(cf)) return false;
     const durationMs = this.ctx.config.compactionDurationMs;
     const totals = this.ctx.store.keyTotals();
     const filesMerged = this.compactions + 1;
@@ -101,6 +113,7 @@ export class Domain {
         details: { progress: 1, filesMerged, bytesRead: totals.bytes, bytesWritten: totals.bytes },
       });
     });
+    return true;
   }
 
   /** The newest `compaction_status` event still in the log, so a page opened mid-compaction shows it. */

@@ -1,12 +1,11 @@
-import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, type HealthProbe, type KeyListBody, type LoginResponse } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse } from '../../projects/ngx-realtime/src/lib/protocol';
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
-import { HEALTH_PROBES } from './domain';
+import { DEFAULT_CF, HEALTH_PROBES } from './domain';
 import { HttpError, epochParam, intParam, json, optionalStringField, readJson, readJsonObject, stringField } from './http-util';
 import { bearerToken, requireSession, requireUser } from './request-auth';
 import { subscriptionFromQuery } from './subscription-query';
 
-const DEFAULT_CF = 'default';
 const DEFAULT_KEY_LIMIT = 100;
 const MAX_KEY_LIMIT = 1000;
 
@@ -114,9 +113,15 @@ async function compact(ctx: ServerContext, req: Request): Promise<Response> {
   requireUser(ctx, req, req.method === 'GET' ? 'Read' : 'Admin');
   if (req.method === 'GET') return readJson({ latest: ctx.domain.latestCompaction() }, ctx.log.lastSeq);
   const cf = optionalStringField(await readJsonObject(req, true), 'cf') ?? DEFAULT_CF;
-  ctx.domain.startCompaction(cf);
+  if (!ctx.domain.startCompaction(cf)) return json({ error: `Column family '${cf}' does not exist` }, 404);
   await ctx.settled();
   return json({ status: 'started', cf }, 202);
+}
+
+function columnFamilies(ctx: ServerContext, req: Request): Response {
+  requireUser(ctx, req, 'Read');
+  const body: ColumnFamiliesBody = { columnFamilies: ctx.domain.columnFamilies() };
+  return readJson(body, ctx.log.lastSeq);
 }
 
 async function snapshots(ctx: ServerContext, req: Request): Promise<Response> {
@@ -170,6 +175,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/keys': { GET: listKeys },
   '/stats': { GET: stats },
   '/admin/compact': { GET: compact, POST: compact },
+  '/admin/column-families': { GET: columnFamilies },
   '/admin/snapshots': { GET: snapshots, POST: snapshots },
   '/admin/sync': { POST: sync },
   '/health': { GET: healthSummary },

@@ -111,6 +111,11 @@ export class Store {
     return { keys, total, next };
   }
 
+  /** The column families that hold at least one key, sorted. */
+  keyColumnFamilies(): string[] {
+    return this.db.query<{ cf: string }, []>('SELECT DISTINCT cf FROM keys ORDER BY cf').all().map((row) => row.cf);
+  }
+
   keyTotals(): { records: number; bytes: number } {
     const row = this.db.query<{ records: number; bytes: number | null }, []>(
       'SELECT COUNT(*) AS records, SUM(length(key) + length(value)) AS bytes FROM keys',

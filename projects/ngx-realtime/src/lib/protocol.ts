@@ -534,3 +534,16 @@ export const LAST_SEQ_HEADER = 'X-Last-Seq';
 export interface CompactionStatusBody {
   latest: CompactionEvent | null;
 }
+
+/**
+ * `GET /admin/column-families` answer: the column families that exist (`default` and every one
+ * holding a key), sorted. `POST /admin/compact` refuses any other with `404`.
+ *
+ * @example
+ * ```ts
+ * http.get<ColumnFamiliesBody>('/admin/column-families').subscribe(({ columnFamilies }) => options.set(columnFamilies));
+ * ```
+ */
+export interface ColumnFamiliesBody {
+  columnFamilies: string[];
+}
