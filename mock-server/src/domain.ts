@@ -5,6 +5,7 @@ import type {
   KeyValueBody,
   SnapshotInfo,
   StatsBody,
+  SyncEvent,
 } from '../../projects/ngx-realtime/src/lib/protocol';
 import type { ServerContext } from './context';
 import type { KeyPage } from './store';
@@ -135,6 +136,11 @@ export class Domain {
 
   listSnapshots(): SnapshotInfo[] {
     return this.ctx.store.listSnapshots();
+  }
+
+  /** The newest `sync_event` still in the log, so a page opened mid-sync shows it. */
+  latestSync(): SyncEvent | null {
+    return this.ctx.log.latestOfType('sync_event') as SyncEvent | null;
   }
 
   startSync(): void {

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse, type SyncStatusBody } from '../../projects/ngx-realtime/src/lib/protocol';
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { DEFAULT_CF, HEALTH_PROBES } from './domain';
@@ -135,7 +135,12 @@ async function snapshots(ctx: ServerContext, req: Request): Promise<Response> {
 }
 
 async function sync(ctx: ServerContext, req: Request): Promise<Response> {
-  requireUser(ctx, req, 'Admin');
+  // Anyone may watch a sync; starting one is for admins.
+  requireUser(ctx, req, req.method === 'GET' ? 'Read' : 'Admin');
+  if (req.method === 'GET') {
+    const body: SyncStatusBody = { latest: ctx.domain.latestSync() };
+    return readJson(body, ctx.log.lastSeq);
+  }
   await readJsonObject(req, true);
   ctx.domain.startSync();
   await ctx.settled();
@@ -177,7 +182,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/admin/compact': { GET: compact, POST: compact },
   '/admin/column-families': { GET: columnFamilies },
   '/admin/snapshots': { GET: snapshots, POST: snapshots },
-  '/admin/sync': { POST: sync },
+  '/admin/sync': { GET: sync, POST: sync },
   '/health': { GET: healthSummary },
   '/health/check': { GET: healthCheck },
   ...Object.fromEntries(HEALTH_PROBES.map((p) => [`/health/${p}`, { GET: (ctx: ServerContext) => probe(ctx, p) }])),

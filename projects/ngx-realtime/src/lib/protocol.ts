@@ -547,3 +547,15 @@ export interface CompactionStatusBody {
 export interface ColumnFamiliesBody {
   columnFamilies: string[];
 }
+
+/**
+ * `GET /admin/sync` answer: the newest retained `sync_event`, if any (a page opened mid-sync shows it).
+ *
+ * @example
+ * ```ts
+ * http.get<SyncStatusBody>('/admin/sync').subscribe(({ latest }) => show(latest?.status ?? 'never synced'));
+ * ```
+ */
+export interface SyncStatusBody {
+  latest: SyncEvent | null;
+}
