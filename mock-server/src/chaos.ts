@@ -89,17 +89,38 @@ async function burst(ctx: ServerContext, req: Request): Promise<Response> {
   return json({ count, firstSeq, lastSeq });
 }
 
-const CHAOS_ROUTES: Record<string, (ctx: ServerContext, req: Request) => Promise<Response>> = {
-  '/__chaos/drop': drop,
-  '/__chaos/stall': stall,
-  '/__chaos/block-websocket': blockWebsocket,
-  '/__chaos/health': health,
-  '/__chaos/burst': burst,
+/**
+ * `GET /__chaos/counters`: requests since start, so a test can tell how hard a client tried (every
+ * request to `/ws/events`, accepted or refused, and every `/events/poll`; CORS preflights excluded).
+ *
+ * @example
+ * ```ts
+ * const { upgradeAttempts } = (await (await fetch(`${url}/__chaos/counters`)).json()) as ChaosCounters;
+ * ```
+ */
+export interface ChaosCounters {
+  upgradeAttempts: number;
+  polls: number;
+}
+
+async function counters(ctx: ServerContext): Promise<Response> {
+  const body: ChaosCounters = { ...ctx.counters };
+  return json(body);
+}
+
+const CHAOS_ROUTES: Record<string, { method: 'GET' | 'POST'; handler: (ctx: ServerContext, req: Request) => Promise<Response> }> = {
+  '/__chaos/drop': { method: 'POST', handler: drop },
+  '/__chaos/stall': { method: 'POST', handler: stall },
+  '/__chaos/block-websocket': { method: 'POST', handler: blockWebsocket },
+  '/__chaos/health': { method: 'POST', handler: health },
+  '/__chaos/burst': { method: 'POST', handler: burst },
+  '/__chaos/counters': { method: 'GET', handler: counters },
 };
 
 /**
- * The `/__chaos/*` controls, all POST. Returns null when the path is not a chaos route, so the
- * caller answers 404 (also for every chaos path when the server runs without `--chaos`).
+ * The `/__chaos/*` controls (POST, but `GET /__chaos/counters`). Returns null when the path is not
+ * a chaos route, so the caller answers 404 (also for every chaos path when the server runs without
+ * `--chaos`).
  *
  * @example
  * ```ts
@@ -107,8 +128,8 @@ const CHAOS_ROUTES: Record<string, (ctx: ServerContext, req: Request) => Promise
  * ```
  */
 export function routeChaos(ctx: ServerContext, req: Request, url: URL): Promise<Response> | Response | null {
-  const handler = CHAOS_ROUTES[url.pathname];
-  if (!handler) return null;
-  if (req.method !== 'POST') return json({ error: 'Method not allowed' }, 405);
-  return handler(ctx, req);
+  const route = CHAOS_ROUTES[url.pathname];
+  if (!route) return null;
+  if (req.method !== route.method) return json({ error: 'Method not allowed' }, 405);
+  return route.handler(ctx, req);
 }

@@ -31,6 +31,8 @@ export class ServerContext {
   replica: RedisReplica | null = null;
   /** Appends to Redis not yet applied here, each with the newest seq Redis gave it; `settled()` awaits them. */
   private readonly pending = new Set<Promise<number>>();
+  /** Requests since start (`GET /__chaos/counters`), counted whatever their answer. */
+  readonly counters = { upgradeAttempts: 0, polls: 0 };
   blockWebsocket = false;
   stopping = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();

@@ -3,7 +3,7 @@ import { api, login, putKey, startServer, stopAllServers, TestClient, until } fr
 
 afterEach(stopAllServers);
 
-const CHAOS_ROUTES = ['drop', 'stall', 'block-websocket', 'health', 'burst'];
+const CHAOS_ROUTES = ['drop', 'stall', 'block-websocket', 'health', 'burst', 'counters'];
 
 describe('chaos routes', () => {
   test('every chaos route is 404 without chaos', async () => {
@@ -14,6 +14,29 @@ describe('chaos routes', () => {
         body: { error: 'Not found' },
       });
     }
+    expect(await api(server, 'GET', '/__chaos/counters')).toMatchObject({ status: 404, body: { error: 'Not found' } });
+  });
+
+  test('counters: every request to /ws/events, accepted or refused, and every poll, since start', async () => {
+    const server = await startServer({ chaos: true });
+    const counters = async () => (await api(server, 'GET', '/__chaos/counters')).body;
+    expect(await counters()).toEqual({ upgradeAttempts: 0, polls: 0 });
+    const token = await login(server);
+    // Accepted; accepted then closed for a bad token; a plain GET that is no upgrade; blocked with 503.
+    const { client } = await TestClient.authed(server, token);
+    const bad = TestClient.connect(server, 'token=apx_wrong');
+    expect(await bad.closeCode()).toBe(4003);
+    expect((await api(server, 'GET', '/ws/events')).status).toBe(400);
+    await api(server, 'POST', '/__chaos/block-websocket', { body: { enabled: true } });
+    expect((await api(server, 'GET', '/ws/events')).status).toBe(503);
+    // Polls: answered, refused without a token, refused for a bad one; a CORS preflight is no poll.
+    expect((await api(server, 'GET', '/events/poll', { token })).status).toBe(200);
+    expect((await api(server, 'GET', '/events/poll')).status).toBe(401);
+    expect((await api(server, 'GET', '/events/poll', { token: 'apx_wrong' })).status).toBe(401);
+    expect((await fetch(`${server.url}/events/poll`, { method: 'OPTIONS' })).status).toBe(204);
+    expect(await counters()).toEqual({ upgradeAttempts: 4, polls: 3 });
+    expect((await api(server, 'POST', '/__chaos/counters')).status).toBe(405);
+    client.close();
   });
 
   test('drop cuts every socket with no close frame (1006); the event log is intact for a resume', async () => {
