@@ -1,4 +1,4 @@
-import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse, type SyncStatusBody } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, MAX_KEY_BYTES, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse, type SyncStatusBody } from '../../projects/ngx-realtime/src/lib/protocol';
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { DEFAULT_CF, HEALTH_PROBES } from './domain';
@@ -20,7 +20,14 @@ function keyFromPath(pathname: string): string {
   } catch {
     throw new HttpError(400, 'Key is not valid percent-encoding');
   }
-  if (key === '') throw new HttpError(400, 'Key must not be empty');
+  // Bun, like browsers, resolves "." and ".." segments (also %2E) before the handler sees the path:
+  // /keys/. and /keys/%2E arrive as /keys/, /keys/.. as /. The checks name the rule for what arrives.
+  if (key === '') {
+    throw new HttpError(400, 'Key must not be empty (URLs resolve "." and ".." path segments, so the keys "." and ".." cannot be sent)');
+  }
+  if (key === '.' || key === '..') throw new HttpError(400, `Key must not be "${key}": a URL path cannot carry it`);
+  const bytes = Buffer.byteLength(key);
+  if (bytes > MAX_KEY_BYTES) throw new HttpError(400, `Key must be at most ${MAX_KEY_BYTES} bytes of UTF-8, got ${bytes}`);
   return key;
 }
 

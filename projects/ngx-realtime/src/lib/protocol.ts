@@ -480,6 +480,19 @@ export interface BodyTooLargeBody extends HttpErrorBody {
   limitBytes: number;
 }
 
+/**
+ * The longest key the server takes, in bytes of UTF-8; a longer one in `/keys/{key}` is a `400`.
+ * Neither are the empty key nor `.` and `..` allowed: URLs resolve those as path segments (also as
+ * `%2E`), so `/keys/..` never reaches the server as that key; refuse them before sending.
+ *
+ * @example
+ * ```ts
+ * const tooLong = new TextEncoder().encode(key).length > MAX_KEY_BYTES;
+ * const unsendable = key === '' || key === '.' || key === '..';
+ * ```
+ */
+export const MAX_KEY_BYTES = 1024;
+
 /** `PUT /keys/{key}` body. */
 export interface PutKeyRequest {
   value: string;
