@@ -27,7 +27,9 @@ export const USAGE = `usage: bun mock-server/src/main.ts [--port N (default ${DE
   [--heartbeat-interval MS] [--heartbeat-timeout MS] [--retain N] [--stats-interval MS]
   [--rate-limit N] [--rate-window MS] [--max-frame BYTES] [--max-batch-bytes BYTES]
   [--compaction-duration MS] [--job-duration MS] [--precise-time]
-  [--static DIR] [--redis redis://HOST:PORT (share keys, tokens and the event log with other instances)]`;
+  [--static DIR] [--redis redis://HOST:PORT (share keys, tokens and the event log with other instances)]
+  [--seed (on start, when the store holds no keys, write 59 sample keys and one snapshot;
+           a restart on the same data finds keys and writes nothing)]`;
 
 /**
  * Parses the CLI flags into server options. Durations are ms except `--token-ttl` (seconds).
@@ -43,6 +45,10 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
     const flag = argv[i]!;
     if (flag === '--chaos') {
       options.chaos = true;
+      continue;
+    }
+    if (flag === '--seed') {
+      options.seed = true;
       continue;
     }
     if (flag === '--precise-time') {

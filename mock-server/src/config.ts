@@ -22,6 +22,11 @@ export interface ServerOptions {
   staticDir?: string;
   /** `redis://host:port`: keep everything shared in Redis, so several instances serve one stream. */
   redisUrl?: string;
+  /**
+   * Writes sample data on start when the store holds no keys (so a restart on the same data does
+   * not write it twice): about 60 keys and one completed snapshot, as events. Default false.
+   */
+  seed?: boolean;
   tokenTtlMs?: number;
   authTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -64,6 +69,7 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     dataPath: options.dataPath ?? ':memory:',
     staticDir: options.staticDir ?? null,
     redisUrl: options.redisUrl ?? null,
+    seed: options.seed ?? false,
     tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
     authTimeoutMs: options.authTimeoutMs ?? PROTOCOL_DEFAULTS.authTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? PROTOCOL_DEFAULTS.heartbeatIntervalMs,

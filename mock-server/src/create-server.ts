@@ -3,6 +3,7 @@ import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
 import { routeChaos } from './chaos';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
 import { RedisReplica } from './redis-replica';
+import { seedSampleData } from './sample-data';
 import { ServerContext } from './context';
 import { CORS_HEADERS, HttpError, epochParam, intParam, json, refuseDeclaredOversize } from './http-util';
 import { routeHttp } from './http-routes';
@@ -93,6 +94,7 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   const config = resolveConfig(options);
   const ctx = new ServerContext(config);
   if (config.redisUrl) ctx.replica = await RedisReplica.connect(ctx, config.redisUrl);
+  if (config.seed) await seedSampleData(ctx);
   ctx.hub.onHeldFrame = processMessage;
   ctx.hub.onThaw = thawSocket;
 

@@ -124,14 +124,28 @@ export class Domain {
 
   /** Returns the new snapshot's id; it is listed once `completed` has been emitted. */
   createSnapshot(): string {
+    const snapshotId = this.startSnapshot();
+    this.ctx.later(this.ctx.config.jobDurationMs, () => this.completeSnapshot(snapshotId));
+    return snapshotId;
+  }
+
+  /** A snapshot started and completed at once (the sample data), both as events. */
+  snapshotNow(): string {
+    const snapshotId = this.startSnapshot();
+    this.completeSnapshot(snapshotId);
+    return snapshotId;
+  }
+
+  private startSnapshot(): string {
     const snapshotId = `snap-${this.ctx.config.now()}-${crypto.randomUUID().slice(0, 8)}`;
     this.ctx.emit({ type: 'snapshot_event', status: 'started', snapshotId, details: {} });
-    this.ctx.later(this.ctx.config.jobDurationMs, () => {
-      const info: SnapshotInfo = { snapshotId, createdAt: this.ctx.config.now(), records: this.ctx.store.keyTotals().records };
-      if (!this.ctx.replica) this.ctx.store.insertSnapshot(info);
-      this.ctx.emit({ type: 'snapshot_event', status: 'completed', snapshotId, details: { records: info.records } });
-    });
     return snapshotId;
+  }
+
+  private completeSnapshot(snapshotId: string): void {
+    const info: SnapshotInfo = { snapshotId, createdAt: this.ctx.config.now(), records: this.ctx.store.keyTotals().records };
+    if (!this.ctx.replica) this.ctx.store.insertSnapshot(info);
+    this.ctx.emit({ type: 'snapshot_event', status: 'completed', snapshotId, details: { records: info.records } });
   }
 
   listSnapshots(): SnapshotInfo[] {

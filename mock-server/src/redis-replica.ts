@@ -183,7 +183,9 @@ export class RedisReplica {
 
   private async fillFrom(after: number): Promise<void> {
     const entries = ((await this.commands.send('XRANGE', [KEYS.log, `(${after}-1`, '+'])) ?? []) as Array<[string, string[]]>;
-    this.ingest(entries.map(([, fields]) => JSON.parse(fields[1]!) as SequencedEvent).filter(isSequencedEvent));
+    // A restart on the same data file has applied the older ones already (applying a snapshot twice would fail).
+    const events = entries.map(([, fields]) => JSON.parse(fields[1]!) as SequencedEvent).filter(isSequencedEvent);
+    this.ingest(events.filter((e) => e.seq > this.ctx.log.lastSeq));
   }
 
   /** Applies events to this instance's replica, then fans them out here. */

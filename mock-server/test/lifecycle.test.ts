@@ -102,7 +102,12 @@ describe('shutdown', () => {
     const proc = Bun.spawn([BUN, MAIN, '--help'], { stdout: 'pipe', stderr: 'pipe' });
     expect(await proc.exited).toBe(0);
     const text = await new Response(proc.stdout).text();
-    for (const flag of ['--port', '--chaos', '--data', '--redis', '--static', '--precise-time', '--max-batch-bytes']) expect(text).toContain(flag);
+    const flags = [
+      '--port', '--chaos', '--data', '--token-ttl', '--auth-timeout', '--heartbeat-interval', '--heartbeat-timeout', '--retain',
+      '--stats-interval', '--rate-limit', '--rate-window', '--max-frame', '--max-batch-bytes', '--compaction-duration',
+      '--job-duration', '--precise-time', '--static', '--redis', '--seed',
+    ];
+    for (const flag of flags) expect(text).toContain(`[${flag}`);
   });
 });
 
