@@ -1,9 +1,10 @@
 import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, inject, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { TitleStrategy, provideRouter, withComponentInputBinding } from '@angular/router';
 import { provideRealtime, withAuth, withPollingFallback, withReconnect, withTabSharing } from 'ngx-realtime';
 import { map } from 'rxjs';
 import { routes } from './app.routes';
+import { AppTitleStrategy } from './core/app-title-strategy';
 import { AuthService } from './core/auth-service';
 import { authInterceptor } from './core/auth-interceptor';
 import { readTuning } from './core/realtime-tuning';
@@ -17,6 +18,7 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
     provideRouter(routes, withComponentInputBinding()),
+    { provide: TitleStrategy, useClass: AppTitleStrategy },
     provideRealtime(
       { url: '/ws/events', pollUrl: '/events/poll' },
       withReconnect({ initialDelayMs: tuning.reconnectInitialMs, maxDelayMs: tuning.reconnectMaxMs }),

@@ -1,26 +1,32 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
 import { EventLog } from './core/event-log';
+import { LiveMetrics } from './core/live-metrics';
 import { RealtimeAlerts } from './core/realtime-alerts';
+import { SessionRedirect } from './core/session-redirect';
 import { AppHeader } from './shell/app-header';
+import { HealthBanner } from './shell/health-banner';
 import { ToastStack } from './shell/toast-stack';
 
-/** Root: header, the routed page, toasts. */
+/** Root: header, the health banner, the routed page, toasts. */
 @Component({
   selector: 'app-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, AppHeader, ToastStack],
+  imports: [RouterOutlet, AppHeader, HealthBanner, ToastStack],
   template: `
     <app-header />
+    <app-health-banner />
     <main><router-outlet /></main>
     <app-toast-stack />
   `,
 })
 export class App {
   constructor() {
-    // Both must run from the start, not when a page first asks for them: the log would miss
-    // events, the alerts would miss a rejected session.
+    // These must run from the start, not when a page first asks for them: the log and the
+    // metrics would miss events, the alerts and the redirect a rejected session.
     inject(EventLog);
+    inject(LiveMetrics);
     inject(RealtimeAlerts);
+    inject(SessionRedirect);
   }
 }

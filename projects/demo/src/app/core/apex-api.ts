@@ -5,6 +5,7 @@ import {
   LAST_SEQ_HEADER,
   parseLastSeqHeader,
   snapshotFromResponse,
+  type ColumnFamiliesBody,
   type CompactionEvent,
   type CompactionStatusBody,
   type HealthBody,
@@ -14,6 +15,7 @@ import {
   type SnapshotInfo,
   type StatsBody,
   type SyncEvent,
+  type SyncStatusBody,
 } from 'ngx-realtime';
 import { keyPath } from './key-name';
 
@@ -98,13 +100,13 @@ export class ApexApi {
 
   /** `GET /admin/column-families`: the column families that exist ("default" and every one holding a key), sorted. */
   columnFamilies(): Observable<string[]> {
-    return this.http.get<{ columnFamilies: string[] }>('/admin/column-families').pipe(map((body) => body.columnFamilies));
+    return this.http.get<ColumnFamiliesBody>('/admin/column-families').pipe(map((body) => body.columnFamilies));
   }
 
   /** `GET /admin/sync`: the newest `sync_event`, with the seq it reflects (for `liveResource`). */
   latestSync(): Observable<LiveSnapshot<SyncEvent | null>> {
     return this.http
-      .get<{ latest: SyncEvent | null }>('/admin/sync', { observe: 'response' })
+      .get<SyncStatusBody>('/admin/sync', { observe: 'response' })
       .pipe(map((response) => snapshotFromResponse(response, (body) => body.latest)));
   }
 

@@ -1,5 +1,4 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
-import { Router } from '@angular/router';
 import { WebSocketService } from 'ngx-realtime';
 import { AuthService } from './auth-service';
 import { Notifier } from './notifier';
@@ -13,7 +12,6 @@ import { Notifier } from './notifier';
 export class RealtimeAlerts {
   private readonly ws = inject(WebSocketService);
   private readonly auth = inject(AuthService);
-  private readonly router = inject(Router);
   private readonly notifier = inject(Notifier);
 
   constructor() {
@@ -29,8 +27,7 @@ export class RealtimeAlerts {
       if (status !== 'disconnected' || !this.auth.isLoggedIn()) return;
       const message = ENDED_BY[reason ?? ''];
       if (!message) return;
-      this.auth.expire(message);
-      void this.router.navigate(['/login']);
+      this.auth.expire(message); // SessionRedirect shows the login page, with the way back
     });
   }
 }

@@ -85,4 +85,35 @@ describe('ConnectionStatusPill', () => {
     expect(shown().label).toBe('connected · polling');
     controller.expectPoll(); // the next long poll is already pending
   });
+
+  /** The pill's classes, which carry its colour. */
+  function pillClasses(): string[] {
+    fixture.detectChanges();
+    return Array.from((fixture.nativeElement as HTMLElement).querySelector('.pill')!.classList);
+  }
+
+  it('colours polling apart from WebSocket, and both apart from trouble', () => {
+    realtime.connect('token-1');
+    controller.connection.open();
+    expect(pillClasses()).toEqual(['pill', 'pill-connected', 'via-websocket']);
+    controller.connection.drop();
+    expect(pillClasses()).toEqual(['pill', 'pill-reconnecting']);
+
+    controller.tick(500);
+    controller.expectConnection().refuse();
+    controller.expectPoll().respond({ events: [] });
+    expect(pillClasses()).toEqual(['pill', 'pill-connected', 'via-polling']);
+    controller.expectPoll();
+  });
+
+  it('is a polite live region, so a screen reader hears the link change without the heartbeat', () => {
+    realtime.connect('token-1');
+    controller.connection.open({ heartbeat: { intervalMs: 1_000, timeoutMs: 5_000 } }).ping(20);
+    fixture.detectChanges();
+    const status = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="connection-status"]')!;
+    expect(status.getAttribute('role')).toBe('status');
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    expect(status.textContent!.trim()).toBe('connected · websocket');
+    expect(status.contains((fixture.nativeElement as HTMLElement).querySelector('[data-testid="connection-latency"]'))).toBeFalse();
+  });
 });

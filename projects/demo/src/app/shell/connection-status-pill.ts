@@ -4,21 +4,29 @@ import { WebSocketService } from 'ngx-realtime';
 /**
  * The header's view of the realtime link: status and transport (`connected · websocket`,
  * `connected · polling`, `reconnecting · attempt 3`, `disconnected · unauthorized`) plus the
- * heartbeat round trip. Colour carries the same information for a glance.
+ * heartbeat round trip. Colour carries the same information for a glance: green WebSocket, blue
+ * polling (a hollow dot), amber reconnecting, red disconnected. The status text is a polite live
+ * region.
+ *
+ * @example
+ * ```html
+ * @if (auth.isLoggedIn()) { <app-connection-status-pill /> }
+ * ```
  */
 @Component({
   selector: 'app-connection-status-pill',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <span
-      class="pill"
-      [class]="'pill pill-' + state().status"
+      [class]="pillClass()"
       [attr.data-status]="state().status"
       [attr.data-transport]="state().transport"
       [attr.title]="title()"
     >
       <span class="dot" aria-hidden="true"></span>
-      <span data-testid="connection-status">{{ label() }}</span>
+      <!-- Announced when it changes (politely: a reconnect is news, not an emergency). The latency
+           stays outside, or every heartbeat would be read out. -->
+      <span role="status" aria-live="polite" data-testid="connection-status">{{ label() }}</span>
       @if (latency() !== null) {
         <span class="latency" data-testid="connection-latency">{{ latency() }} ms</span>
       }
@@ -27,20 +35,30 @@ import { WebSocketService } from 'ngx-realtime';
   styles: `
     .pill { display: inline-flex; align-items: center; gap: .4rem; padding: .2rem .7rem; border-radius: 999px;
       font-size: .85rem; background: #eef0f3; color: #3a4150; white-space: nowrap; }
-    .dot { width: .55rem; height: .55rem; border-radius: 50%; background: #9aa3b2; }
+    .dot { flex: none; width: .55rem; height: .55rem; border-radius: 50%; background: #9aa3b2; }
+    /* WebSocket: green, a solid dot. */
     .pill-connected { background: #e3f6ea; color: #1d6b3a; }
     .pill-connected .dot { background: #23a55a; }
+    /* Polling: blue, a hollow dot, so the fallback is told apart without relying on colour alone. */
+    .pill-connected.via-polling { background: #e8efff; color: #1f4fb8; }
+    .pill-connected.via-polling .dot { background: transparent; border: 2px solid #2f6fed; }
     .pill-reconnecting { background: #fff4dc; color: #7a5400; }
     .pill-reconnecting .dot { background: #e5a100; animation: blink 1s infinite; }
     .pill-disconnected { background: #fde8e8; color: #8c1d1d; }
     .pill-disconnected .dot { background: #d33; }
     .latency { opacity: .75; font-variant-numeric: tabular-nums; }
     @keyframes blink { 50% { opacity: .3; } }
+    @media (prefers-reduced-motion: reduce) { .pill-reconnecting .dot { animation: none; } }
   `,
 })
 export class ConnectionStatusPill {
   /** The SDK's connection signal: the single source of truth for what the pill shows. */
   protected readonly state = inject(WebSocketService).connectionState;
+
+  protected readonly pillClass = computed(() => {
+    const { status, transport } = this.state();
+    return `pill pill-${status}` + (status === 'connected' && transport ? ` via-${transport}` : '');
+  });
 
   protected readonly label = computed(() => {
     const { status, transport, attempt, reason } = this.state();

@@ -1,6 +1,6 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { WebSocketService, liveResource, type CompactionEvent } from 'ngx-realtime';
 import { ApexApi } from '../../core/apex-api';
@@ -9,7 +9,8 @@ import { errorMessage } from '../../core/error-message';
 import { hasPermission } from '../../core/session';
 
 /**
- * Starts a compaction and follows it live. The progress bar is a `liveResource` over
+ * Starts a compaction of a column family (suggested from `GET /admin/column-families`; one that
+ * does not exist gets the server's 404 message and nothing starts) and follows it live. The progress bar is a `liveResource` over
  * `GET /admin/compact` and `compaction_status` events, so it also shows a compaction someone else
  * started, even before this page opened.
  */
@@ -19,12 +20,22 @@ import { hasPermission } from '../../core/session';
   imports: [FormsModule, DatePipe, DecimalPipe],
   template: `
     <h1>Compaction</h1>
-    <form class="card row" (ngSubmit)="start()">
-      <label>Column family <input name="cf" [(ngModel)]="cf" data-testid="compaction-cf" /></label>
+    <form class="card controls" (ngSubmit)="start()">
+      <label>Column family
+        <input name="cf" list="column-families" autocomplete="off" [(ngModel)]="cf" data-testid="compaction-cf" />
+      </label>
+      <!-- Suggestions, not a closed list: a family created a moment ago can still be typed, and one
+           that does not exist gets the server's answer. -->
+      <datalist id="column-families">
+        @for (name of columnFamilies(); track name) { <option [value]="name"></option> }
+      </datalist>
       <button type="submit" [disabled]="!canStart() || running()" data-testid="compaction-start">
         {{ running() ? 'Compacting…' : 'Start compaction' }}
       </button>
       @if (!isAdmin()) { <span class="muted">Needs the Admin permission.</span> }
+      @if (columnFamilies().length > 0) {
+        <p class="muted known" data-testid="compaction-cfs">Column families: {{ columnFamilies().join(', ') }}</p>
+      }
     </form>
     @if (error() ?? loadError(); as message) {
       <p class="notice error" data-testid="compaction-error">{{ message }}</p>
@@ -50,6 +61,7 @@ import { hasPermission } from '../../core/session';
     </section>
 
     <h2>History</h2>
+    <div class="table-scroll">
     <table class="table">
       <tbody>
         @for (event of history(); track event.seq) {
@@ -64,11 +76,12 @@ import { hasPermission } from '../../core/session';
         }
       </tbody>
     </table>
+    </div>
   `,
   styles: `
-    .row { display: flex; align-items: end; gap: .8rem; }
+    .row { display: flex; gap: .8rem; }
     .between { justify-content: space-between; align-items: center; margin-bottom: .5rem; }
-    label { display: flex; flex-direction: column; gap: .25rem; }
+    .known { flex-basis: 100%; margin: 0; font-size: .85rem; }
     .progress { height: 1rem; background: #eef0f3; border-radius: 999px; overflow: hidden; }
     .bar { height: 100%; background: #2f6fed; transition: width .25s ease-out; }
     .bar.failed { background: #d33; }
@@ -82,6 +95,9 @@ export class CompactionPage {
   private readonly auth = inject(AuthService);
 
   protected readonly cf = signal('default');
+  private readonly families = rxResource({ stream: () => this.api.columnFamilies() });
+  /** Existing column families, offered as suggestions (none while loading or if the server cannot list them). */
+  protected readonly columnFamilies = computed(() => (this.families.hasValue() ? this.families.value() : []));
   protected readonly error = signal<string | null>(null);
   protected readonly history = signal<readonly CompactionEvent[]>([]);
   /** The newest compaction, also one that started before this page opened. */
@@ -123,6 +139,10 @@ export class CompactionPage {
 
   protected start(): void {
     this.error.set(null);
-    this.api.compact(this.cf().trim()).subscribe({ error: (err: unknown) => this.error.set(errorMessage(err)) });
+    this.api.compact(this.cf().trim()).subscribe({
+      // A family that appeared since the page loaded is now in the list too.
+      next: () => this.families.reload(),
+      error: (err: unknown) => this.error.set(errorMessage(err)),
+    });
   }
 }

@@ -7,6 +7,8 @@ import { ApexApi } from '../../core/apex-api';
 import { describeEvent } from '../../core/describe-event';
 import { errorMessage } from '../../core/error-message';
 import { EventLog } from '../../core/event-log';
+import { LiveMetrics } from '../../core/live-metrics';
+import { LineChart } from './line-chart';
 
 /** The stats shown, when they arrived and from where. */
 interface ShownStats {
@@ -27,15 +29,23 @@ const CARDS: { field: keyof StatsBody; label: string; unit?: string }[] = [
   { field: 'wsConnectionsTotal', label: 'Clients, all instances' },
 ];
 
+/** Stats charted beside the events per second. */
+const CHARTED: { field: 'total_records' | 'mem_kb' | 'wsConnections'; label: string; unit: string; color: string }[] = [
+  { field: 'total_records', label: 'Records', unit: '', color: '#7a3fd1' },
+  { field: 'mem_kb', label: 'Memtable', unit: 'KB', color: '#c2410c' },
+  { field: 'wsConnections', label: 'Live clients', unit: '', color: '#1d8a4a' },
+];
+
 /**
  * Live overview: the server's stats (a `liveResource` over `GET /stats` kept current by
- * `stats_update` pushes, reloaded right after key writes so record counts move with the data) and
+ * `stats_update` pushes, reloaded right after key writes so record counts move with the data),
+ * charts of the last minutes (events per second and a few stats, sampled by `LiveMetrics`), and
  * the feed of recent events.
  */
 @Component({
   selector: 'app-dashboard-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, DecimalPipe],
+  imports: [DatePipe, DecimalPipe, LineChart],
   template: `
     <h1>Dashboard</h1>
     @if (error(); as message) {
@@ -56,10 +66,23 @@ const CARDS: { field: keyof StatsBody; label: string; unit?: string }[] = [
       @if (updatedAt(); as at) { Updated {{ at | date: 'mediumTime' }} ({{ source() }}) } @else { Loading stats… }
     </p>
 
+    <h2>Last minutes</h2>
+    <section class="charts" data-testid="charts">
+      <div class="card chart wide" data-testid="chart-events">
+        <app-line-chart label="Events per second" unit="/s" [values]="perSecond()" color="#2f6fed" />
+      </div>
+      @for (chart of statCharts(); track chart.field) {
+        <div class="card chart" [attr.data-testid]="'chart-' + chart.field">
+          <app-line-chart [label]="chart.label" [unit]="chart.unit" [values]="chart.values" [color]="chart.color" />
+        </div>
+      }
+    </section>
+
     <h2>Recent events</h2>
     @if (log.events().length === 0) {
       <p class="muted" data-testid="events-empty">No events yet. Write a key or start a compaction.</p>
     }
+    <div class="table-scroll">
     <table class="table" data-testid="events-feed">
       <tbody>
         @for (event of log.events(); track $index) {
@@ -73,6 +96,7 @@ const CARDS: { field: keyof StatsBody; label: string; unit?: string }[] = [
         }
       </tbody>
     </table>
+    </div>
   `,
   styles: `
     .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .8rem; }
@@ -80,6 +104,10 @@ const CARDS: { field: keyof StatsBody; label: string; unit?: string }[] = [
     .label { font-size: .8rem; color: #667085; text-transform: uppercase; letter-spacing: .04em; }
     .value { font-size: 1.6rem; font-weight: 600; font-variant-numeric: tabular-nums; }
     .unit { font-size: .8rem; color: #667085; }
+    .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .8rem; }
+    .charts .card { margin: 0; }
+    .charts .wide { grid-column: span 2; }
+    @media (max-width: 640px) { .charts .wide { grid-column: auto; } }
     .seq, .time { color: #667085; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
   `,
 })
@@ -89,6 +117,16 @@ export class DashboardPage {
   protected readonly log = inject(EventLog);
   protected readonly cards = CARDS;
   protected readonly describe = describeEvent;
+  private readonly metrics = inject(LiveMetrics);
+
+  protected readonly perSecond = computed(() => this.metrics.samples().map((s) => s.events));
+  protected readonly statCharts = computed(() => {
+    const samples = this.metrics.samples();
+    return CHARTED.map((chart) => ({
+      ...chart,
+      values: samples.map((s) => (s.stats ? (chart.field === 'wsConnections' ? (s.stats.wsConnectionsTotal ?? s.stats.wsConnections) : s.stats[chart.field]) : null)),
+    }));
+  });
 
   private readonly shown = liveResource({
     load: () =>

@@ -34,7 +34,7 @@ export class LoginPage {
   protected readonly auth = inject(AuthService);
   private readonly router = inject(Router);
 
-  /** Where to go after signing in (set by the auth guard). */
+  /** Where to go after signing in (set by the auth guard, and when a session ends by itself). */
   readonly returnUrl = input<string>();
 
   protected readonly username = signal('');
@@ -48,8 +48,7 @@ export class LoginPage {
     this.auth.login({ username: this.username(), password: this.password() }).subscribe({
       next: () => {
         this.busy.set(false);
-        const target = this.returnUrl();
-        void this.router.navigateByUrl(target && target.startsWith('/') && !target.startsWith('/login') ? target : '/dashboard');
+        void this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
       },
       error: (err: unknown) => {
         this.busy.set(false);
@@ -57,4 +56,9 @@ export class LoginPage {
       },
     });
   }
+}
+
+/** A page of this app to return to (a path, not `//host`, not the login page), else the dashboard. */
+function safeReturnUrl(target: string | undefined): string {
+  return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/login') ? target : '/dashboard';
 }

@@ -1,4 +1,5 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
+import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { WebSocketService, liveResource, type SnapshotEvent, type SnapshotInfo } from 'ngx-realtime';
@@ -15,7 +16,8 @@ function addCompleted(list: readonly SnapshotInfo[], event: SnapshotEvent): read
 }
 
 /**
- * Snapshots: the stored list (a `liveResource` over `GET /admin/snapshots`, a snapshot anyone
+ * Snapshots, for admins (the server refuses the list to everyone else, and a viewer sees only that
+ * refusal): the stored list (a `liveResource` over `GET /admin/snapshots`, a snapshot anyone
  * completes joining it) and the ones in flight, from `snapshot_event`s.
  */
 @Component({
@@ -24,46 +26,59 @@ function addCompleted(list: readonly SnapshotInfo[], event: SnapshotEvent): read
   imports: [DatePipe, DecimalPipe],
   template: `
     <h1>Snapshots</h1>
-    <div class="row">
-      <button type="button" (click)="create()" [disabled]="!isAdmin() || creating()" data-testid="snapshot-create">
-        {{ creating() ? 'Requesting…' : 'Create snapshot' }}
-      </button>
-      @if (!isAdmin()) { <span class="muted">Needs the Admin permission.</span> }
-    </div>
-    @if (error() ?? loadError(); as message) {
-      <p class="notice error" data-testid="snapshots-error">{{ message }}</p>
-    }
+    @if (!isAdmin() || refused()) {
+      <!-- The server lists snapshots to admins only: a viewer gets this and nothing else, not an
+           empty list that would claim there are none. -->
+      <p class="notice" data-testid="snapshots-refused">
+        Snapshots need the Admin permission; your account ({{ permissionsText() }}) cannot list or create them.
+      </p>
+    } @else {
+      <div class="controls">
+        <button type="button" (click)="create()" [disabled]="creating()" data-testid="snapshot-create">
+          {{ creating() ? 'Requesting…' : 'Create snapshot' }}
+        </button>
+      </div>
+      @if (error() ?? loadError(); as message) {
+        <p class="notice error" data-testid="snapshots-error">{{ message }}</p>
+      }
 
-    @if (inFlight().length > 0) {
-      <h2>In progress</h2>
-      <ul class="plain">
-        @for (event of inFlight(); track event.snapshotId) {
-          <li data-testid="snapshot-in-flight" [attr.data-id]="event.snapshotId">{{ event.snapshotId }}: {{ event.status }}…</li>
-        }
-      </ul>
-    }
+      @if (inFlight().length > 0) {
+        <h2>In progress</h2>
+        <ul class="plain">
+          @for (event of inFlight(); track event.snapshotId) {
+            <li data-testid="snapshot-in-flight" [attr.data-id]="event.snapshotId">{{ event.snapshotId }}: {{ event.status }}…</li>
+          }
+        </ul>
+      }
 
-    <h2>Stored</h2>
-    <table class="table">
-      <thead><tr><th>Snapshot</th><th>Created</th><th>Records</th></tr></thead>
-      <tbody>
-        @for (snapshot of snapshots(); track snapshot.snapshotId) {
-          <tr data-testid="snapshot-row" [attr.data-id]="snapshot.snapshotId" [class.fresh]="snapshot.snapshotId === lastCompleted()">
-            <td class="mono">{{ snapshot.snapshotId }}</td>
-            <td>{{ snapshot.createdAt | date: 'medium' }}</td>
-            <td>{{ snapshot.records | number }}</td>
-          </tr>
-        } @empty {
-          <tr><td colspan="3" class="muted" data-testid="snapshots-empty">No snapshots yet.</td></tr>
-        }
-      </tbody>
-    </table>
-    @for (event of failures(); track event.seq) {
-      <p class="notice error" data-testid="snapshot-failed">Snapshot {{ event.snapshotId }} failed{{ event.details['error'] ? ': ' + event.details['error'] : '' }}</p>
+      <h2>Stored</h2>
+      @if (listed()) {
+        <div class="table-scroll">
+          <table class="table">
+            <thead><tr><th>Snapshot</th><th>Created</th><th>Records</th></tr></thead>
+            <tbody>
+              @for (snapshot of snapshots(); track snapshot.snapshotId) {
+                <tr data-testid="snapshot-row" [attr.data-id]="snapshot.snapshotId" [class.fresh]="snapshot.snapshotId === lastCompleted()">
+                  <td class="mono">{{ snapshot.snapshotId }}</td>
+                  <td class="nowrap">{{ snapshot.createdAt | date: 'medium' }}</td>
+                  <td>{{ snapshot.records | number }}</td>
+                </tr>
+              } @empty {
+                <tr><td colspan="3" class="muted" data-testid="snapshots-empty">No snapshots yet.</td></tr>
+              }
+            </tbody>
+          </table>
+        </div>
+      } @else if (!loadError()) {
+        <p class="muted" data-testid="snapshots-loading">Loading…</p>
+      }
+      @for (event of failures(); track event.seq) {
+        <p class="notice error" data-testid="snapshot-failed">Snapshot {{ event.snapshotId }} failed{{ event.details['error'] ? ': ' + event.details['error'] : '' }}</p>
+      }
     }
   `,
   styles: `
-    .row { display: flex; align-items: center; gap: .8rem; }
+    .nowrap { white-space: nowrap; }
     .plain { list-style: none; padding: 0; }
     tr.fresh { animation: flash 1.5s ease-out; }
     @keyframes flash { from { background: #e3f6ea; } }
@@ -74,7 +89,10 @@ export class SnapshotsPage {
   private readonly ws = inject(WebSocketService);
   private readonly auth = inject(AuthService);
 
-  private readonly stored = liveResource({
+  protected readonly isAdmin = computed(() => hasPermission(this.auth.user(), 'Admin'));
+  protected readonly stored = liveResource({
+    // Only admins may list them: a viewer's page asks nothing and shows the refusal.
+    params: () => (this.isAdmin() ? true : undefined),
     load: () => this.api.listSnapshots(),
     events: (rt) => rt.onSnapshotEvents(),
     reduce: addCompleted,
@@ -90,7 +108,17 @@ export class SnapshotsPage {
   protected readonly events = signal<readonly SnapshotEvent[]>([]);
   protected readonly creating = signal(false);
   protected readonly error = signal<string | null>(null);
-  protected readonly isAdmin = computed(() => hasPermission(this.auth.user(), 'Admin'));
+  /** The list is in (also while a resync reloads it): never "No snapshots yet" before the answer or after a failure. */
+  protected readonly listed = computed(() => ['resolved', 'reloading', 'local'].includes(this.stored.status()));
+  /** The server said no (403): its word wins over what this session believed about its permissions. */
+  protected readonly refused = computed(() => {
+    const failed = this.stored.error();
+    return failed instanceof HttpErrorResponse && failed.status === 403;
+  });
+  protected readonly permissionsText = computed(() => {
+    const permissions = this.auth.user()?.permissions ?? [];
+    return permissions.length > 0 ? permissions.join(', ') : 'no permissions';
+  });
   /** Latest event per snapshot id, newest first. */
   private readonly latestById = computed(() => {
     const seen = new Map<string, SnapshotEvent>();
