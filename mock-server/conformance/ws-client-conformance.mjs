@@ -225,6 +225,52 @@ test('HTTP reads carry X-Last-Seq, the seq of the newest event their answer incl
   client.socket.close();
 });
 
+test('a key write answers X-Last-Seq at or after its own event', async () => {
+  const token = await login();
+  const client = open(`token=${token}`);
+  await client.next('welcome');
+  const put = await http('PUT', '/keys/conformance-write', { token, body: { value: 'x' } });
+  const event = await client.next('key_change');
+  assert.equal(Number(put.headers.get('x-last-seq')), event.seq);
+  const deleted = await http('DELETE', '/keys/conformance-write', { token });
+  assert.equal(Number(deleted.headers.get('x-last-seq')), (await client.next('key_change')).seq);
+  client.socket.close();
+});
+
+test('GET /keys pages with after, total and next', async () => {
+  const token = await login();
+  for (const n of [1, 2, 3]) await http('PUT', `/keys/conformance-page%3A${n}`, { token, body: { value: String(n) } });
+  const first = await http('GET', '/keys?prefix=conformance-page:&limit=2', { token });
+  assert.deepEqual(
+    { keys: first.body.keys.map((k) => k.key), count: first.body.count, total: first.body.total, next: first.body.next },
+    { keys: ['conformance-page:1', 'conformance-page:2'], count: 2, total: 3, next: 'conformance-page:2' },
+  );
+  const rest = await http('GET', `/keys?prefix=conformance-page:&limit=2&after=${encodeURIComponent(first.body.next)}`, { token });
+  assert.deepEqual({ count: rest.body.count, total: rest.body.total, next: rest.body.next }, { count: 1, total: 3, next: null });
+});
+
+test('HTTP refusals a client can act on: body too large, long keys, unknown column family', async () => {
+  const token = await login();
+  const big = await fetch(`${baseUrl}/keys/conformance-big`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ value: 'x'.repeat(2 * 1024 * 1024) }),
+  });
+  assert.equal(big.status, 413);
+  assert.deepEqual(await big.json(), { error: 'Request body is too large: the limit is 1 MiB (1048576 bytes)', limitBytes: 1048576 });
+  const long = await http('PUT', `/keys/${'k'.repeat(1025)}`, { token, body: { value: 'v' } });
+  assert.deepEqual({ status: long.status, body: long.body }, { status: 400, body: { error: 'Key must be at most 1024 bytes of UTF-8, got 1025' } });
+  const compact = await http('POST', '/admin/compact', { token, body: { cf: 'conformance-nope' } });
+  assert.deepEqual({ status: compact.status, body: compact.body }, { status: 404, body: { error: "Column family 'conformance-nope' does not exist" } });
+  const families = await http('GET', '/admin/column-families', { token });
+  assert.ok(families.body.columnFamilies.includes('default'));
+  const sync = await http('GET', '/admin/sync', { token });
+  assert.ok('latest' in sync.body);
+  assert.ok(Number(sync.headers.get('x-last-seq')) >= 0);
+  const counters = await http('GET', '/__chaos/counters');
+  assert.ok(counters.body.upgradeAttempts >= 1 && counters.body.polls >= 0);
+});
+
 test('welcome names the epoch; a resume from another epoch is answered with resync epoch_changed', async () => {
   const token = await login();
   const first = open(`token=${token}`);
