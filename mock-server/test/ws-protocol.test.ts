@@ -51,6 +51,9 @@ describe('WebSocket frames', () => {
   test('topics and filters in the query', async () => {
     const server = await startServer({ compactionDurationMs: 40 });
     const token = await login(server);
+    // Column families exist once they hold a key (only those can be compacted).
+    await putKey(server, token, 'x', '1', 'cold');
+    await putKey(server, token, 'x', '1', 'hot');
     const { client: keysOnly } = await TestClient.authed(server, token, 'topics=compaction_status&cf=hot');
     const { client: prefixed } = await TestClient.authed(server, token, 'keyPrefix=a');
     await api(server, 'POST', '/admin/compact', { token, body: { cf: 'cold' } });
