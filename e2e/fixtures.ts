@@ -25,6 +25,20 @@ export class OtherClient {
     expect(res.ok(), `PUT ${key}: ${res.status()}`).toBeTruthy();
   }
 
+  /** `DELETE /keys/{key}`. */
+  async delete(key: string): Promise<void> {
+    const res = await this.request.delete(`${this.baseUrl}/keys/${encodeURIComponent(key)}`, { headers: this.headers });
+    expect(res.ok(), `DELETE ${key}: ${res.status()}`).toBeTruthy();
+  }
+
+  /** `GET /keys/{key}`: its value, or null when the server has no such key. */
+  async get(key: string): Promise<string | null> {
+    const res = await this.request.get(`${this.baseUrl}/keys/${encodeURIComponent(key)}`, { headers: this.headers });
+    if (res.status() === 404) return null;
+    expect(res.ok(), `GET ${key}: ${res.status()}`).toBeTruthy();
+    return ((await res.json()) as { value: string }).value;
+  }
+
   /** `POST /__chaos/...`. */
   async chaos(route: 'drop' | 'stall' | 'block-websocket' | 'health' | 'burst', body: object = {}): Promise<void> {
     const res = await this.request.post(`${this.baseUrl}/__chaos/${route}`, { headers: this.headers, data: body });

@@ -30,5 +30,6 @@ test("this tab's own writes update the list without a notification", async ({ si
   await expect(page.getByTestId('toast').filter({ hasText: key })).toHaveCount(0);
 
   await row.getByTestId('key-delete').click();
+  await row.getByTestId('key-delete-confirm').click();
   await expect(row).toHaveCount(0);
 });

@@ -27,6 +27,11 @@ test('the key explorer stays exact while another client writes 500 keys during i
   // The first load starts once the burst is under way, a second (a full page load) in its middle.
   await expect.poll(() => done, { timeout: 20_000 }).toBeGreaterThan(60);
   await page.getByTestId('nav-keys').click();
+  // All 400 on one page (the URL keeps the search, so the reload shows the same list).
+  await page.getByTestId('keys-prefix').fill(run);
+  await page.getByTestId('keys-page-size').selectOption('1000');
+  await page.getByTestId('keys-refresh').click();
+  await expect(page).toHaveURL(new RegExp(`prefix=${run}.*size=1000`));
   await expect.poll(() => done, { timeout: 20_000 }).toBeGreaterThan(250);
   await page.reload();
   await writes;

@@ -1,8 +1,6 @@
 import { HttpErrorResponse } from '@angular/common/http';
+import { MAX_REQUEST_BODY_BYTES, type BodyTooLargeBody } from 'ngx-realtime';
 import { formatBytes, utf8Bytes } from './byte-size';
-
-/** The server's request body limit (1 MiB), also stated in its 413 answers as `limitBytes`. */
-export const MAX_REQUEST_BODY_BYTES = 1_048_576;
 
 /**
  * Why `PUT /keys/{key}` with this value would be refused as too large, or `null`: measured as the
@@ -29,7 +27,7 @@ export function putBodyProblem(value: string, limitBytes = MAX_REQUEST_BODY_BYTE
  */
 export function tooLargeMessage(error: unknown): string | null {
   if (!(error instanceof HttpErrorResponse) || error.status !== 413) return null;
-  const body = error.error as { error?: unknown; limitBytes?: unknown } | null;
+  const body = error.error as Partial<BodyTooLargeBody> | null;
   if (body && typeof body.error === 'string') return body.error;
   const limit = body && typeof body.limitBytes === 'number' ? body.limitBytes : MAX_REQUEST_BODY_BYTES;
   return `The server refused the value: it accepts at most ${formatBytes(limit)}.`;

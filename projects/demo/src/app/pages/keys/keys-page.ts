@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
+import { ActivatedRoute, Router } from '@angular/router';
 import { WebSocketService, liveResource, liveSnapshot, type KeyChangeEvent, type KeyValueBody, type LiveSnapshot } from 'ngx-realtime';
 import { map, type Observable } from 'rxjs';
 import { ApexApi, type WriteReceipt } from '../../core/apex-api';
@@ -16,8 +17,9 @@ import { KeyRowView, type KeyRow, type RemoteChange } from './key-row';
 import { KeyValueDialog } from './key-value-dialog';
 import { OwnWrites } from './own-writes';
 
-/** Keys per page. */
-const PAGE_SIZE = 100;
+/** Page sizes on offer (the server lists at most 1000 keys at once). */
+const PAGE_SIZES = [25, 100, 500, 1000] as const;
+const DEFAULT_PAGE_SIZE = 100;
 /** The column family the explorer lists (the server's default). */
 const CF = 'default';
 
@@ -51,6 +53,12 @@ interface WriteError {
       <form (ngSubmit)="search()">
         <input name="prefix" placeholder="Prefix filter" [(ngModel)]="prefix" data-testid="keys-prefix" aria-label="Key prefix" />
         <button type="submit" class="secondary" data-testid="keys-refresh">Search</button>
+        <label class="size muted">
+          Per page
+          <select name="size" [ngModel]="pageSize()" (ngModelChange)="changePageSize($event)" data-testid="keys-page-size">
+            @for (size of pageSizes; track size) { <option [ngValue]="size">{{ size }}</option> }
+          </select>
+        </label>
       </form>
       <span class="muted" data-testid="keys-count">{{ countText() }}</span>
     </div>
@@ -116,6 +124,8 @@ interface WriteError {
     .toolbar { display: flex; justify-content: space-between; align-items: center; gap: .5rem; flex-wrap: wrap; margin-bottom: .8rem; }
     .toolbar form, .put-form { display: flex; gap: .5rem; flex-wrap: wrap; }
     .toolbar input { min-width: 0; flex: 1 1 10rem; }
+    .size { display: flex; align-items: center; gap: .35rem; font-size: .9rem; white-space: nowrap; }
+    select { font: inherit; padding: .4rem .4rem; border: 1px solid #c8ced8; border-radius: 6px; background: #fff; }
     .put-form { margin-bottom: 1rem; }
     .put-form input { min-width: 0; flex: 1 1 10rem; }
     .put-form input[name='value'] { flex: 3 1 14rem; }
@@ -138,10 +148,17 @@ export class KeysPage {
   private readonly notifier = inject(Notifier);
   private readonly auth = inject(AuthService);
   private readonly own = new OwnWrites();
+  /** Absent outside the router (specs): the search then just is not kept in the URL. */
+  private readonly route = inject(ActivatedRoute, { optional: true });
+  private readonly router = inject(Router);
+  private readonly query = this.route?.snapshot.queryParamMap;
 
-  protected readonly prefix = signal('');
+  protected readonly pageSizes = PAGE_SIZES;
+  /** The search and page size come from the URL, so a reload (or a shared link) shows the same list. */
+  protected readonly prefix = signal(this.query?.get('prefix') ?? '');
   /** The prefix searched for (the input may have moved on since). */
-  protected readonly searched = signal('');
+  protected readonly searched = signal(this.prefix());
+  protected readonly pageSize = signal<number>(PAGE_SIZES.find((size) => String(size) === this.query?.get('size')) ?? DEFAULT_PAGE_SIZE);
   /** The pages walked through with Next, the shown one last (Previous goes back along it). */
   protected readonly trail = signal<readonly PageStart[]>([FIRST_PAGE]);
   protected readonly start = computed(() => this.trail()[this.trail().length - 1]!);
@@ -165,8 +182,8 @@ export class KeysPage {
   private readonly tombstones = signal<ReadonlyMap<string, KeyValueBody>>(new Map());
 
   protected readonly keys = liveResource({
-    params: () => ({ prefix: this.searched(), after: this.start().after }),
-    load: ({ prefix, after }) => this.loadPage(prefix, after),
+    params: () => ({ prefix: this.searched(), after: this.start().after, limit: this.pageSize() }),
+    load: ({ prefix, after, limit }) => this.loadPage(prefix, after, limit),
     events: (rt, { prefix }) => rt.onKeyChanges({ keyPrefix: prefix, cf: CF }),
     reduce: reduceKeyListPage,
   });
@@ -229,6 +246,13 @@ export class KeysPage {
       this.searched.set(prefix);
       if (!onFirstPage) this.trail.set([FIRST_PAGE]);
     }
+    this.keepInUrl();
+  }
+
+  protected changePageSize(size: number): void {
+    this.pageSize.set(size);
+    this.turnPage([FIRST_PAGE]);
+    this.keepInUrl();
   }
 
   protected next(): void {
@@ -308,9 +332,15 @@ export class KeysPage {
     return this.writeErrors().find((e) => e.key === key)?.message ?? null;
   }
 
-  private loadPage(prefix: string, after: string | null): Observable<LiveSnapshot<KeyListPage>> {
+  private keepInUrl(): void {
+    if (!this.route) return;
+    const queryParams = { prefix: this.searched() || null, size: this.pageSize() === DEFAULT_PAGE_SIZE ? null : this.pageSize() };
+    void this.router.navigate([], { relativeTo: this.route, queryParams, replaceUrl: true });
+  }
+
+  private loadPage(prefix: string, after: string | null, limit: number): Observable<LiveSnapshot<KeyListPage>> {
     return this.api
-      .listKeys({ prefix, limit: PAGE_SIZE, after: after ?? undefined })
+      .listKeys({ prefix, limit, after: after ?? undefined })
       .pipe(map((snapshot) => liveSnapshot(keyListPage(snapshot.value, prefix, after), snapshot.seq)));
   }
 
