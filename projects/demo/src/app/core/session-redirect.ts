@@ -28,7 +28,11 @@ export class SessionRedirect {
       wasSignedIn = signedIn;
       if (!ended) return;
       untracked(() => {
-        const here = router.url;
+        // A 401 may come while the first navigation is still under way (a reload on a stale
+        // token): then where the user is going is where they were.
+        const navigation = router.currentNavigation();
+        const target = navigation?.finalUrl ?? navigation?.extractedUrl;
+        const here = target ? router.serializeUrl(target) : router.url;
         const returnUrl = here.startsWith('/login') ? null : here;
         void router.navigate(['/login'], returnUrl ? { queryParams: { returnUrl } } : {});
       });

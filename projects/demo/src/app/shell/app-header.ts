@@ -77,14 +77,16 @@ export const NAV_LINKS: readonly { path: string; label: string }[] = [
     @media (max-width: 1100px) {
       .bar { flex-wrap: wrap; padding: .6rem 1rem; }
       .menu-toggle { display: inline-flex; }
-      .right { order: 2; flex-basis: 100%; justify-content: space-between; margin-left: 0; }
+      .right { order: 2; flex-basis: 100%; flex-wrap: wrap; row-gap: .4rem; justify-content: space-between; margin-left: 0; }
       nav { order: 3; flex-basis: 100%; display: none; flex-direction: column; gap: .15rem; padding-top: .2rem;
         border-top: 1px solid #2f3a4d; }
       nav.open { display: flex; }
       nav a { padding: .55rem .7rem; }
     }
     @media (max-width: 420px) {
+      .bar { padding: .5rem .75rem; }
       .user { display: none; }
+      .ghost, .menu-toggle { padding: .3rem .6rem; font-size: .9rem; }
     }
   `,
 })
