@@ -22,7 +22,7 @@ import { formatBytes, utf8Bytes } from '../../core/byte-size';
         <span class="muted" data-testid="value-dialog-size">{{ size() }}</span>
       </header>
       <pre data-testid="value-dialog-text">{{ row().value }}</pre>
-      <footer><button type="button" (click)="dialog.close()" data-testid="value-dialog-close">Close</button></footer>
+      <footer><button type="button" (click)="closed.emit()" data-testid="value-dialog-close">Close</button></footer>
       </div>
     </dialog>
   `,
@@ -42,7 +42,7 @@ import { formatBytes, utf8Bytes } from '../../core/byte-size';
 })
 export class KeyValueDialog {
   readonly row = input.required<KeyValueBody>();
-  /** The dialog closed (Esc, Close or a click on the backdrop). */
+  /** The user closed the dialog (Esc, Close or a click on the backdrop): remove it. */
   readonly closed = output<void>();
 
   private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
@@ -58,6 +58,6 @@ export class KeyValueDialog {
 
   protected onBackdrop(event: MouseEvent): void {
     // A click on the dialog's own box (not its content) is a click on the backdrop around it.
-    if (event.target === this.dialog().nativeElement) this.dialog().nativeElement.close();
+    if (event.target === this.dialog().nativeElement) this.closed.emit();
   }
 }
