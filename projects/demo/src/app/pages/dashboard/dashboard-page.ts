@@ -99,15 +99,18 @@ const CHARTED: { field: 'total_records' | 'mem_kb' | 'wsConnections'; label: str
     </div>
   `,
   styles: `
-    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .8rem; }
+    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(7.5rem, 1fr)); gap: .8rem; }
     .stat { display: flex; flex-direction: column; gap: .2rem; }
     .label { font-size: .8rem; color: #667085; text-transform: uppercase; letter-spacing: .04em; }
     .value { font-size: 1.6rem; font-weight: 600; font-variant-numeric: tabular-nums; }
     .unit { font-size: .8rem; color: #667085; }
-    .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .8rem; }
-    .charts .card { margin: 0; }
-    .charts .wide { grid-column: span 2; }
-    @media (max-width: 640px) { .charts .wide { grid-column: auto; } }
+    /* Events per second leads, twice as wide; the three stats follow. Two columns on a tablet, one on a phone. */
+    .charts { display: grid; grid-template-columns: 2fr 1fr 1fr 1fr; gap: .8rem; }
+    .charts .card { margin: 0; min-width: 0; }
+    @media (max-width: 1000px) { .charts { grid-template-columns: 1fr 1fr; } .charts .wide { grid-column: span 2; } }
+    @media (max-width: 560px) { .charts { grid-template-columns: 1fr; } .charts .wide { grid-column: auto; } }
+    /* On a phone the event itself matters more than its clock time. */
+    @media (max-width: 600px) { .time { display: none; } }
     .seq, .time { color: #667085; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
   `,
 })

@@ -55,13 +55,13 @@ function addCompleted(list: readonly SnapshotInfo[], event: SnapshotEvent): read
       @if (listed()) {
         <div class="table-scroll">
           <table class="table">
-            <thead><tr><th>Snapshot</th><th>Created</th><th>Records</th></tr></thead>
+            <thead><tr><th>Created</th><th>Records</th><th>Snapshot</th></tr></thead>
             <tbody>
               @for (snapshot of snapshots(); track snapshot.snapshotId) {
                 <tr data-testid="snapshot-row" [attr.data-id]="snapshot.snapshotId" [class.fresh]="snapshot.snapshotId === lastCompleted()">
-                  <td class="mono">{{ snapshot.snapshotId }}</td>
                   <td class="nowrap">{{ snapshot.createdAt | date: 'medium' }}</td>
                   <td>{{ snapshot.records | number }}</td>
+                  <td class="mono">{{ snapshot.snapshotId }}</td>
                 </tr>
               } @empty {
                 <tr><td colspan="3" class="muted" data-testid="snapshots-empty">No snapshots yet.</td></tr>

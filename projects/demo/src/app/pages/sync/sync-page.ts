@@ -47,14 +47,14 @@ const STATUS_TEXT: Record<SyncRun['status'], string> = { started: 'Syncing…', 
     <h2>Runs</h2>
     <div class="table-scroll">
       <table class="table">
-        <thead><tr><th>Started</th><th>Finished</th><th>Took</th><th>Result</th><th>Details</th></tr></thead>
+        <thead><tr><th>Result</th><th>Started</th><th>Finished</th><th>Took</th><th>Details</th></tr></thead>
         <tbody>
           @for (run of runs(); track run.seqs[0]) {
             <tr data-testid="sync-run" [attr.data-status]="run.status">
-              <td class="nowrap">{{ run.startedAt ? (run.startedAt | date: 'mediumTime') : '–' }}</td>
-              <td class="nowrap">{{ run.finishedAt ? (run.finishedAt | date: 'mediumTime') : '…' }}</td>
-              <td class="nowrap">{{ took(run) }}</td>
               <td><span class="result" [class]="'result result-' + run.status">{{ run.status }}</span></td>
+              <td class="nowrap" data-testid="sync-run-started">{{ run.startedAt ? (run.startedAt | date: 'mediumTime') : '–' }}</td>
+              <td class="nowrap">{{ run.finishedAt ? (run.finishedAt | date: 'mediumTime') : '…' }}</td>
+              <td class="nowrap" data-testid="sync-run-took">{{ took(run) }}</td>
               <td class="muted">{{ detailsText(run) }}</td>
             </tr>
           } @empty {
@@ -76,7 +76,7 @@ const STATUS_TEXT: Record<SyncRun['status'], string> = { started: 'Syncing…', 
     .sweep { width: 30%; height: 100%; background: #2f6fed; border-radius: 999px; animation: sweep 1.1s ease-in-out infinite; }
     .hint { margin: .6rem 0 0; font-size: .85rem; }
     .nowrap { white-space: nowrap; }
-    .result { font-size: .8rem; padding: .1rem .5rem; border-radius: 999px; background: #eef0f3; }
+    .result { white-space: nowrap; font-size: .8rem; padding: .1rem .5rem; border-radius: 999px; background: #eef0f3; }
     .result-started { background: #e8efff; color: #1f4fb8; }
     .result-completed { background: #e3f6ea; color: #1d6b3a; }
     .result-conflict { background: #fde8e8; color: #8c1d1d; }
