@@ -2,7 +2,14 @@ import { Injectable, inject } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { RouterStateSnapshot, TitleStrategy } from '@angular/router';
 
-/** The app's name, the last part of every tab title. */
+/**
+ * The app's name, the last part of every tab title.
+ *
+ * @example
+ * ```ts
+ * title.setTitle(`Keys · ${APP_NAME}`);
+ * ```
+ */
 export const APP_NAME = 'ApexStore console';
 
 /**

@@ -4,7 +4,14 @@ import { map } from 'rxjs';
 import { ApexApi } from './apex-api';
 import { AuthService } from './auth-service';
 
-/** One probe that is failing, with the server's reason when an event carried one. */
+/**
+ * One probe that is failing, with the server's reason when an event carried one.
+ *
+ * @example
+ * ```ts
+ * const failing: FailingProbe = { probe: 'readiness', reason: 'disk full', since: Date.now() };
+ * ```
+ */
 export interface FailingProbe {
   probe: HealthProbe;
   reason: string | null;
@@ -17,7 +24,16 @@ type Failures = Readonly<Partial<Record<HealthProbe, FailingProbe>>>;
 
 const PROBES: readonly HealthProbe[] = ['liveness', 'readiness', 'startup'];
 
-/** Applies one `health_change`: an unhealthy probe joins the failures, a healthy one leaves them. */
+/**
+ * Applies one `health_change`: an unhealthy probe joins the failures, a healthy one leaves them.
+ * Never mutates `failures`, as a `liveResource` reducer must not.
+ *
+ * @example
+ * ```ts
+ * applyHealthChange({}, { type: 'health_change', probe: 'startup', status: 'unhealthy', seq: 3, timestamp: 1 });
+ * // { startup: { probe: 'startup', reason: null, since: 1 } }
+ * ```
+ */
 export function applyHealthChange(failures: Failures, event: HealthEvent): Failures {
   const { [event.probe]: _dropped, ...rest } = failures;
   if (event.status === 'healthy') return rest;

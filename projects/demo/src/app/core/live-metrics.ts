@@ -2,7 +2,14 @@ import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { RealtimeClock, WebSocketService, type StatsBody, type TimerHandle } from 'ngx-realtime';
 import { AuthService } from './auth-service';
 
-/** One second of the session: how many events arrived in it and the stats as they then stood. */
+/**
+ * One second of the session: how many events arrived in it and the stats as they then stood.
+ *
+ * @example
+ * ```ts
+ * const records = samples.map((s: MetricsSample) => s.stats?.total_records ?? null);
+ * ```
+ */
 export interface MetricsSample {
   /** End of the second (ms since the epoch). */
   at: number;
@@ -12,7 +19,14 @@ export interface MetricsSample {
   stats: StatsBody | null;
 }
 
-/** Seconds of history kept: the dashboard charts the last five minutes. */
+/**
+ * Seconds of history kept: the dashboard charts the last five minutes.
+ *
+ * @example
+ * ```ts
+ * const full = metrics.samples().length === METRICS_WINDOW;
+ * ```
+ */
 export const METRICS_WINDOW = 300;
 const SAMPLE_MS = 1_000;
 

@@ -6,7 +6,7 @@ import { AuthService } from '../core/auth-service';
 import { ConnectionStatusPill } from './connection-status-pill';
 
 /** The console's pages, in menu order. */
-export const NAV_LINKS: readonly { path: string; label: string }[] = [
+const NAV_LINKS: readonly { path: string; label: string }[] = [
   { path: 'dashboard', label: 'Dashboard' },
   { path: 'keys', label: 'Keys' },
   { path: 'compaction', label: 'Compaction' },

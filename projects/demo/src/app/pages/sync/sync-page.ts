@@ -14,6 +14,11 @@ const STATUS_TEXT: Record<SyncRun['status'], string> = { started: 'Syncing…', 
  * Replication sync: start one (Admin), watch it live, and the runs seen. The runs are a
  * `liveResource` over `GET /admin/sync` (the newest sync event, so a sync started elsewhere or
  * before the page opened shows) and `sync_event`s, applied exactly once.
+ *
+ * @example
+ * ```ts
+ * { path: 'sync', title: 'Sync', loadComponent: () => import('./pages/sync/sync-page').then((m) => m.SyncPage) }
+ * ```
  */
 @Component({
   selector: 'app-sync-page',

@@ -1,6 +1,13 @@
 import type { SyncEvent } from 'ngx-realtime';
 
-/** One sync run as this page saw it: its start (when seen), its outcome (once it came). */
+/**
+ * One sync run as this page saw it: its start (when seen), its outcome (once it came).
+ *
+ * @example
+ * ```ts
+ * const tookMs = run.startedAt !== null && run.finishedAt !== null ? run.finishedAt - run.startedAt : null;
+ * ```
+ */
 export interface SyncRun {
   status: SyncEvent['status'];
   /** When it started; null when only its outcome was seen (it started before the page looked). */
