@@ -19,7 +19,7 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
     </nav>
   `,
   styles: `
-    .pager { display: flex; align-items: center; justify-content: center; gap: .8rem; margin: .8rem 0; flex-wrap: wrap; }
+    .pager { display: flex; align-items: center; justify-content: center; gap: .8rem; margin: 0 0 .8rem; flex-wrap: wrap; }
     span { font-variant-numeric: tabular-nums; }
   `,
 })

@@ -58,6 +58,9 @@ const SHOW_ALL_FROM = 60;
           <button type="button" class="link" (click)="showAll.emit()" data-testid="key-show-all">Show all</button>
         }
       }
+      @if (confirming()) {
+        <p class="confirm" role="alert" data-testid="key-delete-question">Delete {{ row().key }}?</p>
+      }
       @if (error(); as message) {
         <p class="row-error" role="alert" data-testid="key-row-error">{{ message }}</p>
       }
@@ -69,7 +72,6 @@ const SHOW_ALL_FROM = 60;
           <button type="button" (click)="save.emit(draft())" [disabled]="busy()" data-testid="key-edit-save">Save</button>
           <button type="button" class="secondary" (click)="cancel.emit()" data-testid="key-edit-cancel">Cancel</button>
         } @else if (confirming()) {
-          <span class="confirm" data-testid="key-delete-question">Delete {{ row().key }}?</span>
           <button type="button" class="danger solid" (click)="confirmDelete.emit()" [disabled]="busy()" data-testid="key-delete-confirm">Delete</button>
           <button #keep type="button" class="secondary" (click)="cancel.emit()" data-testid="key-delete-cancel">Cancel</button>
         } @else {
@@ -87,9 +89,9 @@ const SHOW_ALL_FROM = 60;
     .value textarea { display: block; width: 100%; min-height: 4.5rem; font: inherit; font-family: var(--mono); padding: .4rem .5rem;
       border: 1px solid #c8ced8; border-radius: 6px; resize: vertical; }
     .cf { overflow-wrap: anywhere; }
-    .actions { text-align: right; }
-    .actions button { margin: 0 0 .3rem .3rem; }
-    .confirm { display: block; margin-bottom: .3rem; overflow-wrap: anywhere; font-size: .9rem; }
+    .actions { text-align: right; white-space: nowrap; }
+    .actions button { margin-left: .3rem; }
+    .confirm { margin: .4rem 0 0; font-weight: 600; color: #8c1d1d; overflow-wrap: anywhere; }
     button.link { border: 0; background: none; color: var(--accent); padding: 0; font-size: .85rem; text-decoration: underline; }
     button.danger.solid { background: #b42318; color: #fff; border-color: #b42318; }
     .row-error { margin: .4rem 0 0; color: #8c1d1d; font-size: .85rem; overflow-wrap: anywhere; }

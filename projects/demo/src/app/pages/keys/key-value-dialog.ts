@@ -32,8 +32,8 @@ import { formatBytes, utf8Bytes } from '../../core/byte-size';
     dialog[open] { display: flex; }
     .box { display: flex; flex-direction: column; gap: .6rem; padding: 1rem; min-height: 0; flex: 1; }
     dialog::backdrop { background: rgb(15 23 42 / .35); }
-    header { display: flex; gap: 1rem; align-items: baseline; justify-content: space-between; }
-    h2 { margin: 0; font-size: 1rem; overflow-wrap: anywhere; }
+    header { display: flex; flex-wrap: wrap; gap: .2rem 1rem; align-items: baseline; justify-content: space-between; }
+    h2 { margin: 0; font-size: 1rem; overflow-wrap: anywhere; flex: 1 1 12rem; }
     header .muted { white-space: nowrap; }
     pre { margin: 0; flex: 1; min-height: 4rem; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere;
       background: #f6f7f9; border-radius: 6px; padding: .6rem; font-size: .85rem; }

@@ -90,6 +90,10 @@ interface WriteError {
           <button type="button" class="link" (click)="keys.reload()" data-testid="keys-elsewhere-reload">Reload</button>
         </p>
       }
+      @if (paged()) {
+        <app-key-pager [offset]="start().offset" [shown]="view.shownCount" [total]="view.total" [hasPrevious]="trail().length > 1"
+          [hasNext]="view.next !== null" (previous)="previous()" (next)="next()" data-testid="keys-pager" />
+      }
       @if (view.rows.length === 0) {
         <p class="muted" data-testid="keys-empty">
           @if (paged()) { No keys on this page. } @else { No keys{{ searched() ? ' with prefix “' + searched() + '”' : '' }}. }
@@ -106,10 +110,6 @@ interface WriteError {
             }
           </tbody>
         </table>
-      }
-      @if (paged()) {
-        <app-key-pager [offset]="start().offset" [shown]="view.shownCount" [total]="view.total" [hasPrevious]="trail().length > 1"
-          [hasNext]="view.next !== null" (previous)="previous()" (next)="next()" data-testid="keys-pager" />
       }
     } @else if (keys.isLoading()) {
       <p class="muted">Loading…</p>
@@ -132,7 +132,7 @@ interface WriteError {
     .keys { table-layout: fixed; }
     .keys th.key { width: 30%; }
     .keys th.cf { width: 6rem; }
-    .keys th.actions { width: 10.5rem; }
+    .keys th.actions { width: 13rem; }
     .hint { background: #eef4ff; }
     button.link { border: 0; background: none; color: var(--accent); padding: 0; text-decoration: underline; }
     .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
@@ -216,7 +216,8 @@ export class KeysPage {
     const view = this.view();
     if (!view) return '';
     const n = view.total;
-    return this.paged() ? `${n.toLocaleString('en-US')} keys in all` : `${n} key${n === 1 ? '' : 's'}`;
+    // Paged, the pager says "1–100 of 267" itself.
+    return this.paged() ? '' : `${n} key${n === 1 ? '' : 's'}`;
   });
   protected readonly loadError = computed(() => {
     const failed = this.keys.error();
