@@ -45,6 +45,14 @@ describe('LiveMetrics', () => {
     expect(metrics.samples().map((s) => s.stats?.total_records)).toEqual([60, 60, 60]);
   });
 
+  it('takes fetched stats as the newest until a push brings newer', () => {
+    metrics.noteStats({ ...STATS, total_records: 61 });
+    controller.tick(1_000);
+    controller.emit({ type: 'stats_update', timestamp: Date.now(), stats: { ...STATS, total_records: 62 } });
+    controller.tick(1_000);
+    expect(metrics.samples().map((s) => s.stats?.total_records)).toEqual([61, 62]);
+  });
+
   it('keeps five minutes at most', () => {
     for (let i = 0; i < 310; i++) controller.tick(1_000);
     expect(metrics.samples().length).toBe(300);

@@ -66,6 +66,14 @@ export class LiveMetrics {
     });
   }
 
+  /**
+   * Takes stats fetched over HTTP as the newest known, so the charts need not wait for the next
+   * push (every 5 s by default) and follow a reload right after writes.
+   */
+  noteStats(stats: StatsBody): void {
+    if (this.timer !== null) this.stats = stats;
+  }
+
   private start(): void {
     if (this.timer !== null) return;
     this.counted = 0;

@@ -51,7 +51,7 @@ describe('AppHeader', () => {
     expect(links).toEqual(['Dashboard', 'Keys', 'Compaction', 'Health', 'Snapshots', 'Sync']);
   });
 
-  it('folds the links behind a Menu button that says whether it is open', async () => {
+  it('folds the links behind a Menu button that says whether it is open; Escape closes it', async () => {
     setUp(true);
     let el = await render();
     const toggle = el.querySelector<HTMLButtonElement>('[data-testid="menu-toggle"]')!;
@@ -61,5 +61,9 @@ describe('AppHeader', () => {
     el = await render();
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     expect(el.querySelector('#main-nav')!.classList).toContain('open');
+
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await render();
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
   });
 });

@@ -29,6 +29,7 @@ const NAV_LINKS: readonly { path: string; label: string }[] = [
   selector: 'app-header',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink, RouterLinkActive, ConnectionStatusPill],
+  host: { '(document:keydown.escape)': 'menuOpen.set(false)' },
   template: `
     <header class="bar">
       <a class="brand" routerLink="/dashboard">ApexStore <span>console</span></a>

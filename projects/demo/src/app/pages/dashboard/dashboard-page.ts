@@ -1,5 +1,5 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { WebSocketService, liveResource, snapshotFromResponse, type StatsBody, type StatsUpdateEvent } from 'ngx-realtime';
 import { debounceTime, map } from 'rxjs';
@@ -147,6 +147,11 @@ export class DashboardPage {
   });
 
   constructor() {
+    // Fetched stats are news for the charts too: they need not wait for the next push.
+    effect(() => {
+      const stats = this.stats();
+      if (stats) untracked(() => this.metrics.noteStats(stats));
+    });
     // Writes change the counts long before the next periodic push: reload, but once per burst.
     this.ws
       .onKeyChanges()
