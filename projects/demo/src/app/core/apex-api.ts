@@ -28,14 +28,28 @@ export interface KeyQuery {
   after?: string;
 }
 
-/** One page of the key list: `total` counts every key of the query, `next` is the cursor of the page after (or null). */
+/**
+ * One page of the key list: `total` counts every key of the query, `next` is the cursor of the page after (or null).
+ *
+ * @example
+ * ```ts
+ * api.listKeys({ prefix: 'user:', after: page.next ?? undefined }).subscribe(({ value }) => show(value.keys, value.total));
+ * ```
+ */
 export interface KeyListPageBody {
   keys: KeyValueBody[];
   total: number;
   next: string | null;
 }
 
-/** What a write's answer says: the seq at or after its own event (`X-Last-Seq`), null if the server did not say. */
+/**
+ * What a write's answer says: the seq at or after its own event (`X-Last-Seq`), null if the server did not say.
+ *
+ * @example
+ * ```ts
+ * api.putKey('user:1', 'Ada').subscribe(({ seq }) => (confirmedOnceLastSeqReaches = seq));
+ * ```
+ */
 export interface WriteReceipt {
   seq: number | null;
 }

@@ -1,4 +1,5 @@
-import { MAX_KEY_BYTES, keyNameProblem, keyPath } from './key-name';
+import { MAX_KEY_BYTES } from 'ngx-realtime';
+import { keyNameProblem, keyPath } from './key-name';
 
 describe('keyNameProblem', () => {
   it('accepts ordinary and URL-hostile keys the path can carry encoded', () => {

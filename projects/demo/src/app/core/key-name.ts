@@ -1,7 +1,5 @@
+import { MAX_KEY_BYTES } from 'ngx-realtime';
 import { utf8Bytes } from './byte-size';
-
-/** The longest key the server takes, in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 1024;
 
 /** A UTF-16 surrogate without its other half: `encodeURIComponent` throws on it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -4,6 +4,11 @@ import type { KeyListPageBody } from '../../core/apex-api';
 /**
  * One page of the key list as the live stream keeps it: the rows of the key range
  * (`after`, `end`], the total of the whole query, and how many writes touched keys on other pages.
+ *
+ * @example
+ * ```ts
+ * const page: KeyListPage = { rows, total: 267, prefix: 'user:', after: 'user:099', end: 'user:199', changedElsewhere: 0 };
+ * ```
  */
 export interface KeyListPage {
   readonly rows: readonly KeyValueBody[];

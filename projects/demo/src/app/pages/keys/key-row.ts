@@ -1,10 +1,24 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, input, linkedSignal, output, untracked, viewChild } from '@angular/core';
 import type { KeyValueBody } from 'ngx-realtime';
 
-/** What another client did to a listed key since the list was shown. */
+/**
+ * What another client did to a listed key since the list was shown.
+ *
+ * @example
+ * ```ts
+ * const remote: RemoteChange = listed ? 'changed' : 'added';
+ * ```
+ */
 export type RemoteChange = 'changed' | 'deleted' | 'added';
 
-/** A row of the key explorer: the key, and what we know about it beyond the server's list. */
+/**
+ * A row of the key explorer: the key, and what we know about it beyond the server's list.
+ *
+ * @example
+ * ```ts
+ * const row: KeyRow = { key: 'user:1', value: 'Ada', cf: 'default', saved: true };
+ * ```
+ */
 export interface KeyRow extends KeyValueBody {
   /** Set when another client wrote or deleted the key while we were looking. */
   remote?: RemoteChange;

@@ -262,6 +262,17 @@ describe('KeysPage', () => {
       expect(toasts()).toEqual(['a was changed by another client']);
     });
 
+    it('says where a write to another page went, instead of showing it here', async () => {
+      setUp();
+      flushList(listBody(userKeys(0, 100), { total: 267, next: 'user:099' }), 0);
+      await putThroughForm('user:150', 'far');
+      http.expectOne((r) => r.method === 'PUT').flush(kv('user:150', 'far'), { headers: { 'X-Last-Seq': '1' } });
+      const el = await render();
+      expect(row(el, 'user:150').exists).toBeFalse();
+      expect(text(el, 'put-saved-elsewhere')).toBe('Saved “user:150”; it belongs to another page of the list.');
+      expect(text(el, 'keys-range')).toBe('1–100 of 267');
+    });
+
     it('hides an answered delete at once', async () => {
       setUp();
       flushList(listBody([kv('a'), kv('b')]), 0);

@@ -41,7 +41,13 @@ interface WriteError {
  * `key_change` events inside the page's key range; writes to other pages only raise a hint).
  * On top of it the page shows this tab's answered writes at once (marked "saved" until the live
  * stream has them), badges what another client changed, keeps rows another client deleted struck
- * through until the next search, and announces those writes in a toast.
+ * through until the next search, and announces those writes in a toast. The prefix and page size
+ * live in the URL (`/keys?prefix=user:&size=500`).
+ *
+ * @example
+ * ```ts
+ * { path: 'keys', loadComponent: () => import('./pages/keys/keys-page').then((m) => m.KeysPage) }
+ * ```
  */
 @Component({
   selector: 'app-keys-page',

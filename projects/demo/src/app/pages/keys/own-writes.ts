@@ -1,7 +1,14 @@
 import { signal } from '@angular/core';
 import type { KeyChangeEvent } from 'ngx-realtime';
 
-/** A write of this tab the server has answered: `value` null is a delete. */
+/**
+ * A write of this tab the server has answered: `value` null is a delete.
+ *
+ * @example
+ * ```ts
+ * const write: OwnWrite = { key: 'user:1', cf: 'default', value: null, seq: 42 };
+ * ```
+ */
 export interface OwnWrite {
   readonly key: string;
   readonly cf: string;
