@@ -342,6 +342,16 @@ describe('KeysPage', () => {
       http.expectOne((r) => r.method === 'DELETE' && r.url === '/keys/user%3A1').flush({ key: 'user:1', cf: 'default', deleted: true });
     });
 
+    it('refuses an edited value over 1 MiB in the row, before sending', async () => {
+      setUp();
+      flushList(listBody([kv('user:1', 'before')]));
+      let el = await click(rowEl(await render(), 'user:1')!, 'key-edit');
+      type(rowEl(el, 'user:1')!, 'key-edit-value', 'x'.repeat(2_000_000));
+      el = await click(rowEl(await render(), 'user:1')!, 'key-edit-save');
+      expect(text(rowEl(el, 'user:1')!, 'key-row-error')).toBe('Value is 2.0 MB; the server accepts at most 1 MiB.');
+      expect(q(rowEl(el, 'user:1')!, 'key-edit-value')).not.toBeNull(); // still editing, nothing lost
+    });
+
     it('edits the value in the row: Esc cancels, Save writes the new value under the same key', async () => {
       setUp();
       flushList(listBody([kv('user:1', 'before')]));
@@ -377,6 +387,9 @@ describe('KeysPage', () => {
     el = await click(rowEl(el, 'big')!, 'key-show-all');
     expect(q(el, 'value-dialog-text')!.textContent).toBe(value);
     expect(text(el, 'value-dialog-size')).toBe('100.0 KB · 100,000 characters');
+    controller.emit({ type: 'key_change', operation: 'put', key: 'big', cf: 'default', value: 'y'.repeat(1000) });
+    el = await render();
+    expect(text(el, 'value-dialog-size')).toBe('1.0 KB · 1,000 characters'); // the dialog follows the live value
     el = await click(el, 'value-dialog-close');
     expect(q(el, 'value-dialog')).toBeNull();
   });

@@ -121,7 +121,7 @@ interface WriteError {
       <p class="muted">Loading…</p>
     }
 
-    @if (shownWhole(); as row) {
+    @if (wholeRow(); as row) {
       <app-key-value-dialog [row]="row" (closed)="shownWhole.set(null)" />
     }
   `,
@@ -180,7 +180,7 @@ export class KeysPage {
   protected readonly confirming = signal<string | null>(null);
   /** Rows with a write on its way. */
   protected readonly busy = signal<ReadonlySet<string>>(new Set());
-  /** The row whose whole value is open in the dialog. */
+  /** The row whose whole value is open in the dialog, as it was when opened. */
   protected readonly shownWhole = signal<KeyValueBody | null>(null);
   /** What another client did to a row since the last search. */
   private readonly remote = signal<ReadonlyMap<string, RemoteChange>>(new Map());
@@ -212,6 +212,11 @@ export class KeysPage {
     for (const gone of this.tombstones().values()) if (!rows.some((row) => row.key === gone.key)) rows.push({ ...gone, remote: 'deleted' });
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { rows, shownCount: shown.rows.length, total: shown.total, next: page.end, changedElsewhere: page.changedElsewhere };
+  });
+  /** The dialog's row as it is now: another client's write to it shows there too. */
+  protected readonly wholeRow = computed(() => {
+    const opened = this.shownWhole();
+    return opened && (this.view()?.rows.find((row) => row.key === opened.key) ?? opened);
   });
   /** Whether the list has more than this page (so the pager shows). */
   protected readonly paged = computed(() => {
