@@ -107,6 +107,26 @@ test('at 360 px every page fits the screen: the menu folds, tables scroll in the
   }
 });
 
+test('the header fits at every width from 360 to 1400 px: no page overflow, no links under the pill', async ({ signedIn: page }) => {
+  const misfits: string[] = [];
+  for (let width = 360; width <= 1400; width += 20) {
+    await page.setViewportSize({ width, height: 800 });
+    const fit = await page.evaluate(() => {
+      const nav = document.querySelector('#main-nav')!;
+      const folded = getComputedStyle(nav).display === 'none';
+      const lastLink = nav.querySelector('a:last-child')!.getBoundingClientRect();
+      const right = document.querySelector('header .right')!.getBoundingClientRect();
+      return {
+        documentWidth: document.documentElement.scrollWidth,
+        linksClipped: !folded && nav.scrollWidth > nav.clientWidth,
+        linksUnderPill: !folded && lastLink.top === right.top && lastLink.right > right.left,
+      };
+    });
+    if (fit.documentWidth > width || fit.linksClipped || fit.linksUnderPill) misfits.push(`${width} px: ${JSON.stringify(fit)}`);
+  }
+  expect(misfits).toEqual([]);
+});
+
 test('the pill tells WebSocket from polling by colour and is a polite live region', async ({ signedIn: page, other }) => {
   const pill = page.locator('.pill');
   const status = connectionStatus(page);
