@@ -273,6 +273,27 @@ describe('KeysPage', () => {
       expect(text(el, 'keys-range')).toBe('1–100 of 267');
     });
 
+    it('does not bring back a confirmed write while the list reloads', async () => {
+      setUp();
+      flushList(listBody([kv('a', '1')]), 0);
+      await putThroughForm('a', 'mine');
+      http.expectOne((r) => r.method === 'PUT').flush(kv('a', 'mine'), { headers: { 'X-Last-Seq': '1' } });
+      controller.emit({ type: 'key_change', operation: 'put', key: 'a', cf: 'default', value: 'mine', seq: 1 });
+      await render();
+      controller.emit({ type: 'key_change', operation: 'delete', key: 'a', cf: 'default', seq: 2 });
+      let el = await render();
+      expect(row(el, 'a').deleted).toBeTrue(); // struck through: another client deleted it
+
+      controller.emit({ type: 'resync', reason: 'history_expired', lastSeq: 2 }); // the list reloads, showing the old one meanwhile
+      TestBed.tick();
+      el = fixture.nativeElement as HTMLElement;
+      fixture.detectChanges();
+      expect(q(rowEl(el, 'a') ?? el, 'key-saved')).toBeNull();
+      flushList(listBody([]), 2);
+      el = await render();
+      expect(shownKeys(el)).toEqual([]);
+    });
+
     it('hides an answered delete at once', async () => {
       setUp();
       flushList(listBody([kv('a'), kv('b')]), 0);

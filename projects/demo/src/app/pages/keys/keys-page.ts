@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { ActivatedRoute, Router } from '@angular/router';
@@ -243,6 +243,11 @@ export class KeysPage {
       .onKeyChanges()
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((event) => this.annotate(event));
+    // Confirmed writes go, so a later reload (which shows them all meanwhile) cannot bring back a stale one.
+    effect(() => {
+      const lastSeq = this.ws.lastSeq();
+      if (!this.keys.isLoading()) untracked(() => this.own.confirmedUpTo(lastSeq));
+    });
     // The list reloads itself; badges of the old one would describe nothing now.
     this.ws.resync$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => this.clearAnnotations());
   }

@@ -14,6 +14,14 @@ describe('OwnWrites', () => {
     expect(keys(own, 5)).toEqual([]);
   });
 
+  it('forgets confirmed writes, keeping later ones', () => {
+    const own = new OwnWrites();
+    own.answered({ key: 'a', cf: 'default', value: 'v', seq: 5 }, 1);
+    own.answered({ key: 'b', cf: 'default', value: 'v', seq: 9 }, 1);
+    own.confirmedUpTo(6);
+    expect(keys(own, null)).toEqual(['b']);
+  });
+
   it('recognises each own event once, also when it overtakes the answer', () => {
     const own = new OwnWrites();
     own.sent('a');

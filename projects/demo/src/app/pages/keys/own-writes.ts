@@ -68,6 +68,14 @@ export class OwnWrites {
     return own;
   }
 
+  /** Forgets the writes the live stream delivered by `lastSeq` (call it while the list is current). */
+  confirmedUpTo(lastSeq: number | null): void {
+    if (lastSeq === null) return;
+    const shown = this.shown();
+    const left = new Map([...shown].filter(([, write]) => write.seq === null || write.seq > lastSeq));
+    if (left.size !== shown.size) this.shown.set(left);
+  }
+
   /** Answered writes the live stream has not delivered by `lastSeq` (reactive). */
   unconfirmed(lastSeq: number | null): OwnWrite[] {
     return [...this.shown().values()].filter((write) => write.seq === null || lastSeq === null || lastSeq < write.seq);
