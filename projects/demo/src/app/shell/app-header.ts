@@ -55,7 +55,8 @@ const NAV_LINKS: readonly { path: string; label: string }[] = [
     </header>
   `,
   styles: `
-    .bar { display: flex; align-items: center; gap: .6rem 1.5rem; padding: .6rem 1.5rem; background: #1f2633; color: #fff; }
+    /* The same height signed out (brand only) as signed in (buttons), so sign-in does not jolt the page. */
+    .bar { display: flex; align-items: center; gap: .6rem 1.5rem; min-height: 3.4rem; padding: .6rem 1.5rem; background: #1f2633; color: #fff; }
     .brand { color: #fff; font-weight: 700; text-decoration: none; white-space: nowrap; }
     .brand span { font-weight: 400; opacity: .7; }
     nav { display: flex; gap: .25rem; flex: 1; }
