@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite on a fresh machine (installing Chromium and npm packages if missing) and ends
 # with one line 'N passed, N failed' summing them all. Exit code is non-zero on any failure.
-#   suites: library build (ng-packagr) · library unit + integration specs (Karma) · demo specs
+#   suites: library build (ng-packagr) · package contents (node --test) · library unit + integration specs (Karma) · demo specs
 #   (Karma) · mock server (bun test), on sqlite and again on Redis · protocol conformance with the `ws` client (node --test) ·
 #   the benchmark suite with tiny counts (bun bench/suite.ts) · end-to-end (Playwright, system Chromium)
 set -uo pipefail
@@ -44,6 +44,12 @@ run_karma() {
 echo "-- building the library (ng-packagr, both entry points)"
 npx ng build ngx-realtime > "$out/build-lib.log" 2>&1
 code=$?; [[ $code == 0 ]] && record "library build" 1 0 0 || record "library build" 0 1 "$code" "$out/build-lib.log"
+
+echo "-- package contents (node --test: what npm pack of the build ships)"
+node --test scripts/package-contents.test.mjs > "$out/package-contents.log" 2>&1
+code=$?
+record "package contents (node)" "$(grep -Eo '^# pass [0-9]+' "$out/package-contents.log" | grep -Eo '[0-9]+')" \
+  "$(grep -Eo '^# fail [0-9]+' "$out/package-contents.log" | grep -Eo '[0-9]+')" "$code" "$out/package-contents.log"
 
 echo "-- library specs (Karma, with the mock server for integration specs)"
 run_karma "library specs (karma)" ngx-realtime
