@@ -35,3 +35,19 @@ export function configurePageTest(): {
     realtime: TestBed.inject(WebSocketService),
   };
 }
+
+/**
+ * Ends a page spec: disconnects, fails on any unexpected request or socket, and signs out, so the
+ * next spec starts clean.
+ *
+ * @example
+ * ```ts
+ * afterEach(() => endPageTest({ http, controller, realtime }));
+ * ```
+ */
+export function endPageTest(bed: ReturnType<typeof configurePageTest>): void {
+  bed.realtime.disconnect();
+  bed.http.verify();
+  bed.controller.verify();
+  sessionStorage.removeItem('apex.session');
+}

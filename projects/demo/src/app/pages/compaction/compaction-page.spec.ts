@@ -2,7 +2,7 @@ import type { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { WebSocketService } from 'ngx-realtime';
 import type { RealtimeTestingController } from 'ngx-realtime/testing';
-import { configurePageTest } from '../../../testing/configure-page-test';
+import { configurePageTest, endPageTest } from '../../../testing/configure-page-test';
 import { CompactionPage } from './compaction-page';
 
 describe('CompactionPage', () => {
@@ -23,12 +23,7 @@ describe('CompactionPage', () => {
     http.expectOne((r) => r.method === 'GET' && r.url === '/admin/compact').flush({ latest: null });
   });
 
-  afterEach(() => {
-    realtime.disconnect();
-    http.verify();
-    controller.verify();
-    sessionStorage.removeItem('apex.session');
-  });
+  afterEach(() => endPageTest({ http, controller, realtime }));
 
   async function render(): Promise<HTMLElement> {
     await fixture.whenStable();

@@ -2,7 +2,7 @@ import type { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { WebSocketService, type KeyListBody, type KeyValueBody, type LoginResponse } from 'ngx-realtime';
 import type { RealtimeTestingController } from 'ngx-realtime/testing';
-import { configurePageTest } from '../../../testing/configure-page-test';
+import { configurePageTest, endPageTest } from '../../../testing/configure-page-test';
 import { Notifier } from '../../core/notifier';
 import { KeysPage } from './keys-page';
 
@@ -94,12 +94,7 @@ describe('KeysPage', () => {
 
   const toasts = () => TestBed.inject(Notifier).toasts().map((t) => t.text);
 
-  afterEach(() => {
-    realtime.disconnect();
-    http.verify();
-    controller.verify();
-    sessionStorage.removeItem('apex.session');
-  });
+  afterEach(() => endPageTest({ http, controller, realtime }));
 
   it('lists keys from REST', async () => {
     setUp();

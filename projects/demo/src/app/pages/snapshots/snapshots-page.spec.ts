@@ -2,7 +2,7 @@ import type { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { LoginResponse, SnapshotInfo, WebSocketService } from 'ngx-realtime';
 import type { RealtimeTestingController } from 'ngx-realtime/testing';
-import { configurePageTest } from '../../../testing/configure-page-test';
+import { configurePageTest, endPageTest } from '../../../testing/configure-page-test';
 import { SnapshotsPage } from './snapshots-page';
 
 const STORED: SnapshotInfo[] = [{ snapshotId: 'snap-1', createdAt: Date.UTC(2026, 0, 1), records: 60 }];
@@ -23,12 +23,7 @@ describe('SnapshotsPage', () => {
     TestBed.tick();
   }
 
-  afterEach(() => {
-    realtime.disconnect();
-    http.verify();
-    controller.verify();
-    sessionStorage.removeItem('apex.session');
-  });
+  afterEach(() => endPageTest({ http, controller, realtime }));
 
   async function render(): Promise<HTMLElement> {
     await fixture.whenStable();

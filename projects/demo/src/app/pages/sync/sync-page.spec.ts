@@ -2,7 +2,7 @@ import type { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { LoginResponse, WebSocketService } from 'ngx-realtime';
 import type { RealtimeTestingController } from 'ngx-realtime/testing';
-import { configurePageTest } from '../../../testing/configure-page-test';
+import { configurePageTest, endPageTest } from '../../../testing/configure-page-test';
 import { SyncPage } from './sync-page';
 
 describe('SyncPage', () => {
@@ -21,12 +21,7 @@ describe('SyncPage', () => {
     TestBed.tick();
   }
 
-  afterEach(() => {
-    realtime.disconnect();
-    http.verify();
-    controller.verify();
-    sessionStorage.removeItem('apex.session');
-  });
+  afterEach(() => endPageTest({ http, controller, realtime }));
 
   async function render(): Promise<HTMLElement> {
     await fixture.whenStable();
