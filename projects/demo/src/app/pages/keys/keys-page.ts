@@ -13,9 +13,10 @@ import { Notifier } from '../../core/notifier';
 import { hasPermission } from '../../core/session';
 import { inPage, keyListPage, reduceKeyListPage, type KeyListPage } from './key-list-page';
 import { KeyPager } from './key-pager';
-import { KeyRowView, type KeyRow, type RemoteChange } from './key-row';
+import { KeyRowView, type KeyRow } from './key-row';
 import { KeyValueDialog } from './key-value-dialog';
 import { OwnWrites } from './own-writes';
+import { RemoteChanges } from './remote-changes';
 
 /** Page sizes on offer (the server lists at most 1000 keys at once). */
 const PAGE_SIZES = [25, 100, 500, 1000] as const;
@@ -182,10 +183,8 @@ export class KeysPage {
   protected readonly busy = signal<ReadonlySet<string>>(new Set());
   /** The row whose whole value is open in the dialog, as it was when opened. */
   protected readonly shownWhole = signal<KeyValueBody | null>(null);
-  /** What another client did to a row since the last search. */
-  private readonly remote = signal<ReadonlyMap<string, RemoteChange>>(new Map());
-  /** Rows another client deleted, still shown struck through. */
-  private readonly tombstones = signal<ReadonlyMap<string, KeyValueBody>>(new Map());
+  /** What other clients did to this page's rows since the last search. */
+  private readonly remote = new RemoteChanges();
 
   protected readonly keys = liveResource({
     params: () => ({ prefix: this.searched(), after: this.start().after, limit: this.pageSize() }),
@@ -207,9 +206,9 @@ export class KeysPage {
       shown = reduceKeyListPage(shown, asEvent(write));
       if (write.value !== null) saved.add(write.key);
     }
-    const remote = this.remote();
+    const remote = this.remote.badges();
     const rows: KeyRow[] = shown.rows.map((row) => ({ ...row, remote: remote.get(row.key), saved: saved.has(row.key) }));
-    for (const gone of this.tombstones().values()) if (!rows.some((row) => row.key === gone.key)) rows.push({ ...gone, remote: 'deleted' });
+    for (const gone of this.remote.tombstones().values()) if (!rows.some((row) => row.key === gone.key)) rows.push({ ...gone, remote: 'deleted' });
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { rows, shownCount: shown.rows.length, total: shown.total, next: page.end, changedElsewhere: page.changedElsewhere };
   });
@@ -402,8 +401,7 @@ export class KeysPage {
   }
 
   private clearAnnotations(): void {
-    this.remote.set(new Map());
-    this.tombstones.set(new Map());
+    this.remote.clear();
   }
 
   private annotate(event: KeyChangeEvent): void {
@@ -412,21 +410,11 @@ export class KeysPage {
     const page = untracked(() => this.currentPage());
     // Writes to other pages only raise the page's hint; nothing of theirs shows here.
     if (!page || !inPage(page, event.key)) return;
-    const listed = page.rows.find((row) => row.key === event.key);
-    const tombstones = new Map(this.tombstones());
-    tombstones.delete(event.key);
-    const remote = new Map(this.remote());
-    if (own) remote.delete(event.key);
-    else if (event.operation === 'delete') {
-      if (!listed) return;
-      tombstones.set(event.key, listed);
-      remote.set(event.key, 'deleted');
-      if (this.editing() === event.key || this.confirming() === event.key) this.cancelMode();
-    } else remote.set(event.key, listed ? 'changed' : 'added');
-    this.tombstones.set(tombstones);
-    this.remote.set(remote);
-    const kind = remote.get(event.key);
-    if (!own && kind) this.notifier.notify(`${event.key} was ${kind} by another client`, 'info');
+    const kind = this.remote.record(event, page.rows.find((row) => row.key === event.key), own);
+    if (!kind) return;
+    // A row another client deleted can no longer be edited or deleted here.
+    if (kind === 'deleted' && (this.editing() === event.key || this.confirming() === event.key)) this.cancelMode();
+    this.notifier.notify(`${event.key} was ${kind} by another client`, 'info');
   }
 }
 
