@@ -41,15 +41,21 @@ run_karma() {
   record "$name" "$(json_field "$summary" passed)" "$(json_field "$summary" failed)" "$code" "$out/$project.log"
 }
 
+# run_node_test NAME FILE LOG: one node --test file, counted from its '# pass' and '# fail' lines.
+run_node_test() {
+  local name=$1 file=$2 log="$out/$3.log"
+  node --test "$file" > "$log" 2>&1
+  local code=$?
+  record "$name" "$(grep -Eo '^# pass [0-9]+' "$log" | grep -Eo '[0-9]+')" \
+    "$(grep -Eo '^# fail [0-9]+' "$log" | grep -Eo '[0-9]+')" "$code" "$log"
+}
+
 echo "-- building the library (ng-packagr, both entry points)"
 npx ng build ngx-realtime > "$out/build-lib.log" 2>&1
 code=$?; [[ $code == 0 ]] && record "library build" 1 0 0 || record "library build" 0 1 "$code" "$out/build-lib.log"
 
 echo "-- package contents (node --test: what npm pack of the build ships)"
-node --test scripts/package-contents.test.mjs > "$out/package-contents.log" 2>&1
-code=$?
-record "package contents (node)" "$(grep -Eo '^# pass [0-9]+' "$out/package-contents.log" | grep -Eo '[0-9]+')" \
-  "$(grep -Eo '^# fail [0-9]+' "$out/package-contents.log" | grep -Eo '[0-9]+')" "$code" "$out/package-contents.log"
+run_node_test "package contents (node)" scripts/package-contents.test.mjs package-contents
 
 echo "-- library specs (Karma, with the mock server for integration specs)"
 run_karma "library specs (karma)" ngx-realtime
@@ -71,10 +77,7 @@ record "mock server on redis (bun)" "$(grep -Eo '^ *[0-9]+ pass' "$out/bun-redis
   "$(grep -Eo '^ *[0-9]+ fail' "$out/bun-redis.log" | tail -1 | grep -Eo '[0-9]+')" "$code" "$out/bun-redis.log"
 
 echo "-- protocol conformance (ws client, node --test)"
-node --test mock-server/conformance/ws-client-conformance.mjs > "$out/conformance.log" 2>&1
-code=$?
-record "conformance (node --test)" "$(grep -Eo '^# pass [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" \
-  "$(grep -Eo '^# fail [0-9]+' "$out/conformance.log" | grep -Eo '[0-9]+')" "$code" "$out/conformance.log"
+run_node_test "conformance (node --test)" mock-server/conformance/ws-client-conformance.mjs conformance
 
 echo "-- benchmarks, smoke run (tiny counts: the code runs, the figures mean nothing)"
 BENCH_SMOKE=1 node_modules/.bin/bun bench/suite.ts > "$out/bench-smoke.log" 2>&1

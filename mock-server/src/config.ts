@@ -24,7 +24,7 @@ export interface ServerOptions {
   redisUrl?: string;
   /**
    * Writes sample data on start when the store holds no keys (so a restart on the same data does
-   * not write it twice): about 60 keys and one completed snapshot, as events. Default false.
+   * not write it twice): 59 keys and one completed snapshot, as events. Default false.
    */
   seed?: boolean;
   tokenTtlMs?: number;

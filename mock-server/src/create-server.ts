@@ -59,9 +59,11 @@ async function handle(ctx: ServerContext, req: Request, server: Server<SocketDat
   try {
     if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
     // Counted before anything can refuse them, so a test sees every attempt a client made.
-    if (url.pathname === '/ws/events') ctx.counters.upgradeAttempts++;
+    if (url.pathname === '/ws/events') {
+      ctx.counters.upgradeAttempts++;
+      return upgrade(ctx, req, url, server);
+    }
     if (url.pathname === '/events/poll') ctx.counters.polls++;
-    if (url.pathname === '/ws/events') return upgrade(ctx, req, url, server);
     refuseDeclaredOversize(req);
     // A reload of an app route that is also an API path (/keys, /health) must get the app, not JSON.
     if (ctx.config.staticDir && isDocumentRequest(req)) {

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, HTTP_ERRORS, LAST_SEQ_HEADER, MAX_KEY_BYTES, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse, type SyncStatusBody } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES, HTTP_ERRORS, MAX_KEY_BYTES, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse, type SyncStatusBody } from '../../projects/ngx-realtime/src/lib/protocol';
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { DEFAULT_CF, HEALTH_PROBES } from './domain';
@@ -30,9 +30,6 @@ function keyFromPath(pathname: string): string {
   if (bytes > MAX_KEY_BYTES) throw new HttpError(400, `Key must be at most ${MAX_KEY_BYTES} bytes of UTF-8, got ${bytes}`);
   return key;
 }
-
-/** A key write's answer: its `X-Last-Seq` is at or after the write's own event, so a page can tell when the stream has it. */
-const writeJson = (body: unknown, seq: number) => json(body, 200, { [LAST_SEQ_HEADER]: String(seq) });
 
 const cfParam = (url: URL) => url.searchParams.get('cf') || DEFAULT_CF;
 
@@ -103,12 +100,13 @@ async function oneKey(ctx: ServerContext, req: Request, url: URL): Promise<Respo
       requireUser(ctx, req, 'Write');
       const value = stringField(await readJsonObject(req), 'value');
       const written = ctx.domain.putKey(cf, key, value);
-      return writeJson(written, await ctx.settled());
+      // X-Last-Seq at or after the write's own event, so a page can tell when the stream has it.
+      return readJson(written, await ctx.settled());
     }
     case 'DELETE': {
       requireUser(ctx, req, 'Write');
       if (!ctx.domain.deleteKey(cf, key)) return json({ error: 'Key not found' }, 404);
-      return writeJson({ key, cf, deleted: true }, await ctx.settled());
+      return readJson({ key, cf, deleted: true }, await ctx.settled());
     }
     default:
       return methodNotAllowed();

@@ -29,7 +29,7 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 }
 
 /**
- * A JSON answer to a read, with the `X-Last-Seq` it reflects. Take `seq` in the same synchronous
+ * A JSON answer to a read (or a key write), with the `X-Last-Seq` it reflects. Take `seq` in the same synchronous
  * turn as the body, so no event can fall between them.
  *
  * @example
@@ -88,7 +88,7 @@ export function refuseDeclaredOversize(req: Request): void {
  * ```
  */
 export async function readBodyText(req: Request): Promise<string> {
-  refuseDeclaredOversize(req);
+  // A declared oversize was refused before routing (createServer), on every route alike.
   if (!req.body) return '';
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -171,7 +171,7 @@ export class RedisReplica {
     const events = message.events.filter(isSequencedEvent);
     // A gap (a message lost while the subscription reconnected): read what is missing from the stream.
     if (events.length > 0 && events[0]!.seq > this.ctx.log.lastSeq + 1) await this.fillFrom(this.ctx.log.lastSeq);
-    this.ingest(events.filter((e) => e.seq > this.ctx.log.lastSeq));
+    this.ingest(events);
   }
 
   private startNewHistory(epoch: string): void {
@@ -183,13 +183,14 @@ export class RedisReplica {
 
   private async fillFrom(after: number): Promise<void> {
     const entries = ((await this.commands.send('XRANGE', [KEYS.log, `(${after}-1`, '+'])) ?? []) as Array<[string, string[]]>;
-    // A restart on the same data file has applied the older ones already (applying a snapshot twice would fail).
-    const events = entries.map(([, fields]) => JSON.parse(fields[1]!) as SequencedEvent).filter(isSequencedEvent);
-    this.ingest(events.filter((e) => e.seq > this.ctx.log.lastSeq));
+    this.ingest(entries.map(([, fields]) => JSON.parse(fields[1]!) as SequencedEvent).filter(isSequencedEvent));
   }
 
   /** Applies events to this instance's replica, then fans them out here. */
-  private ingest(events: SequencedEvent[]): void {
+  private ingest(all: SequencedEvent[]): void {
+    // What this replica holds already is skipped: a gap fill overlaps, and a restart on the same data
+    // file has applied the older ones (applying a snapshot twice would fail).
+    const events = all.filter((e) => e.seq > this.ctx.log.lastSeq);
     if (events.length === 0) return;
     const { ctx } = this;
     const texts: string[] = [];
