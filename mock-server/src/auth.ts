@@ -1,5 +1,5 @@
 import { randomBytes, createHash } from 'node:crypto';
-import { HTTP_ERRORS, type AuthUser, type LoginResponse, type Permission } from '../../projects/ngx-realtime/src/lib/protocol';
+import { HTTP_ERRORS, type AuthUser, type LoginResponse, type Permission } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import type { Store } from './store';
 
 interface UserRecord extends AuthUser {

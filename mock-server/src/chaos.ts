@@ -1,4 +1,4 @@
-import type { HealthProbe } from '../../projects/ngx-realtime/src/lib/protocol';
+import type { HealthProbe } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import type { ServerContext } from './context';
 import { HEALTH_PROBES } from './domain';
 import type { EventDraft } from './event-log';

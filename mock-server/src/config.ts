@@ -1,4 +1,4 @@
-import { PROTOCOL_DEFAULTS } from '../../projects/ngx-realtime/src/lib/protocol';
+import { PROTOCOL_DEFAULTS } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 
 /**
  * Everything a mock server instance can be configured with. Every duration is in milliseconds so

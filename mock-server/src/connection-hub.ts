@@ -3,8 +3,8 @@ import {
   EVENT_TYPES,
   type SequencedEvent,
   type StatsUpdateEvent,
-} from '../../projects/ngx-realtime/src/lib/protocol';
-import { matchesSubscription } from '../../projects/ngx-realtime/src/lib/frame-validation';
+} from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { matchesSubscription } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import { batchFrames } from './batch-frames';
 import type { SocketData } from './socket-data';
 

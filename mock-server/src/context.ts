@@ -1,4 +1,4 @@
-import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol';
+import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { Auth } from './auth';
 import type { ServerConfig } from './config';
 import { ConnectionHub } from './connection-hub';

@@ -1,5 +1,5 @@
 import type { Server } from 'bun';
-import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { routeChaos } from './chaos';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
 import { RedisReplica } from './redis-replica';

@@ -6,7 +6,7 @@ import type {
   SnapshotInfo,
   StatsBody,
   SyncEvent,
-} from '../../projects/ngx-realtime/src/lib/protocol';
+} from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import type { ServerContext } from './context';
 import type { KeyPage } from './store';
 

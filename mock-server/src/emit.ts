@@ -9,8 +9,8 @@
  * argument exits 2 with the reason, an unreachable Redis exits 1.
  */
 import { RedisClient } from 'bun';
-import { isSequencedEvent } from '../../projects/ngx-realtime/src/lib/frame-validation';
-import { PROTOCOL_DEFAULTS } from '../../projects/ngx-realtime/src/lib/protocol';
+import { isSequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
+import { PROTOCOL_DEFAULTS } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import type { EventDraft } from './event-log';
 import { appendToRedis } from './redis-log';
 

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, HTTP_ERRORS, MAX_KEY_BYTES, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse, type SyncStatusBody } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES, HTTP_ERRORS, MAX_KEY_BYTES, type ColumnFamiliesBody, type HealthProbe, type KeyListBody, type LoginResponse, type SyncStatusBody } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { hashToken } from './auth';
 import type { ServerContext } from './context';
 import { DEFAULT_CF, HEALTH_PROBES } from './domain';

@@ -1,5 +1,5 @@
-import type { EventFilter, PollResponse, SequencedEvent, Topic } from '../../projects/ngx-realtime/src/lib/protocol';
-import { matchesSubscription } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import type { EventFilter, PollResponse, SequencedEvent, Topic } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { matchesSubscription } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import type { EventLog } from './event-log';
 
 /** What one poll asks for. */

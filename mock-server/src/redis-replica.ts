@@ -1,6 +1,6 @@
 import { RedisClient } from 'bun';
-import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol';
-import { isSequencedEvent } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { isSequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import type { ServerContext } from './context';
 import type { EventDraft } from './event-log';
 import { KEYS, appendToRedis, newEpoch } from './redis-log';

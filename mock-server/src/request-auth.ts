@@ -1,4 +1,4 @@
-import { HTTP_ERRORS, type AuthUser, type Permission } from '../../projects/ngx-realtime/src/lib/protocol';
+import { HTTP_ERRORS, type AuthUser, type Permission } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { authErrorMessage, hasPermission } from './auth';
 import type { ServerContext } from './context';
 import { HttpError } from './http-util';

@@ -1,4 +1,4 @@
-import type { AuthUser, EventFilter, Topic } from '../../projects/ngx-realtime/src/lib/protocol';
+import type { AuthUser, EventFilter, Topic } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import type { ServerContext } from './context';
 
 /**

@@ -6,8 +6,8 @@ import {
   type ClientFrame,
   type ProtocolErrorCode,
   type ServerPingFrame,
-} from '../../projects/ngx-realtime/src/lib/protocol';
-import { matchesSubscription, parseClientFrame } from '../../projects/ngx-realtime/src/lib/frame-validation';
+} from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { matchesSubscription, parseClientFrame } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import { authErrorMessage } from './auth';
 import type { Socket } from './connection-hub';
 import type { SocketData } from './socket-data';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { parseServerFrame, checkServerFrame, FrameRejection } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import { parseServerFrame, checkServerFrame, FrameRejection } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import { batchFrames } from '../src/batch-frames';
 import { api, login, putKey, startServer, stopAllServers, TestClient, until } from './helpers';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import net from 'node:net';
-import { MAX_REQUEST_BODY_BYTES } from '../../projects/ngx-realtime/src/lib/protocol';
+import { MAX_REQUEST_BODY_BYTES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { api, login, startServer, stopAllServers } from './helpers';
 
 afterEach(stopAllServers);

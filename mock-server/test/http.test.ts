@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { hashToken } from '../src/auth';
 import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
 

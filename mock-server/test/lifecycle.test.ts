@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
+import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { DEFAULT_DATA_PATH, parseArgs } from '../src/args';
 import { api, login, putKey, startServer, stopAllServers, stopServer, TestClient } from './helpers';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol';
-import { parseServerFrame } from '../../projects/ngx-realtime/src/lib/frame-validation';
+import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { parseServerFrame } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
 
 afterEach(stopAllServers);

@@ -1,7 +1,7 @@
 /*
  * Public API surface of ngx-realtime.
  */
-export * from './lib/protocol';
+export * from './lib/protocol/protocol';
 export {
   parseServerFrame,
   readServerFrame,
@@ -14,12 +14,12 @@ export {
   parseFilter,
   parseLastSeqHeader,
   type ParseResult,
-} from './lib/frame-validation';
+} from './lib/protocol/frame-validation';
 
-export { WebSocketService, type KeyChangeFilter } from './lib/websocket.service';
-export { liveResource, type LiveResourceOptions } from './lib/live-resource';
-export { LiveSnapshot, liveSnapshot, snapshotFromResponse, type LiveLoadResult } from './lib/live-snapshot';
-export { reduceKeyed, reduceKeyChanges, type KeyedReducerOptions } from './lib/reduce-keyed';
+export { WebSocketService, type KeyChangeFilter } from './lib/service/websocket.service';
+export { liveResource, type LiveResourceOptions } from './lib/live/live-resource';
+export { LiveSnapshot, liveSnapshot, snapshotFromResponse, type LiveLoadResult } from './lib/live/live-snapshot';
+export { reduceKeyed, reduceKeyChanges, type KeyedReducerOptions } from './lib/live/reduce-keyed';
 export {
   provideRealtime,
   withReconnect,
@@ -29,9 +29,8 @@ export {
   withAuth,
   withBatching,
   withTabSharing,
-  type RealtimeFeature,
-  type RealtimeFeatureKind,
-} from './lib/provide-realtime';
+} from './lib/config/provide-realtime';
+export { type RealtimeFeature, type RealtimeFeatureKind } from './lib/config/realtime-feature';
 export {
   REALTIME_CONFIG,
   DEFAULT_RECONNECT_OPTIONS,
@@ -45,7 +44,7 @@ export {
   type AuthOptions,
   type PollingFallbackOptions,
   type ResolvedRealtimeConfig,
-} from './lib/realtime-config';
+} from './lib/config/realtime-config';
 export {
   INITIAL_CONNECTION_STATE,
   connectionReducer,
@@ -56,12 +55,12 @@ export {
   type ConnectionState,
   type DisconnectReason,
   type ConnectionAction,
-} from './lib/connection-state';
-export { type RealtimeError } from './lib/realtime-error';
-export { type TokenProvider } from './lib/token-provider';
-export { tokenRefreshDelayMs } from './lib/token-refresh';
-export { RealtimeClock, BrowserRealtimeClock, RANDOM_SOURCE, type TimerHandle } from './lib/clock';
-export { backoffDelayMs, type BackoffOptions } from './lib/backoff';
+} from './lib/stream/connection-state';
+export { type RealtimeError } from './lib/stream/realtime-error';
+export { type TokenProvider } from './lib/session/token-provider';
+export { tokenRefreshDelayMs } from './lib/session/token-refresh';
+export { RealtimeClock, BrowserRealtimeClock, RANDOM_SOURCE, type TimerHandle } from './lib/platform/clock';
+export { backoffDelayMs, type BackoffOptions } from './lib/session/backoff';
 export {
   RealtimeBackend,
   BrowserRealtimeBackend,
@@ -70,6 +69,6 @@ export {
   type SocketListener,
   type SocketCloseInfo,
   type PollRequest,
-} from './lib/realtime-backend';
-export { NetworkStatus, BrowserNetworkStatus, type WakeReason } from './lib/network-status';
-export { TabSharingPlatform, BrowserTabSharingPlatform, type TabLocks, type TabChannel } from './lib/tab-sharing-platform';
+} from './lib/transport/realtime-backend';
+export { NetworkStatus, BrowserNetworkStatus, type WakeReason } from './lib/platform/network-status';
+export { TabSharingPlatform, BrowserTabSharingPlatform, type TabLocks, type TabChannel } from './lib/platform/tab-sharing-platform';

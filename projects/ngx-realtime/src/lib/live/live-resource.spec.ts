@@ -1,0 +1,284 @@
+import { HttpClient, HttpHeaders, HttpResponse, provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { PLATFORM_ID, signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Observable, finalize, map, type Subscription } from 'rxjs';
+import { liveResource } from './live-resource';
+import { LiveSnapshot, liveSnapshot, snapshotFromResponse } from './live-snapshot';
+import type { KeyChangeEvent, KeyListBody, KeyValueBody, ServerEvent, StatsUpdateEvent } from '../protocol/protocol';
+import { reduceKeyChanges } from './reduce-keyed';
+import { flushMicrotasks, put, setup } from '../service/websocket-service-test-bed.spec';
+
+/** State that records every event applied to it, so "applied once" is visible. */
+interface Applied {
+  from: string;
+  seqs: number[];
+}
+
+const withSeq = (seq: number | null) => (seq === null ? new HttpHeaders() : new HttpHeaders({ 'X-Last-Seq': String(seq) }));
+
+/** Runs resource effects and lets the stream's promise settle. */
+async function settle(): Promise<void> {
+  TestBed.tick();
+  await flushMicrotasks();
+  TestBed.tick();
+}
+
+describe('liveResource', () => {
+  afterEach(() => TestBed.resetTestingModule());
+
+  /** The service connected on the fake backend, HttpClient on the testing backend. */
+  function live(platform: 'browser' | 'server' = 'browser') {
+    const bed = setup({
+      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: PLATFORM_ID, useValue: platform }],
+    });
+    const http = TestBed.inject(HttpTestingController);
+    let eventSubscriptions = 0;
+    const counted = <T>(source: Observable<T>) =>
+      new Observable<T>((subscriber) => {
+        eventSubscriptions++;
+        return source.pipe(finalize(() => eventSubscriptions--)).subscribe(subscriber);
+      });
+    if (platform === 'browser') {
+      bed.service.connect('t');
+      bed.controller.connection.open();
+    }
+    return { ...bed, http, counted, subscriptions: () => eventSubscriptions };
+  }
+
+  /** A resource over `GET /applied` whose state lists the seqs applied to it. */
+  function appliedResource(counted: <T>(s: Observable<T>) => Observable<T>, params?: () => string | undefined) {
+    const client = TestBed.inject(HttpClient);
+    return TestBed.runInInjectionContext(() =>
+      liveResource({
+        params: params ?? (() => 'all'),
+        load: (name: string) => client.get<Applied>(`/applied/${name}`, { observe: 'response' }),
+        events: (rt, name) => counted(rt.onKeyChanges(name === 'all' ? {} : { keyPrefix: name })),
+        reduce: (state: Applied, event: KeyChangeEvent) => ({ ...state, seqs: [...state.seqs, event.seq] }),
+      }),
+    );
+  }
+
+  function respond(http: HttpTestingController, url: string, body: object, seq: number | null, status = 200): void {
+    http.expectOne(url).flush(body, { headers: withSeq(seq), status, statusText: status === 200 ? 'OK' : 'Error' });
+  }
+
+  it('applies an event the snapshot already contains zero times and one it does not contain once', async () => {
+    const { controller, http, counted } = live();
+    const ref = appliedResource(counted);
+    await settle();
+    // Both arrive while the request is in flight; the answer reflects seq 1 but not seq 2.
+    controller.emit(put('a'));
+    controller.emit(put('b'));
+    respond(http, '/applied/all', { from: 'snapshot', seqs: [] }, 1);
+    await settle();
+    expect(ref.status()).toBe('resolved');
+    expect(ref.value()).toEqual({ from: 'snapshot', seqs: [2] });
+  });
+
+  it('applies the events after the snapshot once each, in order, and skips repeats', async () => {
+    const { controller, http, counted } = live();
+    const ref = appliedResource(counted);
+    await settle();
+    respond(http, '/applied/all', { from: 'snapshot', seqs: [] }, 0);
+    await settle();
+    const sent = [controller.emit(put('a')), controller.emit(put('b')), controller.emit(put('c'))] as KeyChangeEvent[];
+    controller.connection.current()!.emit(sent[1]!); // a repeat the socket delivered again
+    expect(ref.value()?.seqs).toEqual([1, 2, 3]);
+  });
+
+  it('without the X-Last-Seq header applies every event that arrived during the load', async () => {
+    const { controller, http, counted } = live();
+    const ref = appliedResource(counted);
+    await settle();
+    controller.emit(put('a'));
+    controller.emit(put('b'));
+    respond(http, '/applied/all', { from: 'snapshot', seqs: [] }, null);
+    await settle();
+    expect(ref.value()?.seqs).toEqual([1, 2]);
+    controller.emit(put('c'));
+    expect(ref.value()?.seqs).toEqual([1, 2, 3]);
+  });
+
+  it('reloads on resync, keeping the old value shown meanwhile, then follows from the new snapshot', async () => {
+    const { controller, http, counted } = live();
+    const ref = appliedResource(counted);
+    await settle();
+    respond(http, '/applied/all', { from: 'first', seqs: [] }, 0);
+    await settle();
+    controller.emit({ type: 'resync', reason: 'history_expired', lastSeq: 10 });
+    await settle();
+    expect(ref.status()).toBe('reloading');
+    expect(ref.value()?.from).toBe('first');
+    controller.emit(put('a', 'v', 11));
+    respond(http, '/applied/all', { from: 'second', seqs: [] }, 10);
+    await settle();
+    expect(ref.value()).toEqual({ from: 'second', seqs: [11] });
+    http.verify();
+  });
+
+  it('starts a load over when a resync comes while it is in flight', async () => {
+    const { controller, http, counted } = live();
+    const ref = appliedResource(counted);
+    await settle();
+    const first = http.expectOne('/applied/all');
+    controller.emit({ type: 'resync', reason: 'history_expired', lastSeq: 10 });
+    expect(first.cancelled).toBeTrue();
+    controller.emit(put('a', 'v', 11));
+    respond(http, '/applied/all', { from: 'second', seqs: [] }, 10);
+    await settle();
+    expect(ref.value()).toEqual({ from: 'second', seqs: [11] });
+  });
+
+  it('reloads when params change and drops the old stream', async () => {
+    const { controller, http, counted, subscriptions } = live();
+    const prefix = signal<string | undefined>('a');
+    const ref = appliedResource(counted, prefix);
+    await settle();
+    respond(http, '/applied/a', { from: 'a', seqs: [] }, 0);
+    await settle();
+    controller.emit(put('a1'));
+    prefix.set('b');
+    await settle();
+    expect(subscriptions()).toBe(1);
+    controller.emit(put('b1'));
+    controller.emit(put('a2')); // the old prefix: no longer followed
+    respond(http, '/applied/b', { from: 'b', seqs: [] }, 1);
+    await settle();
+    expect(ref.value()).toEqual({ from: 'b', seqs: [2] });
+    prefix.set(undefined);
+    await settle();
+    expect(ref.status()).toBe('idle');
+    expect(subscriptions()).toBe(0);
+  });
+
+  it('sets error() on an HTTP error, applies nothing until a reload succeeds', async () => {
+    const { controller, http, counted, subscriptions } = live();
+    const ref = appliedResource(counted);
+    await settle();
+    respond(http, '/applied/all', { error: 'boom' }, null, 500);
+    await settle();
+    expect(ref.status()).toBe('error');
+    expect(ref.error()?.message).toContain('500');
+    expect(subscriptions()).toBe(0);
+    controller.emit(put('a'));
+    expect(ref.reload()).toBeTrue();
+    await settle();
+    controller.emit(put('b'));
+    respond(http, '/applied/all', { from: 'retry', seqs: [] }, 1);
+    await settle();
+    expect(ref.value()).toEqual({ from: 'retry', seqs: [2] });
+  });
+
+  it('reports a load that completes without a value, and a reducer that throws', async () => {
+    const { controller, counted } = live();
+    const empty = TestBed.runInInjectionContext(() =>
+      liveResource({ load: () => new Observable<never>((s) => s.complete()), events: (rt) => rt.onKeyChanges(), reduce: (s: number) => s }),
+    );
+    const throwing = TestBed.runInInjectionContext(() =>
+      liveResource({
+        load: () => Promise.resolve(liveSnapshot(0, 0)),
+        events: (rt) => counted(rt.onKeyChanges()),
+        reduce: (): number => {
+          throw new Error('reducer bug');
+        },
+      }),
+    );
+    await settle();
+    expect(empty.error()?.message).toMatch(/^ngx-realtime: liveResource load completed without a value/);
+    expect(throwing.value()).toBe(0);
+    controller.emit(put('a'));
+    expect(throwing.error()?.message).toBe('reducer bug');
+  });
+
+  it('releases the event stream and resync$ on destroy', async () => {
+    const { service, http, counted, subscriptions } = live();
+    const resyncSubscriptions: Subscription[] = [];
+    const subscribe = service.resync$.subscribe.bind(service.resync$);
+    spyOn(service.resync$, 'subscribe').and.callFake(((...args: Parameters<typeof subscribe>) => {
+      const subscription = subscribe(...args);
+      resyncSubscriptions.push(subscription);
+      return subscription;
+    }) as typeof subscribe);
+    const ref = appliedResource(counted);
+    await settle();
+    respond(http, '/applied/all', { from: 's', seqs: [] }, 0);
+    await settle();
+    expect(subscriptions()).toBe(1);
+    expect(resyncSubscriptions.map((s) => s.closed)).toEqual([false]);
+    ref.destroy();
+    expect(subscriptions()).toBe(0);
+    expect(resyncSubscriptions.map((s) => s.closed)).toEqual([true]);
+  });
+
+  it('on the server platform loads only, with no event subscription', async () => {
+    const { http, counted, subscriptions } = live('server');
+    const ref = appliedResource(counted);
+    await settle();
+    respond(http, '/applied/all', { from: 'ssr', seqs: [] }, 5);
+    await settle();
+    expect(ref.value()).toEqual({ from: 'ssr', seqs: [] });
+    expect(subscriptions()).toBe(0);
+  });
+
+  it('applies volatile events only after the snapshot', async () => {
+    const { controller } = live();
+    const stats = (total: number): StatsUpdateEvent => ({
+      type: 'stats_update',
+      timestamp: 0,
+      stats: { sst_files: 0, sst_kb: 0, mem_records: 0, mem_kb: 0, wal_kb: 0, total_records: total, wsConnections: 1, uptimeMs: 1 },
+    });
+    let answer!: (value: LiveSnapshot<number>) => void;
+    const ref = TestBed.runInInjectionContext(() =>
+      liveResource({
+        load: () => new Promise<LiveSnapshot<number>>((resolve) => (answer = resolve)),
+        events: (rt) => rt.onStats(),
+        reduce: (_: number, event: StatsUpdateEvent) => event.stats.total_records,
+      }),
+    );
+    await settle();
+    controller.emit(stats(1));
+    answer(liveSnapshot(7, 3));
+    await settle();
+    expect(ref.value()).toBe(7);
+    controller.emit(stats(9));
+    expect(ref.value()).toBe(9);
+  });
+
+  it('keeps a key list exact with reduceKeyChanges and snapshotFromResponse', async () => {
+    const { controller, http } = live();
+    const client = TestBed.inject(HttpClient);
+    const ref = TestBed.runInInjectionContext(() =>
+      liveResource({
+        load: () =>
+          client.get<KeyListBody>('/keys', { observe: 'response' }).pipe(map((r) => snapshotFromResponse(r, (b) => b.keys))),
+        events: (rt) => rt.onKeyChanges({ keyPrefix: 'user:' }),
+        reduce: reduceKeyChanges(),
+        defaultValue: [] as readonly KeyValueBody[],
+      }),
+    );
+    await settle();
+    expect(ref.value()).toEqual([]);
+    // During the load: user:b written (seq 1, in the snapshot) then deleted (seq 2, not in it).
+    controller.emit(put('user:b', 'old'));
+    controller.emit({ type: 'key_change', operation: 'delete', key: 'user:b', cf: 'default' });
+    respond(http, '/keys', { keys: [{ key: 'user:b', value: 'old', cf: 'default' }, { key: 'user:c', value: '1', cf: 'default' }], count: 2 }, 1);
+    await settle();
+    controller.emit(put('user:a', 'new'));
+    controller.emit(put('other', 'x'));
+    expect(ref.value().map((r) => `${r.key}=${r.value}`)).toEqual(['user:a=new', 'user:c=1']);
+  });
+
+  it('throws a message that says how to fix a load producing a plain value', async () => {
+    live();
+    const ref = TestBed.runInInjectionContext(() =>
+      liveResource({
+        load: () => Promise.resolve(42 as unknown as HttpResponse<number>),
+        events: (rt): Observable<ServerEvent> => rt.events$,
+        reduce: (s: number) => s,
+      }),
+    );
+    await settle();
+    expect(ref.error()?.message).toMatch(/^ngx-realtime: liveResource's load must produce an HttpResponse/);
+  });
+});

@@ -1,0 +1,381 @@
+import { DOCUMENT, isPlatformServer } from '@angular/common';
+import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, signal, type Signal } from '@angular/core';
+import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
+import { distinctUntilChanged, map } from 'rxjs/operators';
+import { RANDOM_SOURCE, RealtimeClock } from '../platform/clock';
+import { ConnectionSession } from '../session/connection-session';
+import type { RealtimeSource } from '../session/realtime-source';
+import type { SessionHost } from '../session/session-host';
+import {
+  INITIAL_CONNECTION_STATE,
+  connectionReducer,
+  type ConnectionAction,
+  type ConnectionState,
+  type ConnectionStatus,
+} from '../stream/connection-state';
+import { EventFanout } from '../stream/event-fanout';
+import { EventSequencer } from '../stream/event-sequencer';
+import { FrameRejection, checkServerFrame } from '../protocol/frame-validation';
+import { NetworkStatus } from '../platform/network-status';
+import type {
+  CompactionEvent,
+  HealthEvent,
+  KeyChangeEvent,
+  ResyncFrame,
+  SequencedEvent,
+  ServerEvent,
+  SnapshotEvent,
+  StatsUpdateEvent,
+  SyncEvent,
+  WelcomeFrame,
+} from '../protocol/protocol';
+import { RealtimeBackend } from '../transport/realtime-backend';
+import {
+  REALTIME_AUTH_SOURCE,
+  REALTIME_CONFIG,
+  resolvePollUrl,
+  resolveSocketUrl,
+  type ResolvedRealtimeConfig,
+} from '../config/realtime-config';
+import type { RealtimeError } from '../stream/realtime-error';
+import type { Credentials } from '../session/session-token';
+import { REALTIME_SHARED_SOURCE } from '../tab-sharing/tab-share';
+import type { TokenProvider } from '../session/token-provider';
+
+/**
+ * Client-side filter of {@link WebSocketService.onKeyChanges}.
+ *
+ * @example
+ * ```ts
+ * realtime.onKeyChanges({ keyPrefix: 'user:', operation: 'delete' })
+ * ```
+ */
+export interface KeyChangeFilter {
+  cf?: string;
+  keyPrefix?: string;
+  operation?: 'put' | 'delete';
+}
+
+const NO_CONFIG =
+  'ngx-realtime: no configuration found. Add provideRealtime({url: ...}) to your application providers.';
+
+/**
+ * The app's one live connection to the server's events, over WebSocket or (as a fallback) long
+ * polling. Every subscriber shares it; subscribing never opens a connection (call {@link connect}
+ * or use `withAuth()`). Events arrive exactly once and in order across reconnects.
+ *
+ * @example
+ * ```ts
+ * export class KeyExplorer {
+ *   private readonly realtime = inject(WebSocketService);
+ *   readonly changes = toSignal(this.realtime.onKeyChanges({ keyPrefix: 'user:' }));
+ *   readonly status = computed(() => this.realtime.connectionState().status);
+ * }
+ * // after login:
+ * inject(WebSocketService).connect(() => auth.token());
+ * ```
+ */
+@Injectable({ providedIn: 'root' })
+export class WebSocketService {
+  readonly #config: ResolvedRealtimeConfig | null = inject(REALTIME_CONFIG, { optional: true });
+  readonly #document = inject(DOCUMENT, { optional: true });
+  readonly #isServer = isPlatformServer(inject(PLATFORM_ID));
+  readonly #injector = inject(Injector);
+  readonly #shared = inject(REALTIME_SHARED_SOURCE, { optional: true });
+
+  private readonly fanout = new EventFanout();
+  readonly #resyncSubject = new Subject<ResyncFrame>();
+  readonly #errorsSubject = new Subject<RealtimeError>();
+  readonly #stateSubject = new BehaviorSubject<ConnectionState>(INITIAL_CONNECTION_STATE);
+  readonly #stateSignal = signal<ConnectionState>(INITIAL_CONNECTION_STATE);
+  private readonly lastSeqSignal = signal<number | null>(null);
+  private readonly sequencer = new EventSequencer();
+
+  /** Every event, validated and deduplicated. Never errors; completes only when the app is destroyed. */
+  readonly events$: Observable<ServerEvent> = this.fanout.listen(null);
+  /** Detailed connection state; replays the current state to new subscribers. */
+  readonly connectionState$: Observable<ConnectionState> = this.#stateSubject.asObservable();
+  /** Coarse status, only when it changes; replays the current status. */
+  readonly connectionStatus$: Observable<ConnectionStatus> = this.connectionState$.pipe(
+    map((s) => s.status),
+    distinctUntilChanged(),
+  );
+  /** Detailed connection state as a signal. */
+  readonly connectionState: Signal<ConnectionState> = this.#stateSignal.asReadonly();
+  /** The server's history no longer reaches back to the last event seen: refetch state, then carry on. */
+  readonly resync$: Observable<ResyncFrame> = this.#resyncSubject.asObservable();
+  /** Problems as values with a code; see {@link RealtimeError}. */
+  readonly errors$: Observable<RealtimeError> = this.#errorsSubject.asObservable();
+  /** Newest seq seen (or the server's position at the first connection); `null` before that. */
+  readonly lastSeq: Signal<number | null> = this.lastSeqSignal.asReadonly();
+
+  /** Where sessions send what they receive: the one place events, state and problems go through. */
+  readonly #host: SessionHost = {
+    config: this.#config!,
+    backend: inject(RealtimeBackend),
+    clock: inject(RealtimeClock),
+    random: inject(RANDOM_SOURCE),
+    network: inject(NetworkStatus),
+    state: () => this.#stateSignal(),
+    dispatch: (action) => this.#dispatch(action),
+    report: (code, message, detail) => this.#report(code, message, detail),
+    run: (fn) => runInInjectionContext(this.#injector, fn),
+    lastSeq: () => this.sequencer.lastSeq,
+    epoch: () => this.#epoch,
+    adoptEpoch: (epoch) => {
+      if (epoch !== undefined) this.#epoch = epoch;
+    },
+    deliver: (event) => this.deliver(event),
+    deliverBatch: (events) => this.#deliverBatch(events),
+    emitVolatile: (event) => this.fanout.emit(event),
+    resync: (frame) => this.#resync(frame),
+    adopt: (lastSeq, welcome) => this.#adopt(lastSeq, welcome),
+    advanceTo: (seq) => {
+      this.sequencer.advanceTo(seq);
+      this.lastSeqSignal.set(this.sequencer.lastSeq);
+    },
+  };
+  /** The connection from connect() until disconnect() or a final close; `null` when there is none. */
+  #session: RealtimeSource | null = null;
+  /** The epoch the sequencer's `lastSeq` belongs to. */
+  #epoch: string | null = null;
+  #authSubscription: Subscription | null = null;
+
+  constructor() {
+    const authSource = inject(REALTIME_AUTH_SOURCE, { optional: true });
+    if (authSource && !this.#isServer) {
+      this.#authSubscription = authSource.subscribe((token) => this.#onAuthToken(token));
+    }
+    inject(DestroyRef).onDestroy(() => {
+      this.#authSubscription?.unsubscribe();
+      this.#endSession();
+      this.fanout.complete();
+      this.#resyncSubject.complete();
+      this.#errorsSubject.complete();
+      this.#stateSubject.complete();
+    });
+  }
+
+  /**
+   * Key writes and deletes, optionally filtered on the client (the server-side filter is
+   * `provideRealtime({filter})`).
+   *
+   * @example
+   * ```ts
+   * realtime.onKeyChanges({ cf: 'default', keyPrefix: 'user:' }).subscribe((e) => refresh(e.key));
+   * ```
+   */
+  onKeyChanges(keyFilter: KeyChangeFilter = {}): Observable<KeyChangeEvent> {
+    const { cf, keyPrefix, operation } = keyFilter;
+    if (cf === undefined && keyPrefix === undefined && operation === undefined) return this.#ofType<KeyChangeEvent>('key_change');
+    return this.fanout.listen<KeyChangeEvent>(
+      'key_change',
+      (e) =>
+        (cf === undefined || e.cf === cf) &&
+        (keyPrefix === undefined || e.key.startsWith(keyPrefix)) &&
+        (operation === undefined || e.operation === operation),
+    );
+  }
+
+  /**
+   * Compaction progress.
+   *
+   * @example
+   * ```ts
+   * realtime.onCompactionEvents().subscribe((e) => progress.set(e.details.progress ?? 0));
+   * ```
+   */
+  onCompactionEvents(): Observable<CompactionEvent> {
+    return this.#ofType<CompactionEvent>('compaction_status');
+  }
+
+  /**
+   * Health probe changes.
+   *
+   * @example
+   * ```ts
+   * realtime.onHealthEvents().subscribe((e) => probes.update((p) => ({ ...p, [e.probe]: e.status })));
+   * ```
+   */
+  onHealthEvents(): Observable<HealthEvent> {
+    return this.#ofType<HealthEvent>('health_change');
+  }
+
+  /**
+   * Replication / sync events.
+   *
+   * @example
+   * ```ts
+   * realtime.onSyncEvents().pipe(filter((e) => e.status === 'conflict')).subscribe(showConflict);
+   * ```
+   */
+  onSyncEvents(): Observable<SyncEvent> {
+    return this.#ofType<SyncEvent>('sync_event');
+  }
+
+  /**
+   * Snapshot events.
+   *
+   * @example
+   * ```ts
+   * realtime.onSnapshotEvents().subscribe((e) => e.status === 'completed' && reloadSnapshots());
+   * ```
+   */
+  onSnapshotEvents(): Observable<SnapshotEvent> {
+    return this.#ofType<SnapshotEvent>('snapshot_event');
+  }
+
+  /**
+   * Periodic stats pushes (WebSocket only: they are volatile and not sent over long polling).
+   *
+   * @example
+   * ```ts
+   * readonly stats = toSignal(inject(WebSocketService).onStats().pipe(map((e) => e.stats)));
+   * ```
+   */
+  onStats(): Observable<StatsUpdateEvent> {
+    return this.#ofType<StatsUpdateEvent>('stats_update');
+  }
+
+  /**
+   * Starts (or restarts, with new credentials) the connection. A {@link TokenProvider} is asked
+   * before every connection attempt and ahead of each expiry the server announces, and its fresh
+   * token is sent on the open socket (no reconnect). A plain token cannot be renewed: when it
+   * expires the state ends `disconnected` / `unauthorized`. Does nothing on the server.
+   *
+   * @example
+   * ```ts
+   * realtime.connect(loginResponse.token);
+   * realtime.connect(() => firstValueFrom(auth.token$));
+   * ```
+   */
+  connect(token: string | TokenProvider): void {
+    if (this.#isServer) return;
+    if (!this.#config) throw new Error(NO_CONFIG);
+    if (typeof token !== 'function' && (typeof token !== 'string' || token.length === 0)) {
+      throw new Error('ngx-realtime: connect() needs a non-empty token or a TokenProvider function.');
+    }
+    this.#start(typeof token === 'string' ? { kind: 'static', token } : { kind: 'provider', provider: token });
+  }
+
+  #start(credentials: Credentials): void {
+    this.#endSession();
+    const urls = this.#resolveUrls(this.#config!);
+    // Without withTabSharing(), or without Web Locks and BroadcastChannel, this tab connects alone.
+    this.#session = this.#shared?.(this.#host, credentials, urls) ?? new ConnectionSession(this.#host, credentials, urls);
+    this.#session.start();
+  }
+
+  /**
+   * Closes the connection and stops every retry, timer and listener. Never reconnects by itself.
+   *
+   * @example
+   * ```ts
+   * logout() { this.realtime.disconnect(); }
+   * ```
+   */
+  disconnect(): void {
+    if (this.#isServer) return;
+    this.#endSession();
+    this.#dispatch({ type: 'stopped', reason: 'client', closeCode: null });
+  }
+
+  #endSession(): void {
+    this.#session?.end();
+    this.#session = null;
+  }
+
+  #onAuthToken(token: string | null): void {
+    const session = this.#session?.ended ? null : this.#session;
+    if (token === null) {
+      if (session) this.disconnect();
+      return;
+    }
+    if (!session || session.credentials.kind !== 'source' || this.#stateSignal().status === 'disconnected') {
+      if (!this.#config) throw new Error(NO_CONFIG);
+      this.#start({ kind: 'source', first: token });
+      return;
+    }
+    // Already running: a recovery waiting for a token takes it; a live connection switches to it
+    // on the open socket, without reconnecting.
+    session.offerToken(token);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // What sessions deliver
+  // ------------------------------------------------------------------------------------------
+
+  /** A transport reached the server: adopt its position, or resync if its sequence went backwards. */
+  #adopt(lastSeq: number, welcome: WelcomeFrame | null): void {
+    const known = this.sequencer.lastSeq;
+    const epoch = welcome?.epoch;
+    // A new epoch with a seq we resumed from: the server answers with resync (epoch_changed) itself.
+    const newHistory = epoch !== undefined && this.#epoch !== null && epoch !== this.#epoch;
+    if (epoch !== undefined) this.#epoch = epoch;
+    if (!newHistory && known !== null && lastSeq < known) {
+      // The server's sequence went backwards (it lost its data): what we hold is no longer comparable.
+      this.#report('history_lost', `server sequence restarted at ${lastSeq}, below ${known}`, welcome);
+      this.#resync({ type: 'resync', reason: 'history_expired', lastSeq });
+    }
+    this.sequencer.adoptIfUnknown(lastSeq);
+    this.lastSeqSignal.set(this.sequencer.lastSeq);
+  }
+
+  /** Unpacks a batch through the same validation and sequencing as single frames. */
+  #deliverBatch(events: readonly unknown[]): void {
+    for (let i = 0; i < events.length; i++) {
+      const event = checkServerFrame(events[i]);
+      if (event instanceof FrameRejection) this.#report(event.code, `batch element ${i}: ${event.message}`, events[i]);
+      else if ((event as SequencedEvent).seq === undefined) this.#report('invalid_frame', `batch element ${i}: "${event.type}" is not a sequenced event`, events[i]);
+      else this.deliver(event as SequencedEvent);
+    }
+  }
+
+  private deliver(event: SequencedEvent): void {
+    if (!this.sequencer.accept(event)) return;
+    this.lastSeqSignal.set(event.seq);
+    this.fanout.emit(event);
+  }
+
+  #resync(frame: ResyncFrame): void {
+    this.sequencer.resetTo(frame.lastSeq);
+    this.lastSeqSignal.set(frame.lastSeq);
+    this.#resyncSubject.next(frame);
+  }
+
+  #report(code: string, message: string, detail?: unknown): void {
+    this.#errorsSubject.next(detail === undefined ? { code, message } : { code, message, detail });
+  }
+
+  #dispatch(action: ConnectionAction): void {
+    const current = this.#stateSignal();
+    const next = connectionReducer(current, action);
+    if (next === current) return;
+    this.#stateSignal.set(next);
+    this.#stateSubject.next(next);
+  }
+
+  #ofType<T extends ServerEvent>(type: T['type']): Observable<T> {
+    return this.fanout.listen<T>(type);
+  }
+
+  /**
+   * The endpoints, read again on each use, so a `url` function is asked before each attempt; the
+   * poll URL derives from the socket URL last used, without asking the function twice.
+   */
+  #resolveUrls(config: ResolvedRealtimeConfig): { socket: string; poll: string } {
+    const base = this.#document?.baseURI || this.#document?.defaultView?.location?.href || 'http://localhost/';
+    const read = (url: string | (() => string)) => (typeof url === 'function' ? url() : url);
+    let lastSocket: string | null = null;
+    return {
+      get socket() {
+        return (lastSocket = resolveSocketUrl(read(config.url), base));
+      },
+      get poll() {
+        const socket = lastSocket ?? this.socket;
+        return resolvePollUrl(config.pollUrl === null ? null : read(config.pollUrl), socket, base);
+      },
+    };
+  }
+}
+
