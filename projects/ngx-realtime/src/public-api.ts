@@ -16,6 +16,19 @@ export {
   type ParseResult,
 } from './lib/protocol/frame-validation';
 
+export {
+  type RealtimeProtocol,
+  type RealtimeEvent,
+  type StreamPosition,
+  type ProtocolCapabilities,
+  type ProtocolReady,
+  type ProtocolGap,
+  type ProtocolSink,
+  type ConnectContext,
+  type ConnectRequest,
+} from './lib/protocol/realtime-protocol';
+export { nativeProtocol } from './lib/protocol/native-protocol';
+
 export { WebSocketService, type KeyChangeFilter } from './lib/service/websocket.service';
 export { liveResource, type LiveResourceOptions } from './lib/live/live-resource';
 export { LiveSnapshot, liveSnapshot, snapshotFromResponse, type LiveLoadResult } from './lib/live/live-snapshot';
@@ -29,6 +42,8 @@ export {
   withAuth,
   withBatching,
   withTabSharing,
+  withProtocol,
+  withTransports,
 } from './lib/config/provide-realtime';
 export { type RealtimeFeature, type RealtimeFeatureKind } from './lib/config/realtime-feature';
 export {
@@ -38,6 +53,7 @@ export {
   DEFAULT_TOKEN_WAIT_MS,
   resolveSocketUrl,
   resolvePollUrl,
+  resolveSseUrl,
   type RealtimeConfig,
   type ReconnectOptions,
   type HeartbeatOptions,
@@ -57,6 +73,7 @@ export {
   type ConnectionAction,
 } from './lib/stream/connection-state';
 export { type RealtimeError } from './lib/stream/realtime-error';
+export { type RealtimeResync } from './lib/stream/realtime-resync';
 export { type TokenProvider } from './lib/session/token-provider';
 export { tokenRefreshDelayMs } from './lib/session/token-refresh';
 export { RealtimeClock, BrowserRealtimeClock, RANDOM_SOURCE, type TimerHandle } from './lib/platform/clock';
@@ -69,6 +86,10 @@ export {
   type SocketListener,
   type SocketCloseInfo,
   type PollRequest,
+  type StreamRequest,
+  type StreamListener,
+  type StreamCloseInfo,
+  type RealtimeStream,
 } from './lib/transport/realtime-backend';
 export { NetworkStatus, BrowserNetworkStatus, type WakeReason } from './lib/platform/network-status';
 export { TabSharingPlatform, BrowserTabSharingPlatform, type TabLocks, type TabChannel } from './lib/platform/tab-sharing-platform';

@@ -13,39 +13,18 @@ import {
   type ServerEvent,
   type ServerFrame,
   type SocketListener,
+  type RealtimeStream,
+  type StreamListener,
+  type StreamRequest,
   type WelcomeFrame,
 } from 'ngx-realtime';
 import { Observable, type Subscriber } from 'rxjs';
+import type { TestEvent, TestFrame } from './test-frames';
+import { TestStream } from './test-stream';
 
-type Sequenced = SequencedEvent['type'];
+export type { TestEvent, TestFrame } from './test-frames';
+
 const SEQUENCED_TYPES: readonly string[] = ['key_change', 'compaction_status', 'health_change', 'sync_event', 'snapshot_event'];
-
-/**
- * An event to emit from a test: `seq` and `timestamp` may be left out, the fake server fills them in
- * (next seq of its own sequence, the fake clock's time).
- *
- * @example
- * ```ts
- * controller.emit({ type: 'key_change', operation: 'put', key: 'a', cf: 'default', value: '1' });
- * ```
- */
-export type TestEvent = ServerEvent extends infer E
-  ? E extends { type: Sequenced }
-    ? Omit<E, 'seq' | 'timestamp'> & { seq?: number; timestamp?: number }
-    : E extends { type: 'stats_update' }
-      ? Omit<E, 'timestamp'> & { timestamp?: number }
-      : never
-  : never;
-
-/**
- * A frame to emit from a test: an event (seq optional) or any control frame.
- *
- * @example
- * ```ts
- * connection.emit({ type: 'resync', reason: 'history_expired', lastSeq: 900 });
- * ```
- */
-export type TestFrame = TestEvent | Exclude<ServerFrame, ServerEvent>;
 
 /**
  * Lifecycle of a {@link TestConnection}.
@@ -122,18 +101,7 @@ export class TestConnection {
   open(welcome: Partial<WelcomeFrame> = {}): this {
     if (this.status === 'connecting') this.accept();
     this.assertState('open', 'open()');
-    const frame: WelcomeFrame = {
-      type: 'welcome',
-      protocol: 1,
-      connectionId: `test-connection-${this.server.connections.indexOf(this) + 1}`,
-      userId: 'test-user',
-      serverTime: this.server.clock.now(),
-      heartbeat: { intervalMs: PROTOCOL_DEFAULTS.heartbeatIntervalMs, timeoutMs: PROTOCOL_DEFAULTS.heartbeatTimeoutMs },
-      lastSeq: this.server.lastSeq,
-      tokenExpiresAt: this.server.clock.now() + FakeRealtimeBackend.DEFAULT_TOKEN_TTL_MS,
-      ...welcome,
-    };
-    this.server.lastSeq = Math.max(this.server.lastSeq, frame.lastSeq);
+    const frame = this.server.welcome(`test-connection-${this.server.connections.indexOf(this) + 1}`, welcome);
     this.welcomed = true;
     this.listener.message(JSON.stringify(frame));
     return this;
@@ -353,6 +321,8 @@ export class FakeRealtimeBackend extends RealtimeBackend {
   readonly connections: TestConnection[] = [];
   /** Every poll made, oldest first. */
   readonly polls: TestPoll[] = [];
+  /** Every Server-Sent Events stream opened, oldest first. */
+  readonly streams: TestStream[] = [];
   /** Newest seq of the fake server's sequence. */
   lastSeq = 0;
 
@@ -378,6 +348,34 @@ export class FakeRealtimeBackend extends RealtimeBackend {
       this.polls.push(poll);
       return () => poll.markCancelled();
     });
+  }
+
+  /** Streams neither side has ended: after `disconnect()` this must be 0. */
+  get openStreams(): number {
+    return this.streams.filter((s) => s.state !== 'closed').length;
+  }
+
+  openStream(request: StreamRequest, listener: StreamListener): RealtimeStream {
+    const stream = new TestStream(request, listener, this);
+    this.streams.push(stream);
+    return stream.asStream();
+  }
+
+  /** @internal the `welcome` a connection or stream opens with, the fake sequence moved up to its `lastSeq` */
+  welcome(connectionId: string, overrides: Partial<WelcomeFrame>): WelcomeFrame {
+    const frame: WelcomeFrame = {
+      type: 'welcome',
+      protocol: 1,
+      connectionId,
+      userId: 'test-user',
+      serverTime: this.clock.now(),
+      heartbeat: { intervalMs: PROTOCOL_DEFAULTS.heartbeatIntervalMs, timeoutMs: PROTOCOL_DEFAULTS.heartbeatTimeoutMs },
+      lastSeq: this.lastSeq,
+      tokenExpiresAt: this.clock.now() + FakeRealtimeBackend.DEFAULT_TOKEN_TTL_MS,
+      ...overrides,
+    };
+    this.lastSeq = Math.max(this.lastSeq, frame.lastSeq);
+    return frame;
   }
 
   /** @internal fills in seq/timestamp and advances the fake sequence */

@@ -11,6 +11,7 @@ export {
   type TestEvent,
   type TestFrame,
 } from './fake-realtime-backend';
+export { TestStream, type FakeStreamServer } from './test-stream';
 export { FakeRealtimeClock } from './fake-realtime-clock';
 export { FakeNetworkStatus } from './fake-network-status';
 export { FakeTabNetwork, FakeTab } from './fake-tab-network';

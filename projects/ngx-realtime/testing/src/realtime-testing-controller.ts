@@ -3,6 +3,7 @@ import type { ServerFrame, WelcomeFrame } from 'ngx-realtime';
 import { FakeNetworkStatus } from './fake-network-status';
 import { FakeRealtimeBackend, type TestConnection, type TestFrame, type TestPoll } from './fake-realtime-backend';
 import { FakeRealtimeClock } from './fake-realtime-clock';
+import type { TestStream } from './test-stream';
 
 /**
  * Picks a connection or poll by URL substring or predicate.
@@ -41,6 +42,7 @@ export class RealtimeTestingController {
   readonly backend = inject(FakeRealtimeBackend);
   private readonly claimedConnections = new Set<TestConnection>();
   private readonly claimedPolls = new Set<TestPoll>();
+  private readonly claimedStreams = new Set<TestStream>();
 
   /**
    * Shortcuts that drive the connection state as a server would.
@@ -105,6 +107,27 @@ export class RealtimeTestingController {
     }
   }
 
+  /** Expects the SDK to have opened exactly one Server-Sent Events stream not yet expected, and returns it. */
+  expectStream(match?: TestMatch<TestStream>): TestStream {
+    const found = this.unclaimedStreams(match);
+    if (found.length !== 1) {
+      throw new Error(
+        `ngx-realtime/testing: expected one new Server-Sent Events stream${describe(match)}, found ${found.length}.` +
+          (found.length === 0 ? this.hint() : ` URLs: ${found.map((s) => s.url).join(', ')}`),
+      );
+    }
+    this.claimedStreams.add(found[0]);
+    return found[0];
+  }
+
+  /** Expects that the SDK opened no stream that was not yet expected. */
+  expectNoStream(match?: TestMatch<TestStream>): void {
+    const found = this.unclaimedStreams(match);
+    if (found.length > 0) {
+      throw new Error(`ngx-realtime/testing: expected no new Server-Sent Events stream${describe(match)}, found ${found.length}: ${found.map((s) => s.url).join(', ')}`);
+    }
+  }
+
   /** Expects exactly one pending long poll not yet expected, and returns it. */
   expectPoll(match?: TestMatch<TestPoll>): TestPoll {
     const found = this.unclaimedPolls(match);
@@ -142,10 +165,12 @@ export class RealtimeTestingController {
    */
   verify(): void {
     const sockets = this.unclaimedConnections();
+    const streams = this.unclaimedStreams();
     const polls = this.unclaimedPolls();
-    if (sockets.length === 0 && polls.length === 0) return;
+    if (sockets.length === 0 && streams.length === 0 && polls.length === 0) return;
     const lines = [
       ...sockets.map((c) => `  WebSocket ${c.url} (${c.state})`),
+      ...streams.map((s) => `  stream ${s.url} (${s.state})`),
       ...polls.map((p) => `  poll ${p.url} since=${p.since}`),
     ];
     throw new Error(`ngx-realtime/testing: ${lines.length} unexpected connection(s) or poll(s) left open:\n${lines.join('\n')}`);
@@ -155,6 +180,10 @@ export class RealtimeTestingController {
     return this.backend.connections.filter(
       (c) => !this.claimedConnections.has(c) && c.state !== 'closed' && matches(c, c.url, match),
     );
+  }
+
+  private unclaimedStreams(match?: TestMatch<TestStream>): TestStream[] {
+    return this.backend.streams.filter((s) => !this.claimedStreams.has(s) && s.state !== 'closed' && matches(s, s.url, match));
   }
 
   private unclaimedPolls(match?: TestMatch<TestPoll>): TestPoll[] {

@@ -3,6 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import { of } from 'rxjs';
 import { provideRealtime, withAuth, withHeartbeat, withNoPollingFallback, withPollingFallback, withReconnect } from './provide-realtime';
 import { REALTIME_CONFIG } from './realtime-config';
+import { nativeProtocol } from '../protocol/native-protocol';
 
 describe('provideRealtime', () => {
   afterEach(() => TestBed.resetTestingModule());
@@ -16,7 +17,10 @@ describe('provideRealtime', () => {
     expect(resolved({ url: '/ws/events' })).toEqual({
       url: '/ws/events',
       pollUrl: null,
+      sseUrl: null,
       authMode: 'query',
+      protocol: nativeProtocol(),
+      transports: null,
       topics: null,
       filter: {},
       reconnect: { initialDelayMs: 500, factor: 2, maxDelayMs: 30_000, maxAttempts: Infinity, stableAfterMs: 10_000, connectTimeoutMs: 10_000 },

@@ -19,6 +19,9 @@ import {
   type ReconnectOptions,
   type ResolvedRealtimeConfig,
 } from './realtime-config';
+import { nativeProtocol } from '../protocol/native-protocol';
+import type { RealtimeProtocol } from '../protocol/realtime-protocol';
+import type { TransportKind } from '../transport/transport-kind';
 import { checkConfig, checkResolved } from './realtime-config-checks';
 import type { RealtimeFeature, RealtimeFeatureKind } from './realtime-feature';
 import { REALTIME_SHARED_SOURCE, tabShareFactory } from '../tab-sharing/tab-share';
@@ -85,8 +88,8 @@ export function withPollingFallback(options: Partial<PollingFallbackOptions> = {
 }
 
 /**
- * Turns the long-polling fallback off, for servers without a poll endpoint: the service then only
- * ever retries the WebSocket.
+ * Turns the fallbacks off (Server-Sent Events and long polling), for servers with neither endpoint:
+ * the service then only ever retries the WebSocket (the first of `withTransports()`).
  *
  * @example
  * ```ts
@@ -114,6 +117,38 @@ export function withNoPollingFallback(): RealtimeFeature<'noPollingFallback'> {
 export function withBatching(enabled = true): RealtimeFeature<'batching'> {
   return feature('batching', `withBatching(${enabled})`, (config) => {
     config.batching = enabled;
+  });
+}
+
+/**
+ * Speaks another server's wire protocol instead of the native one: the connection machinery
+ * (backoff, heartbeat, token refresh, fallbacks, tab sharing) stays the same and acts on what the
+ * protocol says it can do (`protocol.capabilities`).
+ *
+ * @example
+ * ```ts
+ * provideRealtime({ url: 'https://store.example.com' }, withProtocol(myServerProtocol))
+ * ```
+ */
+export function withProtocol(protocol: RealtimeProtocol): RealtimeFeature<'protocol'> {
+  return feature('protocol', `withProtocol(${protocol?.name ?? ''})`, (config) => {
+    config.protocol = protocol;
+  });
+}
+
+/**
+ * Which transports to use, best first; each is tried only when the one before cannot work, and
+ * the better ones are probed again while a fallback runs. By default the protocol's own list (the
+ * native protocol: `'websocket', 'sse', 'polling'`).
+ *
+ * @example
+ * ```ts
+ * provideRealtime({ url: '/ws/events' }, withTransports('sse', 'polling')) // a proxy that never passes WebSockets
+ * ```
+ */
+export function withTransports(...transports: TransportKind[]): RealtimeFeature<'transports'> {
+  return feature('transports', `withTransports(${transports.map((t) => `'${t}'`).join(', ')})`, (config) => {
+    config.transports = [...transports];
   });
 }
 
@@ -202,7 +237,10 @@ export function provideRealtime(config: RealtimeConfig, ...features: RealtimeFea
   const resolved: ResolvedRealtimeConfig = {
     url: config.url,
     pollUrl: config.pollUrl ?? null,
+    sseUrl: config.sseUrl ?? null,
     authMode: config.authMode ?? 'query',
+    protocol: nativeProtocol(),
+    transports: null,
     topics: config.topics ? [...config.topics] : null,
     filter: { ...config.filter },
     reconnect: { ...DEFAULT_RECONNECT_OPTIONS },

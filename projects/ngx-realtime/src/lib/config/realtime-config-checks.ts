@@ -19,7 +19,7 @@ export function checkConfig(config: RealtimeConfig, features: RealtimeFeature[])
     if (!f || typeof f.kind !== 'string') {
       throw new Error(
         'ngx-realtime: provideRealtime() accepts only features made by withReconnect(), withHeartbeat(), ' +
-          'withPollingFallback(), withNoPollingFallback(), withBatching(), withTabSharing() and withAuth().',
+          'withPollingFallback(), withNoPollingFallback(), withBatching(), withTabSharing(), withAuth(), withProtocol() and withTransports().',
       );
     }
     if (seen.has(f.kind)) {
@@ -60,6 +60,21 @@ export function checkResolved(config: ResolvedRealtimeConfig, pollingAskedFor: b
   }
   if (!(config.auth.tokenWaitMs >= 0)) {
     throw new Error(`ngx-realtime: withAuth(source, {tokenWaitMs}) must be 0 or more, got ${config.auth.tokenWaitMs}.`);
+  }
+  const protocol = config.protocol;
+  if (!protocol || typeof protocol.read !== 'function' || typeof protocol.connect !== 'function' || !protocol.capabilities) {
+    throw new Error('ngx-realtime: withProtocol() needs a protocol such as nativeProtocol(); got ' + String(protocol) + '.');
+  }
+  for (const kind of config.transports ?? []) {
+    if (!protocol.capabilities.transports.includes(kind)) {
+      throw new Error(
+        `ngx-realtime: withTransports('${kind}') names a transport the ${protocol.name} protocol does not run on. ` +
+          `Use some of: ${protocol.capabilities.transports.map((t) => `'${t}'`).join(', ')}.`,
+      );
+    }
+  }
+  if (config.transports !== null && config.transports.length === 0) {
+    throw new Error("ngx-realtime: withTransports() needs at least one transport, e.g. withTransports('websocket').");
   }
   const p = config.polling;
   if (p) {

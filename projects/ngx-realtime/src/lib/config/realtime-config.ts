@@ -1,7 +1,9 @@
 import { InjectionToken } from '@angular/core';
 import type { Observable } from 'rxjs';
 import type { EventFilter, Topic } from '../protocol/protocol';
+import type { RealtimeProtocol } from '../protocol/realtime-protocol';
 import type { TokenProvider } from '../session/token-provider';
+import type { TransportKind } from '../transport/transport-kind';
 
 /**
  * Where and how to connect. Only `url` is required.
@@ -21,6 +23,12 @@ export interface RealtimeConfig {
   url: string | (() => string);
   /** Long-polling endpoint; defaults to `/events/poll` on the origin of the WebSocket URL last used. */
   pollUrl?: string | (() => string);
+  /**
+   * Server-Sent Events endpoint (read with `fetch`, the token in an `Authorization` header);
+   * defaults to the protocol's path (`/events/stream` for the native protocol) on the origin of the
+   * WebSocket URL last used.
+   */
+  sseUrl?: string | (() => string);
   /** `query` (default) sends the token as `?token=`; `frame` sends an `auth` frame first, keeping it out of URLs and logs. */
   authMode?: 'query' | 'frame';
   /** Topics (event types) to receive; all when omitted. */
@@ -166,7 +174,12 @@ export const DEFAULT_POLLING_FALLBACK_OPTIONS: Readonly<PollingFallbackOptions> 
 export interface ResolvedRealtimeConfig {
   url: string | (() => string);
   pollUrl: string | (() => string) | null;
+  sseUrl: string | (() => string) | null;
   authMode: 'query' | 'frame';
+  /** The wire protocol (`withProtocol()`); the native protocol by default. */
+  protocol: RealtimeProtocol;
+  /** The transports to use, best first (`withTransports()`); `null`: the protocol's own list. */
+  transports: TransportKind[] | null;
   topics: Topic[] | null;
   filter: EventFilter;
   reconnect: ReconnectOptions;
@@ -225,11 +238,27 @@ export function resolveSocketUrl(url: string, base: string): string {
  * // 'https://api.example.com/events/poll'
  * ```
  */
-export function resolvePollUrl(pollUrl: string | null, socketUrl: string, base: string): string {
-  if (pollUrl) return new URL(pollUrl, base).toString();
+export function resolvePollUrl(pollUrl: string | null, socketUrl: string, base: string, path = '/events/poll'): string {
+  return resolveHttpUrl(pollUrl, socketUrl, base, path);
+}
+
+/**
+ * Resolves the Server-Sent Events URL: `sseUrl` against `base`, or `path` on the WebSocket's origin.
+ *
+ * @example
+ * ```ts
+ * resolveSseUrl(null, 'wss://h/ws/events', 'https://h/', '/events/stream'); // 'https://h/events/stream'
+ * ```
+ */
+export function resolveSseUrl(sseUrl: string | null, socketUrl: string, base: string, path: string): string {
+  return resolveHttpUrl(sseUrl, socketUrl, base, path);
+}
+
+function resolveHttpUrl(url: string | null, socketUrl: string, base: string, path: string): string {
+  if (url) return new URL(url, base).toString();
   const origin = new URL(socketUrl);
   origin.protocol = origin.protocol === 'wss:' ? 'https:' : 'http:';
-  return new URL('/events/poll', origin).toString();
+  return new URL(path, origin).toString();
 }
 
 /**

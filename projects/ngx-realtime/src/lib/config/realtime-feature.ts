@@ -9,7 +9,16 @@ import type { ResolvedRealtimeConfig } from './realtime-config';
  * const kinds = features.map((f) => f.kind); // e.g. ['reconnect', 'auth']
  * ```
  */
-export type RealtimeFeatureKind = 'reconnect' | 'heartbeat' | 'pollingFallback' | 'noPollingFallback' | 'auth' | 'batching' | 'tabSharing';
+export type RealtimeFeatureKind = 
+  | 'reconnect'
+  | 'heartbeat'
+  | 'pollingFallback'
+  | 'noPollingFallback'
+  | 'auth'
+  | 'batching'
+  | 'tabSharing'
+  | 'protocol'
+  | 'transports';
 
 /**
  * A feature for {@link provideRealtime}, made by `withReconnect()`, `withHeartbeat()`,

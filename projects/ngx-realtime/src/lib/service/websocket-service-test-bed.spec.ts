@@ -7,7 +7,8 @@ import {
   type TestEvent,
 } from 'ngx-realtime/testing';
 import type { ConnectionState } from '../stream/connection-state';
-import type { ResyncFrame, ServerEvent } from '../protocol/protocol';
+import type { ServerEvent } from '../protocol/protocol';
+import type { RealtimeResync } from '../stream/realtime-resync';
 import { provideRealtime } from '../config/provide-realtime';
 import type { RealtimeFeature } from '../config/realtime-feature';
 import type { RealtimeConfig } from '../config/realtime-config';
@@ -42,7 +43,7 @@ export function setup(
   const events: ServerEvent[] = [];
   const errors: RealtimeError[] = [];
   const states: ConnectionState[] = [];
-  const resyncs: ResyncFrame[] = [];
+  const resyncs: RealtimeResync[] = [];
   const subscriptions = [
     service.events$.subscribe((e) => events.push(e)),
     service.errors$.subscribe((e) => errors.push(e)),

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { withPollingFallback } from '../config/provide-realtime';
+import { withPollingFallback, withTransports } from '../config/provide-realtime';
 import { put, setup, tickToRetry } from './websocket-service-test-bed.spec';
 
 /** Epochs: a seq means something only with the history (epoch) it belongs to. */
@@ -34,7 +34,7 @@ describe('WebSocketService epochs', () => {
 
   it('long polling sends the epoch the last answer named, and takes epoch_changed from a poll', () => {
     const { service, controller, resyncs } = setup({
-      features: [withPollingFallback({ afterFailedAttempts: 1, probeIntervalMs: 60_000, waitMs: 20_000 })],
+      features: [withPollingFallback({ afterFailedAttempts: 1, probeIntervalMs: 60_000, waitMs: 20_000 }), withTransports('websocket', 'polling')],
       config: { pollUrl: 'http://realtime.test/events/poll' },
     });
     service.connect('t');
@@ -61,7 +61,7 @@ describe('WebSocketService with a url function', () => {
     let asked = 0;
     const { service, controller, seqs } = setup({
       config: { url: () => instances[asked++ % instances.length]! },
-      features: [withPollingFallback({ afterFailedAttempts: 3, probeIntervalMs: 60_000, waitMs: 20_000 })],
+      features: [withPollingFallback({ afterFailedAttempts: 3, probeIntervalMs: 60_000, waitMs: 20_000 }), withTransports('websocket', 'polling')],
     });
     service.connect('t');
     const onA = controller.expectConnection();

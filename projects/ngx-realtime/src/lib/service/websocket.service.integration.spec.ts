@@ -7,7 +7,7 @@ import { TestBed } from '@angular/core/testing';
 import type { ConnectionState } from '../stream/connection-state';
 import type { KeyChangeEvent, LoginResponse } from '../protocol/protocol';
 import { RANDOM_SOURCE } from '../platform/clock';
-import { provideRealtime, withHeartbeat, withPollingFallback, withReconnect } from '../config/provide-realtime';
+import { provideRealtime, withHeartbeat, withPollingFallback, withReconnect, withTransports } from '../config/provide-realtime';
 import type { HeartbeatOptions } from '../config/realtime-config';
 import { WebSocketService } from './websocket.service';
 import { httpAt, waitFor } from './integration-test-bed.spec';
@@ -50,6 +50,7 @@ describe('WebSocketService against the mock server (integration)', () => {
           { url: `${baseUrl}/ws/events` },
           withReconnect({ initialDelayMs, maxDelayMs: 4 * initialDelayMs }),
           withPollingFallback({ afterFailedAttempts, probeIntervalMs: 400, waitMs: 1000 }),
+          withTransports('websocket', 'polling'),
           withHeartbeat(heartbeat),
         ),
         { provide: RANDOM_SOURCE, useValue: () => 1 },

@@ -12,6 +12,7 @@ import {
   withAuth,
   withHeartbeat,
   withNoPollingFallback,
+  withTransports,
   withPollingFallback,
   withReconnect,
 } from '../config/provide-realtime';
@@ -713,7 +714,8 @@ describe('WebSocketService', () => {
   });
 
   describe('polling fallback', () => {
-    const polling = () => [withPollingFallback({ afterFailedAttempts: 3, probeIntervalMs: 5000, waitMs: 20_000 })];
+    // Long polling straight after the WebSocket; the Server-Sent Events step between them has specs of its own.
+    const polling = () => [withPollingFallback({ afterFailedAttempts: 3, probeIntervalMs: 5000, waitMs: 20_000 }), withTransports('websocket', 'polling')];
 
     it('never polls with withNoPollingFallback()', () => {
       const { service, controller } = setup({ features: [withNoPollingFallback()] });
@@ -789,7 +791,7 @@ describe('WebSocketService', () => {
       expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', transport: 'polling' }));
     });
 
-    it('falls back by default, with the default figures, when no withPollingFallback() is given', () => {
+    it('falls back by default, with the default figures, when no withPollingFallback() is given: WebSocket, then SSE, then polling', () => {
       const { service, controller } = setup();
       service.connect('t');
       controller.expectConnection().drop();
@@ -798,6 +800,8 @@ describe('WebSocketService', () => {
         controller.expectNoPoll();
         controller.expectConnection().drop();
       }
+      controller.expectNoPoll();
+      controller.expectStream().refuse(404); // this server has no stream endpoint: on to polling at once
       const poll = controller.expectPoll();
       expect(poll.url).toBe('http://realtime.test/events/poll');
       expect(poll.waitMs).toBe(0);
@@ -879,7 +883,7 @@ describe('WebSocketService', () => {
     });
 
     it('disconnect() during polling cancels the poll and the probe', () => {
-      const { service, controller } = setup({ features: [withPollingFallback({ afterFailedAttempts: 1, probeIntervalMs: 1000 })] });
+      const { service, controller } = setup({ features: [withPollingFallback({ afterFailedAttempts: 1, probeIntervalMs: 1000 }), withTransports('websocket', 'polling')] });
       service.connect('t');
       controller.expectConnection().drop();
       controller.expectPoll().respond();

@@ -2,7 +2,7 @@ import { InjectionToken, inject } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject, of, throwError } from 'rxjs';
 import type { RealtimeTestingController, TestConnection } from 'ngx-realtime/testing';
-import { withAuth, withNoPollingFallback, withPollingFallback } from '../config/provide-realtime';
+import { withAuth, withNoPollingFallback, withPollingFallback, withTransports } from '../config/provide-realtime';
 import { tokenRefreshDelayMs } from '../session/token-refresh';
 import { flushMicrotasks, put, setup } from './websocket-service-test-bed.spec';
 
@@ -151,7 +151,7 @@ describe('WebSocketService tokens', () => {
       const tokens = new BehaviorSubject<string | null>('login');
       let calls = 0;
       const { controller } = setup({
-        features: [withPollingFallback(), withAuth(tokens, { refresh: () => of(`refreshed-${++calls}`) })],
+        features: [withPollingFallback(), withTransports('websocket', 'polling'), withAuth(tokens, { refresh: () => of(`refreshed-${++calls}`) })],
       });
       controller.expectConnection().refuse();
       controller.expectPoll().respond({ tokenExpiresAt: controller.clock.now() + TOKEN_TTL });
@@ -258,7 +258,7 @@ describe('WebSocketService tokens', () => {
 
     it('a poll answered 401 "Token has expired" recovers the same way', () => {
       const tokens = new BehaviorSubject<string | null>('a');
-      const { service, controller } = setup({ features: [withPollingFallback(), withAuth(tokens, { refresh: () => of('r1') })] });
+      const { service, controller } = setup({ features: [withPollingFallback(), withTransports('websocket', 'polling'), withAuth(tokens, { refresh: () => of('r1') })] });
       controller.expectConnection().refuse();
       controller.expectPoll().fail(401, 'Token has expired');
       expect(service.connectionState().reason).toBe('token_expired');

@@ -1,11 +1,26 @@
 import { DOCUMENT, isPlatformServer } from '@angular/common';
 import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, signal, type Signal } from '@angular/core';
-import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subscription } from 'rxjs';
 import { distinctUntilChanged, map } from 'rxjs/operators';
 import { RANDOM_SOURCE, RealtimeClock } from '../platform/clock';
+import { NetworkStatus } from '../platform/network-status';
+import type {
+  CompactionEvent,
+  HealthEvent,
+  KeyChangeEvent,
+  ServerEvent,
+  SnapshotEvent,
+  StatsUpdateEvent,
+  SyncEvent,
+} from '../protocol/protocol';
+import { nativeProtocol } from '../protocol/native-protocol';
+import type { RealtimeEvent } from '../protocol/realtime-protocol';
 import { ConnectionSession } from '../session/connection-session';
 import type { RealtimeSource } from '../session/realtime-source';
 import type { SessionHost } from '../session/session-host';
+import type { Credentials } from '../session/session-token';
+import type { SessionUrls } from '../session/session-urls';
+import type { TokenProvider } from '../session/token-provider';
 import {
   INITIAL_CONNECTION_STATE,
   connectionReducer,
@@ -13,34 +28,19 @@ import {
   type ConnectionState,
   type ConnectionStatus,
 } from '../stream/connection-state';
-import { EventFanout } from '../stream/event-fanout';
-import { EventSequencer } from '../stream/event-sequencer';
-import { FrameRejection, checkServerFrame } from '../protocol/frame-validation';
-import { NetworkStatus } from '../platform/network-status';
-import type {
-  CompactionEvent,
-  HealthEvent,
-  KeyChangeEvent,
-  ResyncFrame,
-  SequencedEvent,
-  ServerEvent,
-  SnapshotEvent,
-  StatsUpdateEvent,
-  SyncEvent,
-  WelcomeFrame,
-} from '../protocol/protocol';
+import { EventStream } from '../stream/event-stream';
+import type { RealtimeError } from '../stream/realtime-error';
+import type { RealtimeResync } from '../stream/realtime-resync';
 import { RealtimeBackend } from '../transport/realtime-backend';
 import {
   REALTIME_AUTH_SOURCE,
   REALTIME_CONFIG,
   resolvePollUrl,
   resolveSocketUrl,
+  resolveSseUrl,
   type ResolvedRealtimeConfig,
 } from '../config/realtime-config';
-import type { RealtimeError } from '../stream/realtime-error';
-import type { Credentials } from '../session/session-token';
 import { REALTIME_SHARED_SOURCE } from '../tab-sharing/tab-share';
-import type { TokenProvider } from '../session/token-provider';
 
 /**
  * Client-side filter of {@link WebSocketService.onKeyChanges}.
@@ -55,6 +55,9 @@ export interface KeyChangeFilter {
   keyPrefix?: string;
   operation?: 'put' | 'delete';
 }
+
+/** Stands in for the protocol when there is no configuration: nothing connects then anyway. */
+const NO_PROTOCOL = nativeProtocol();
 
 const NO_CONFIG =
   'ngx-realtime: no configuration found. Add provideRealtime({url: ...}) to your application providers.';
@@ -83,16 +86,13 @@ export class WebSocketService {
   readonly #injector = inject(Injector);
   readonly #shared = inject(REALTIME_SHARED_SOURCE, { optional: true });
 
-  private readonly fanout = new EventFanout();
-  readonly #resyncSubject = new Subject<ResyncFrame>();
-  readonly #errorsSubject = new Subject<RealtimeError>();
+  readonly #stream = new EventStream(this.#config?.protocol ?? NO_PROTOCOL);
+  private readonly fanout = this.#stream.fanout;
   readonly #stateSubject = new BehaviorSubject<ConnectionState>(INITIAL_CONNECTION_STATE);
   readonly #stateSignal = signal<ConnectionState>(INITIAL_CONNECTION_STATE);
-  private readonly lastSeqSignal = signal<number | null>(null);
-  private readonly sequencer = new EventSequencer();
 
   /** Every event, validated and deduplicated. Never errors; completes only when the app is destroyed. */
-  readonly events$: Observable<ServerEvent> = this.fanout.listen(null);
+  readonly events$: Observable<ServerEvent> = this.fanout.listen(null) as Observable<ServerEvent>;
   /** Detailed connection state; replays the current state to new subscribers. */
   readonly connectionState$: Observable<ConnectionState> = this.#stateSubject.asObservable();
   /** Coarse status, only when it changes; replays the current status. */
@@ -102,43 +102,38 @@ export class WebSocketService {
   );
   /** Detailed connection state as a signal. */
   readonly connectionState: Signal<ConnectionState> = this.#stateSignal.asReadonly();
-  /** The server's history no longer reaches back to the last event seen: refetch state, then carry on. */
-  readonly resync$: Observable<ResyncFrame> = this.#resyncSubject.asObservable();
+  /**
+   * Events were missed and will not come (the server's history no longer reaches back, or a
+   * protocol without replay reconnected): refetch state, then carry on.
+   */
+  readonly resync$: Observable<RealtimeResync> = this.#stream.resync$;
   /** Problems as values with a code; see {@link RealtimeError}. */
-  readonly errors$: Observable<RealtimeError> = this.#errorsSubject.asObservable();
+  readonly errors$: Observable<RealtimeError> = this.#stream.errors$;
   /** Newest seq seen (or the server's position at the first connection); `null` before that. */
-  readonly lastSeq: Signal<number | null> = this.lastSeqSignal.asReadonly();
+  readonly lastSeq: Signal<number | null> = this.#stream.lastSeq;
 
   /** Where sessions send what they receive: the one place events, state and problems go through. */
   readonly #host: SessionHost = {
     config: this.#config!,
+    protocol: this.#config?.protocol ?? NO_PROTOCOL,
     backend: inject(RealtimeBackend),
     clock: inject(RealtimeClock),
     random: inject(RANDOM_SOURCE),
     network: inject(NetworkStatus),
     state: () => this.#stateSignal(),
     dispatch: (action) => this.#dispatch(action),
-    report: (code, message, detail) => this.#report(code, message, detail),
+    report: (code, message, detail) => this.#stream.report(code, message, detail),
     run: (fn) => runInInjectionContext(this.#injector, fn),
-    lastSeq: () => this.sequencer.lastSeq,
-    epoch: () => this.#epoch,
-    adoptEpoch: (epoch) => {
-      if (epoch !== undefined) this.#epoch = epoch;
-    },
-    deliver: (event) => this.deliver(event),
-    deliverBatch: (events) => this.#deliverBatch(events),
+    position: () => this.#stream.position(),
+    adoptPosition: (position) => this.#stream.adoptPosition(position),
+    deliver: (event) => this.#stream.deliver(event),
+    deliverMany: (events) => this.#stream.deliverMany(events),
     emitVolatile: (event) => this.fanout.emit(event),
-    resync: (frame) => this.#resync(frame),
-    adopt: (lastSeq, welcome) => this.#adopt(lastSeq, welcome),
-    advanceTo: (seq) => {
-      this.sequencer.advanceTo(seq);
-      this.lastSeqSignal.set(this.sequencer.lastSeq);
-    },
+    resync: (gap) => this.#stream.resync(gap),
+    ready: (ready) => this.#stream.ready(ready),
   };
   /** The connection from connect() until disconnect() or a final close; `null` when there is none. */
   #session: RealtimeSource | null = null;
-  /** The epoch the sequencer's `lastSeq` belongs to. */
-  #epoch: string | null = null;
   #authSubscription: Subscription | null = null;
 
   constructor() {
@@ -149,9 +144,7 @@ export class WebSocketService {
     inject(DestroyRef).onDestroy(() => {
       this.#authSubscription?.unsubscribe();
       this.#endSession();
-      this.fanout.complete();
-      this.#resyncSubject.complete();
-      this.#errorsSubject.complete();
+      this.#stream.complete();
       this.#stateSubject.complete();
     });
   }
@@ -175,6 +168,20 @@ export class WebSocketService {
         (keyPrefix === undefined || e.key.startsWith(keyPrefix)) &&
         (operation === undefined || e.operation === operation),
     );
+  }
+
+  /**
+   * Events of one type, from any protocol, optionally filtered on the client. The six `onX()`
+   * helpers are this for the native protocol's events.
+   *
+   * @example
+   * ```ts
+   * interface OrderShipped extends RealtimeEvent { type: 'order_shipped'; orderId: string }
+   * realtime.on<OrderShipped>('order_shipped', (e) => e.orderId.startsWith('eu-')).subscribe(notify);
+   * ```
+   */
+  on<T extends RealtimeEvent = RealtimeEvent>(type: T['type'], filter?: (event: T) => boolean): Observable<T> {
+    return this.fanout.listen<T>(type, filter ?? null);
   }
 
   /**
@@ -301,52 +308,6 @@ export class WebSocketService {
     session.offerToken(token);
   }
 
-  // ------------------------------------------------------------------------------------------
-  // What sessions deliver
-  // ------------------------------------------------------------------------------------------
-
-  /** A transport reached the server: adopt its position, or resync if its sequence went backwards. */
-  #adopt(lastSeq: number, welcome: WelcomeFrame | null): void {
-    const known = this.sequencer.lastSeq;
-    const epoch = welcome?.epoch;
-    // A new epoch with a seq we resumed from: the server answers with resync (epoch_changed) itself.
-    const newHistory = epoch !== undefined && this.#epoch !== null && epoch !== this.#epoch;
-    if (epoch !== undefined) this.#epoch = epoch;
-    if (!newHistory && known !== null && lastSeq < known) {
-      // The server's sequence went backwards (it lost its data): what we hold is no longer comparable.
-      this.#report('history_lost', `server sequence restarted at ${lastSeq}, below ${known}`, welcome);
-      this.#resync({ type: 'resync', reason: 'history_expired', lastSeq });
-    }
-    this.sequencer.adoptIfUnknown(lastSeq);
-    this.lastSeqSignal.set(this.sequencer.lastSeq);
-  }
-
-  /** Unpacks a batch through the same validation and sequencing as single frames. */
-  #deliverBatch(events: readonly unknown[]): void {
-    for (let i = 0; i < events.length; i++) {
-      const event = checkServerFrame(events[i]);
-      if (event instanceof FrameRejection) this.#report(event.code, `batch element ${i}: ${event.message}`, events[i]);
-      else if ((event as SequencedEvent).seq === undefined) this.#report('invalid_frame', `batch element ${i}: "${event.type}" is not a sequenced event`, events[i]);
-      else this.deliver(event as SequencedEvent);
-    }
-  }
-
-  private deliver(event: SequencedEvent): void {
-    if (!this.sequencer.accept(event)) return;
-    this.lastSeqSignal.set(event.seq);
-    this.fanout.emit(event);
-  }
-
-  #resync(frame: ResyncFrame): void {
-    this.sequencer.resetTo(frame.lastSeq);
-    this.lastSeqSignal.set(frame.lastSeq);
-    this.#resyncSubject.next(frame);
-  }
-
-  #report(code: string, message: string, detail?: unknown): void {
-    this.#errorsSubject.next(detail === undefined ? { code, message } : { code, message, detail });
-  }
-
   #dispatch(action: ConnectionAction): void {
     const current = this.#stateSignal();
     const next = connectionReducer(current, action);
@@ -361,21 +322,25 @@ export class WebSocketService {
 
   /**
    * The endpoints, read again on each use, so a `url` function is asked before each attempt; the
-   * poll URL derives from the socket URL last used, without asking the function twice.
+   * stream and poll URLs derive from the socket URL last used, without asking the function twice.
    */
-  #resolveUrls(config: ResolvedRealtimeConfig): { socket: string; poll: string } {
+  #resolveUrls(config: ResolvedRealtimeConfig): SessionUrls {
     const base = this.#document?.baseURI || this.#document?.defaultView?.location?.href || 'http://localhost/';
     const read = (url: string | (() => string)) => (typeof url === 'function' ? url() : url);
+    const paths = config.protocol.paths ?? {};
     let lastSocket: string | null = null;
     return {
       get socket() {
         return (lastSocket = resolveSocketUrl(read(config.url), base));
       },
+      get sse() {
+        const socket = lastSocket ?? this.socket;
+        return resolveSseUrl(config.sseUrl === null ? null : read(config.sseUrl), socket, base, paths.sse ?? '/events');
+      },
       get poll() {
         const socket = lastSocket ?? this.socket;
-        return resolvePollUrl(config.pollUrl === null ? null : read(config.pollUrl), socket, base);
+        return resolvePollUrl(config.pollUrl === null ? null : read(config.pollUrl), socket, base, paths.poll);
       },
     };
   }
 }
-

@@ -1,33 +1,44 @@
 import type { Subscription } from 'rxjs';
-import { backoffDelayMs } from './backoff';
-import { schedule } from '../platform/clock';
-import { reasonForCloseCode, type DisconnectReason } from '../stream/connection-state';
-import type { SequencedEvent, ServerFrame, WelcomeFrame } from '../protocol/protocol';
 import { filterParams } from '../config/realtime-config';
+import { schedule } from '../platform/clock';
+import type { ProtocolReady } from '../protocol/realtime-protocol';
+import { reasonForCloseCode, type DisconnectReason } from '../stream/connection-state';
+import { SseTransport } from '../transport/sse-transport';
+import type { Transport, TransportClosed, TransportHandlers } from '../transport/transport';
+import type { TransportKind } from '../transport/transport-kind';
+import { WebSocketTransport } from '../transport/websocket-transport';
+import { backoffDelayMs } from './backoff';
 import type { RealtimeSource } from './realtime-source';
 import type { SessionHost } from './session-host';
 import { SessionToken, type Credentials } from './session-token';
+import type { SessionUrls } from './session-urls';
 import { TokenRotation } from './token-rotation';
 import { TransportSwitch } from './transport-switch';
-import { WebSocketTransport, type TransportClosed } from '../transport/websocket-transport';
+
+/**
+ * Why a transport is opened: to be the session's connection, to try a better transport while a
+ * fallback runs, or to move the connection to a fresh token without a gap.
+ */
+export type OpenRole = 'main' | 'probe' | 'renew';
 
 /**
  * One connection session: from `connect()` (or a token from `withAuth`) until `disconnect()` or a
- * final close. It owns the credentials, the retries and the WebSocket, with a {@link TransportSwitch}
- * for the fallback to long polling and a {@link TokenRotation} for tokens. Ended, it ignores every
- * late callback.
+ * final close. It owns the credentials, the retries and the live transport, with a
+ * {@link TransportSwitch} for the fallbacks (WebSocket, then Server-Sent Events, then long polling)
+ * and a {@link TokenRotation} for tokens. What the transports read goes to the host through the
+ * protocol's small set of signals; ended, the session ignores every late callback.
  *
  * @example
  * ```ts
- * const session = new ConnectionSession(host, credentials, { socket: 'wss://h/ws', poll: 'https://h/events/poll' });
+ * const session = new ConnectionSession(host, credentials, { socket: 'wss://h/ws', sse: 'https://h/events/stream', poll: 'https://h/events/poll' });
  * session.start();
- * session.end(); // releases every socket, poll, timer and listener
+ * session.end(); // releases every socket, stream, poll, timer and listener
  * ```
  */
 export class ConnectionSession implements RealtimeSource {
   readonly tokens: SessionToken;
-  /** The socket events arrive on (plain, not #private: it is read on every frame). */
-  socket: WebSocketTransport | null = null;
+  /** The connection events arrive on (plain, not #private: it is read on every frame). */
+  transport: Transport | null = null;
   readonly #host: SessionHost;
   readonly #switch: TransportSwitch;
   #ended = false;
@@ -42,7 +53,7 @@ export class ConnectionSession implements RealtimeSource {
   constructor(
     host: SessionHost,
     credentials: Credentials,
-    readonly urls: { socket: string; poll: string },
+    readonly urls: SessionUrls,
   ) {
     this.#host = host;
     this.tokens = new SessionToken(credentials, {
@@ -95,8 +106,8 @@ export class ConnectionSession implements RealtimeSource {
     this.rotation.cancel();
     this.#cancelRetry();
     this.#cancelStable();
-    this.socket?.close(1000, 'client disconnect');
-    this.socket = null;
+    this.transport?.close(1000, 'client disconnect');
+    this.transport = null;
     this.#switch.end();
     this.#wake?.unsubscribe();
     this.#wake = null;
@@ -119,8 +130,9 @@ export class ConnectionSession implements RealtimeSource {
     this.tokens.forAttempt(
       (token) => {
         if (this.#ended) return;
-        if (this.#switch.polling) this.#switch.startPolling();
-        else this.socket = this.openSocket(token, 'main');
+        const kind = this.#switch.current;
+        if (kind === 'polling') this.#switch.startPolling();
+        else this.transport = this.open(kind, token, 'main');
       },
       (error) => {
         if (this.#ended) return;
@@ -154,7 +166,7 @@ export class ConnectionSession implements RealtimeSource {
   }
 
   /** A transport delivers: the retry count starts over once it stays up long enough. */
-  connected(transport: 'websocket' | 'polling'): void {
+  connected(transport: TransportKind): void {
     this.#refreshing = false;
     this.#host.dispatch({ type: 'connected', transport });
     this.#cancelStable();
@@ -166,112 +178,106 @@ export class ConnectionSession implements RealtimeSource {
     this.#cancelStable();
   }
 
+  /** Moves the live connection to `token` by opening another and switching once it is ready. */
+  renew(token: string): void {
+    const current = this.transport;
+    if (current === null || current.kind === 'polling') return;
+    this.#switch.renew(this.open(current.kind as 'websocket' | 'sse', token, 'renew'));
+  }
+
   // ------------------------------------------------------------------------------------------
-  // WebSocket
+  // Transports
   // ------------------------------------------------------------------------------------------
 
-  openSocket(token: string, role: 'main' | 'probe'): WebSocketTransport {
+  open(kind: 'websocket' | 'sse', token: string, role: OpenRole): Transport {
     const host = this.#host;
     const config = host.config;
-    const url = new URL(this.urls.socket);
-    if (config.authMode === 'query') url.searchParams.set('token', token);
-    if (config.batching) url.searchParams.set('batch', '1');
-    const lastSeq = host.lastSeq();
-    if (lastSeq !== null) url.searchParams.set('lastSeq', String(lastSeq));
-    const epoch = host.epoch();
-    if (lastSeq !== null && epoch !== null) url.searchParams.set('epoch', epoch);
-    for (const [k, v] of Object.entries(filterParams(config))) url.searchParams.set(k, v);
-    const transport: WebSocketTransport = new WebSocketTransport({
+    const request = host.protocol.connect({
+      url: kind === 'websocket' ? this.urls.socket : this.urls.sse,
+      transport: kind,
+      token,
+      position: host.position(),
+      batching: config.batching,
+      authMode: config.authMode,
+      params: filterParams(config),
+    });
+    const live = () => transport === this.transport;
+    const handlers: TransportHandlers = {
+      ready: (ready) => (role === 'main' ? this.onReady(transport, ready, token) : this.#switch.onCandidateReady(transport, ready, token)),
+      event: (event) => {
+        if (transport === this.transport) host.deliver(event);
+      },
+      events: (events) => {
+        if (live()) host.deliverMany(events);
+      },
+      volatile: (event) => {
+        if (live()) host.emitVolatile(event);
+      },
+      heartbeat: () => {
+        // Heartbeats arrive on time even where timers are throttled: a late rotation timer is caught up here.
+        if (live()) this.rotation.rotateIfDue();
+      },
+      pong: noop,
+      gap: (gap) => {
+        if (live()) host.resync(gap);
+      },
+      advance: (position) => {
+        if (live()) host.adoptPosition(position);
+      },
+      tokenAccepted: (tokenExpiresAt, serverTime) => {
+        if (live()) this.rotation.accepted(tokenExpiresAt, serverTime);
+      },
+      tokenRefused: (message, detail) => {
+        if (live()) this.rotation.refused(message, detail);
+      },
+      closing: noop,
+      error: (code, message, detail) => host.report(code, message, detail),
+      invalid: (code, message, raw) => host.report(code, message, raw),
+      latency: (latencyMs) => {
+        if (live()) host.dispatch({ type: 'latency', latencyMs });
+      },
+      closed: (info) => {
+        if (live()) this.#onClosed(info);
+        else this.#switch.onCandidateClosed(transport, info);
+      },
+    };
+    const options = {
       backend: host.backend,
       clock: host.clock,
-      url: url.toString(),
-      authToken: config.authMode === 'frame' ? token : null,
-      batching: config.batching,
-      heartbeat: config.heartbeat,
+      protocol: host.protocol,
+      request,
+      heartbeatTimeoutMs: config.heartbeat.timeoutMs ?? null,
       connectTimeoutMs: config.reconnect.connectTimeoutMs,
-      handlers: {
-        welcome: (frame) => (role === 'probe' ? this.#switch.onProbeWelcome(transport, frame, token) : this.onWelcome(transport, frame, token)),
-        frame: (frame) => {
-          if (transport === this.socket) this.onFrame(frame);
-        },
-        invalid: (code, message, raw) => host.report(code, message, raw),
-        latency: (latencyMs) => {
-          if (transport === this.socket) host.dispatch({ type: 'latency', latencyMs });
-        },
-        heartbeat: () => {
-          // Heartbeats arrive on time even where timers are throttled: a late rotation timer is caught up here.
-          if (transport === this.socket) this.rotation.rotateIfDue();
-        },
-        closed: (info) => {
-          if (transport === this.socket) this.#onSocketClosed(info);
-          else this.#switch.onProbeClosed(transport);
-        },
-      },
-    });
+      handlers,
+    };
+    const transport: Transport = kind === 'websocket' ? new WebSocketTransport(options) : new SseTransport(options);
     return transport;
   }
 
-  onWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void {
-    if (transport !== this.socket) return;
+  onReady(transport: Transport, ready: ProtocolReady, token: string): void {
+    if (transport !== this.transport) return;
     this.tokens.inUse = token;
-    this.#switch.welcomed();
-    this.#host.adopt(frame.lastSeq, frame);
-    this.connected('websocket');
-    this.rotation.schedule(frame.tokenExpiresAt, frame.serverTime);
-    // The source may have emitted while this socket was connecting.
+    this.rotation.settled(token);
+    this.#switch.ready(transport.kind);
+    this.#host.ready(ready);
+    this.connected(transport.kind);
+    this.rotation.schedule(ready.tokenExpiresAt, ready.serverTime);
+    // The source may have emitted while this connection was opening.
     const newest = this.tokens.current();
     if (newest !== null && newest !== this.tokens.inUse) this.rotation.useToken(newest);
   }
 
-  onFrame(frame: ServerFrame): void {
-    // Sequenced events are nearly every frame: they skip the switch.
-    if ((frame as SequencedEvent).seq !== undefined) {
-      this.#host.deliver(frame as SequencedEvent);
-      return;
-    }
-    switch (frame.type) {
-      case 'stats_update':
-        this.#host.emitVolatile(frame);
-        return;
-      case 'resync':
-        this.#host.resync(frame);
-        return;
-      case 'resumed':
-        this.#host.advanceTo(frame.toSeq);
-        return;
-      case 'batch':
-        this.#host.deliverBatch(frame.events);
-        return;
-      case 'auth_ok':
-        this.rotation.accepted(frame);
-        return;
-      case 'error':
-        if (frame.code === 'auth_failed') {
-          this.rotation.refused(frame);
-          return;
-        }
-        this.#host.report('server_error', frame.message, frame);
-        return;
-      default:
-        return;
-    }
-  }
-
-  #onSocketClosed(info: TransportClosed): void {
-    this.socket = null;
+  #onClosed(info: TransportClosed): void {
+    this.transport = null;
     this.lost();
     const timedOut = info.heartbeatTimeout || info.connectTimeout === true;
     const code = timedOut ? null : info.code;
-    if (info.code !== 4004) this.#refreshing = false;
-    if (info.code === 4003) return this.stop('unauthorized', 4003);
-    if (info.code === 4005) return this.stop('session_revoked', 4005);
-    if (info.code === 4004) return this.rotation.recoverExpired(4004);
-    const reason: DisconnectReason = info.heartbeatTimeout
-      ? 'heartbeat_timeout'
-      : info.connectTimeout
-        ? 'connect_timeout'
-        : reasonForCloseCode(info.code);
-    if (!info.reachedWelcome && this.#switch.socketFailed(info.upgradeRefused === true)) {
+    const meaning = timedOut ? null : (this.#host.protocol.closeReason?.(info.code) ?? reasonForCloseCode(info.code));
+    if (meaning !== 'token_expired') this.#refreshing = false;
+    if (meaning === 'unauthorized' || meaning === 'session_revoked') return this.stop(meaning, info.code);
+    if (meaning === 'token_expired') return this.rotation.recoverExpired(info.code);
+    const reason: DisconnectReason = info.heartbeatTimeout ? 'heartbeat_timeout' : info.connectTimeout ? 'connect_timeout' : meaning!;
+    if (!info.reachedReady && this.#switch.failed(info.upgradeRefused === true)) {
       this.#host.dispatch({ type: 'retry_scheduled', attempt: this.#host.state().attempt, nextRetryAt: this.#host.clock.now(), closeCode: code, reason });
       this.attempt();
       return;

@@ -1,9 +1,8 @@
 import { schedule } from '../platform/clock';
 import type { SessionHost } from './session-host';
 import type { SessionToken } from './session-token';
-import type { AuthOkFrame, ErrorFrame } from '../protocol/protocol';
 import { tokenRefreshDelayMs } from './token-refresh';
-import type { WebSocketTransport } from '../transport/websocket-transport';
+import type { Transport } from '../transport/transport';
 
 /**
  * What a {@link TokenRotation} needs of the session it rotates tokens for.
@@ -16,8 +15,10 @@ import type { WebSocketTransport } from '../transport/websocket-transport';
 export interface RotationOwner {
   readonly ended: boolean;
   readonly tokens: SessionToken;
-  readonly socket: WebSocketTransport | null;
+  readonly transport: Transport | null;
   readonly pollingActive: boolean;
+  /** Moves the live connection to `token` by reconnecting beside it (protocols without rotation on the open connection). */
+  renew(token: string): void;
   beginRefresh(): boolean;
   attempt(): void;
   stop(reason: 'unauthorized', closeCode: number | null): void;
@@ -86,12 +87,19 @@ export class TokenRotation {
     );
   }
 
-  /** Switches the live connection to `token`: an `auth` frame on the socket, or the next poll. */
+  /**
+   * Switches the live connection to `token`: a rotation frame where the protocol and transport
+   * allow one, else a new connection opened beside the live one (no gap: it resumes where the old
+   * one is), or simply the next poll.
+   */
   useToken(token: string): void {
     if (token === this.#session.tokens.inUse || token === this.#rotationSent) return;
-    if (this.#session.socket?.reachedWelcome) {
+    const transport = this.#session.transport;
+    if (transport?.reachedReady) {
       this.#rotationSent = token;
-      this.#session.socket.send({ type: 'auth', token });
+      const frame = transport.canSend ? this.#host.protocol.rotate(token) : null;
+      if (frame !== null) transport.send(frame);
+      else this.#session.renew(token);
     } else if (this.#session.pollingActive) {
       this.#session.tokens.inUse = token;
     }
@@ -126,16 +134,21 @@ export class TokenRotation {
   }
 
   /** The server took the token sent: it is the one in use until `tokenExpiresAt`. */
-  accepted(frame: AuthOkFrame): void {
+  accepted(tokenExpiresAt: number | undefined, serverTime: number | undefined): void {
     if (this.#rotationSent !== null) this.#session.tokens.inUse = this.#rotationSent;
     this.#rotationSent = null;
-    this.schedule(frame.tokenExpiresAt, frame.serverTime);
+    this.schedule(tokenExpiresAt, serverTime);
+  }
+
+  /** A connection got ready with `token` (a renewal took over): nothing is waiting for an answer any more. */
+  settled(token: string): void {
+    if (this.#rotationSent === token) this.#rotationSent = null;
   }
 
   /** The server refused the token sent: the connection keeps its own until it expires, then recovery takes over. */
-  refused(frame: ErrorFrame): void {
+  refused(message: string, detail: unknown): void {
     this.#rotationSent = null;
-    this.#host.report('token_rejected', frame.message, frame);
+    this.#host.report('token_rejected', message, detail);
   }
 
   cancel(): void {

@@ -1,12 +1,14 @@
+import { DEFAULT_POLLING_FALLBACK_OPTIONS, filterParams } from '../config/realtime-config';
 import { schedule } from '../platform/clock';
+import type { ProtocolReady } from '../protocol/realtime-protocol';
+import { PollingTransport } from '../transport/polling-transport';
+import type { RealtimePollError } from '../transport/realtime-backend';
+import type { Transport, TransportClosed } from '../transport/transport';
+import type { TransportKind } from '../transport/transport-kind';
 import type { SessionHost } from './session-host';
 import type { SessionToken } from './session-token';
+import type { SessionUrls } from './session-urls';
 import type { TokenRotation } from './token-rotation';
-import { PollingTransport } from '../transport/polling-transport';
-import type { WelcomeFrame } from '../protocol/protocol';
-import type { RealtimePollError } from '../transport/realtime-backend';
-import { filterParams } from '../config/realtime-config';
-import type { WebSocketTransport } from '../transport/websocket-transport';
 
 /**
  * What a {@link TransportSwitch} needs of the session it switches transports for.
@@ -19,45 +21,67 @@ import type { WebSocketTransport } from '../transport/websocket-transport';
 export interface SwitchOwner {
   readonly tokens: SessionToken;
   readonly rotation: TokenRotation;
-  readonly urls: { socket: string; poll: string };
-  socket: WebSocketTransport | null;
-  connected(transport: 'websocket' | 'polling'): void;
+  readonly urls: SessionUrls;
+  transport: Transport | null;
+  connected(transport: TransportKind): void;
   lost(): void;
   stop(reason: 'unauthorized', closeCode: number | null): void;
   retryLater(reason: 'network', closeCode: number | null): void;
-  openSocket(token: string, role: 'main' | 'probe'): WebSocketTransport;
-  onWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void;
+  open(kind: 'websocket' | 'sse', token: string, role: 'probe' | 'renew'): Transport;
+  onReady(transport: Transport, ready: ProtocolReady, token: string): void;
 }
 
 /**
- * A session's choice between the WebSocket and long polling, and the way back: after enough
- * WebSocket attempts that never reached `welcome` (or at once when the upgrade is refused) it long
- * polls, and while polling it tries a WebSocket every `probeIntervalMs`; the first probe that is
- * welcomed takes over.
+ * The transports a session may use, best first: the protocol's (or `withTransports()`), less
+ * those it does not run on. `withNoPollingFallback()` keeps only the first: no fallback at all.
  *
  * @example
  * ```ts
- * if (!info.reachedWelcome && transportSwitch.socketFailed(info.upgradeRefused === true)) session.attempt();
+ * transportTiers(host); // ['websocket', 'sse', 'polling']
+ * ```
+ */
+export function transportTiers(host: SessionHost): TransportKind[] {
+  const wanted = (host.config.transports ?? host.protocol.capabilities.transports).filter((kind) => host.protocol.capabilities.transports.includes(kind));
+  return host.config.polling === null ? wanted.slice(0, 1) : wanted;
+}
+
+/**
+ * A session's choice of transport, and the way back up. Down: after enough attempts on one
+ * transport that never got ready (or at once when it is refused outright: a refused upgrade, a
+ * stream answered 404 or 503) the next one is tried, WebSocket -> Server-Sent Events -> long
+ * polling. Up: while a fallback runs, every `probeIntervalMs` it tries the better transports, best
+ * first; the first that gets ready takes over, resuming from the position the fallback reached.
+ * It also opens the replacement connection when a token must be renewed by reconnecting.
+ *
+ * @example
+ * ```ts
+ * if (!info.reachedReady && transportSwitch.failed(info.upgradeRefused === true)) session.attempt();
  * ```
  */
 export class TransportSwitch {
   readonly #session: SwitchOwner;
   readonly #host: SessionHost;
-  #mode: 'websocket' | 'polling' = 'websocket';
-  #failedSocketAttempts = 0;
+  readonly #tiers: TransportKind[];
+  #tier = 0;
+  #failures = 0;
   #poller: PollingTransport | null = null;
   #pollingConnected = false;
-  #probe: WebSocketTransport | null = null;
+  /** A connection opened beside the live one: a probe of a better transport, or a token renewal. */
+  #candidate: { transport: Transport; role: 'probe' | 'renew' } | null = null;
+  /** Better transports still to try in this round of probes. */
+  #toProbe: TransportKind[] = [];
   #cancelProbe: () => void = noop;
 
   constructor(session: SwitchOwner, host: SessionHost) {
     this.#session = session;
     this.#host = host;
+    this.#tiers = transportTiers(host);
+    if (this.#tiers.length === 0) this.#tiers = ['websocket'];
   }
 
-  /** The next attempt long-polls. */
-  get polling(): boolean {
-    return this.#mode === 'polling';
+  /** The transport the next attempt uses. */
+  get current(): TransportKind {
+    return this.#tiers[this.#tier]!;
   }
 
   /** A polling loop is running (so a rotated token is simply used by its next request). */
@@ -65,17 +89,20 @@ export class TransportSwitch {
     return this.#poller !== null;
   }
 
-  /** A WebSocket reached `welcome`: failures start over. */
-  welcomed(): void {
-    this.#failedSocketAttempts = 0;
+  /** The live transport got ready: failures start over, and a fallback starts probing. */
+  ready(kind: TransportKind): void {
+    this.#failures = 0;
+    this.#tier = Math.max(0, this.#tiers.indexOf(kind));
+    if (this.#tier > 0) this.#scheduleProbe();
   }
 
-  /** A WebSocket attempt failed before `welcome`; returns whether to switch to polling now. */
-  socketFailed(upgradeRefused: boolean): boolean {
-    this.#failedSocketAttempts++;
-    const polling = this.#host.config.polling;
-    if (!polling || (!upgradeRefused && this.#failedSocketAttempts < polling.afterFailedAttempts)) return false;
-    this.#mode = 'polling';
+  /** An attempt failed before it got ready; returns whether to move to the next transport now. */
+  failed(refused: boolean): boolean {
+    this.#failures++;
+    const options = this.#host.config.polling ?? DEFAULT_POLLING_FALLBACK_OPTIONS;
+    if (this.#tier + 1 >= this.#tiers.length || (!refused && this.#failures < options.afterFailedAttempts)) return false;
+    this.#tier++;
+    this.#failures = 0;
     return true;
   }
 
@@ -87,10 +114,10 @@ export class TransportSwitch {
       backend: host.backend,
       url: session.urls.poll,
       token: () => session.tokens.current() ?? '',
-      waitMs: host.config.polling!.waitMs,
+      waitMs: (host.config.polling ?? DEFAULT_POLLING_FALLBACK_OPTIONS).waitMs,
       params: filterParams(host.config),
-      since: () => host.lastSeq(),
-      epoch: () => host.epoch(),
+      since: () => host.position()?.seq ?? null,
+      epoch: () => host.position()?.epoch ?? null,
       handlers: {
         response: (events, lastSeq, resync, answer) => {
           if (poller !== this.#poller) return;
@@ -102,10 +129,10 @@ export class TransportSwitch {
             session.connected('polling');
             this.#scheduleProbe();
           }
-          host.adoptEpoch(answer.epoch);
-          if (resync) host.resync(resync);
-          for (const event of events) host.deliver(event);
-          host.advanceTo(lastSeq);
+          if (answer.epoch !== undefined) host.adoptPosition({ seq: null, epoch: answer.epoch });
+          if (resync) host.resync({ reason: resync.reason, position: { seq: resync.lastSeq, epoch: null } });
+          if (events.length !== 0) host.deliverMany(events);
+          host.adoptPosition({ seq: lastSeq, epoch: null });
           if (current && answer.tokenExpiresAt !== undefined && !session.rotation.planned) {
             session.rotation.schedule(answer.tokenExpiresAt, answer.serverTime);
           }
@@ -127,14 +154,14 @@ export class TransportSwitch {
     this.#poller = null;
     this.#pollingConnected = false;
     // Polling that never got through proves nothing (the server may be down, or have no poll
-    // endpoint): go back to the WebSocket. Polling that worked stays the transport to retry, and so
+    // endpoint): go back to the top. Polling that worked stays the transport to retry, and so
     // does polling refused for auth, which is about the token, not the transport.
     if (!pollingWorked && error.status !== 401) {
-      this.#mode = 'websocket';
-      this.#failedSocketAttempts = 0;
+      this.#tier = 0;
+      this.#failures = 0;
     }
     session.lost();
-    this.#stopProbe('polling stopped');
+    this.#stopCandidate('polling stopped');
     this.#host.report('poll_failed', error.message, error);
     if (error.status === 401) {
       if (error.tokenExpired) session.rotation.recoverExpired(null);
@@ -144,36 +171,62 @@ export class TransportSwitch {
     session.retryLater('network', null);
   }
 
+  /** Opens `transport` beside the live one to move to a fresh token; it takes over once ready. */
+  renew(transport: Transport): void {
+    this.#stopCandidate('replaced');
+    this.#candidate = { transport, role: 'renew' };
+  }
+
   #scheduleProbe(): void {
     this.#cancelProbe();
     this.#cancelProbe = schedule(
       this.#host.clock,
       () => {
-        const token = this.#session.tokens.current();
-        if (this.#mode !== 'polling' || !this.#poller || token === null) return;
-        this.#probe = this.#session.openSocket(token, 'probe');
+        this.#toProbe = this.#tiers.slice(0, this.#tier);
+        this.#probeNext();
       },
-      this.#host.config.polling!.probeIntervalMs,
+      (this.#host.config.polling ?? DEFAULT_POLLING_FALLBACK_OPTIONS).probeIntervalMs,
     );
   }
 
-  onProbeWelcome(transport: WebSocketTransport, frame: WelcomeFrame, token: string): void {
-    if (transport !== this.#probe) return;
-    // The socket resumes from the lastSeq it was opened with; the host drops the overlap with what
-    // polling delivered meanwhile, so the switch has neither a gap nor a duplicate.
-    this.#probe = null;
+  #probeNext(): void {
+    const token = this.#session.tokens.current();
+    const kind = this.#toProbe.shift();
+    if (this.#tier === 0 || this.#candidate !== null || token === null) return;
+    if (kind === undefined || kind === 'polling') {
+      this.#scheduleProbe();
+      return;
+    }
+    // Still on the fallback only if it is still running.
+    if (this.#poller === null && this.#session.transport === null) return;
+    this.#candidate = { transport: this.#session.open(kind, token, 'probe'), role: 'probe' };
+  }
+
+  onCandidateReady(transport: Transport, ready: ProtocolReady, token: string): void {
+    if (transport !== this.#candidate?.transport) return;
+    // The new connection resumed from the position it was opened with; the host drops the overlap
+    // with what the old one delivered meanwhile, so the switch has neither a gap nor a duplicate.
+    this.#candidate = null;
+    this.#cancelProbe();
     this.#poller?.stop();
     this.#poller = null;
     this.#pollingConnected = false;
-    this.#mode = 'websocket';
-    this.#session.socket = transport;
-    this.#session.onWelcome(transport, frame, token);
+    const old = this.#session.transport;
+    this.#session.transport = transport;
+    old?.close(1000, 'switched');
+    this.#session.onReady(transport, ready, token);
   }
 
-  onProbeClosed(transport: WebSocketTransport): void {
-    if (transport !== this.#probe) return;
-    this.#probe = null;
-    if (this.#mode === 'polling' && this.#poller) this.#scheduleProbe();
+  onCandidateClosed(transport: Transport, info: TransportClosed): void {
+    const candidate = this.#candidate;
+    if (transport !== candidate?.transport) return;
+    this.#candidate = null;
+    if (candidate.role === 'renew') {
+      // The live connection keeps its token until it expires; the expiry path takes over then.
+      if (!info.reachedReady) this.#session.rotation.refused(`the connection with a fresh token was refused (${info.code})`, info);
+      return;
+    }
+    this.#probeNext();
   }
 
   /** Stops polling and any probe (the session ends). */
@@ -181,13 +234,14 @@ export class TransportSwitch {
     this.#poller?.stop();
     this.#poller = null;
     this.#pollingConnected = false;
-    this.#stopProbe('client disconnect');
+    this.#stopCandidate('client disconnect');
   }
 
-  #stopProbe(reason: string): void {
+  #stopCandidate(reason: string): void {
     this.#cancelProbe();
-    this.#probe?.close(1000, reason);
-    this.#probe = null;
+    this.#candidate?.transport.close(1000, reason);
+    this.#candidate = null;
+    this.#toProbe = [];
   }
 }
 

@@ -1,3 +1,6 @@
+import type { TransportKind } from '../transport/transport-kind';
+
+export type { TransportKind } from '../transport/transport-kind';
 /**
  * The connection's observable state, and the one reducer every change goes through, so the
  * state a UI shows can never contradict what the SDK is doing.
@@ -14,16 +17,6 @@
  * ```
  */
 export type ConnectionStatus = 'connected' | 'disconnected' | 'reconnecting';
-
-/**
- * How events currently arrive.
- *
- * @example
- * ```ts
- * const degraded = computed(() => realtime.connectionState().transport === 'polling');
- * ```
- */
-export type TransportKind = 'websocket' | 'polling';
 
 /**
  * A tab's part in sharing one connection (`withTabSharing()`): the `leader` holds the connection,

@@ -1,9 +1,10 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { EVENT_TYPES, type EventType, type ServerEvent } from '../protocol/protocol';
+import type { RealtimeEvent } from '../protocol/realtime-protocol';
 
 interface Entry {
-  readonly subscriber: Subscriber<ServerEvent>;
-  readonly accept: ((event: ServerEvent) => boolean) | null;
+  readonly subscriber: Subscriber<RealtimeEvent>;
+  readonly accept: ((event: RealtimeEvent) => boolean) | null;
 }
 
 /**
@@ -24,23 +25,25 @@ export class EventFanout {
   private readonly byType: Record<EventType, readonly Entry[]> = Object.fromEntries(
     EVENT_TYPES.map((type) => [type, []]),
   ) as unknown as Record<EventType, readonly Entry[]>;
+  /** Lists of types other than the native protocol's, made when first subscribed to. */
+  readonly #other = new Map<string, readonly Entry[]>();
   #completed = false;
 
   /** Events of one type (every event for `null`), optionally only those `accept` lets through. */
-  listen<T extends ServerEvent>(type: T['type'] | null, accept: ((event: T) => boolean) | null = null): Observable<T> {
+  listen<T extends RealtimeEvent = ServerEvent>(type: string | null, accept: ((event: T) => boolean) | null = null): Observable<T> {
     return new Observable<T>((subscriber) => {
       if (this.#completed) {
         subscriber.complete();
         return undefined;
       }
-      const entry: Entry = { subscriber: subscriber as Subscriber<ServerEvent>, accept: accept as Entry['accept'] };
+      const entry: Entry = { subscriber: subscriber as Subscriber<RealtimeEvent>, accept: accept as Entry['accept'] };
       this.#update(type, (list) => [...list, entry]);
       return () => this.#update(type, (list) => list.filter((e) => e !== entry));
     });
   }
 
   /** Delivers one validated, sequenced event to every matching subscriber, in subscription order. */
-  emit(event: ServerEvent): void {
+  emit(event: RealtimeEvent): void {
     if (this.all.length !== 0) deliver(this.all, event);
     const typed = this.listOf(event.type);
     if (typed.length !== 0) deliver(typed, event);
@@ -49,9 +52,10 @@ export class EventFanout {
   /** Completes every subscriber; later subscribers complete at once. */
   complete(): void {
     this.#completed = true;
-    const everyone = [...this.all, ...EVENT_TYPES.flatMap((type) => this.byType[type])];
+    const everyone = [...this.all, ...EVENT_TYPES.flatMap((type) => this.byType[type]), ...[...this.#other.values()].flat()];
     this.all = [];
     for (const type of EVENT_TYPES) this.byType[type] = [];
+    this.#other.clear();
     for (const entry of everyone) entry.subscriber.complete();
   }
 
@@ -59,7 +63,7 @@ export class EventFanout {
    * The list of one type. A switch rather than a keyed lookup: a type freshly parsed from JSON is
    * a new string each time, and comparing it costs less than hashing it.
    */
-  private listOf(type: EventType): readonly Entry[] {
+  private listOf(type: string): readonly Entry[] {
     const lists = this.byType;
     switch (type) {
       case 'key_change':
@@ -75,19 +79,20 @@ export class EventFanout {
       case 'stats_update':
         return lists.stats_update;
       default:
-        return NONE;
+        return this.#other.size === 0 ? NONE : (this.#other.get(type) ?? NONE);
     }
   }
 
-  #update(type: EventType | null, change: (list: readonly Entry[]) => readonly Entry[]): void {
+  #update(type: string | null, change: (list: readonly Entry[]) => readonly Entry[]): void {
     if (type === null) this.all = change(this.all);
-    else this.byType[type] = change(this.byType[type]);
+    else if ((EVENT_TYPES as readonly string[]).includes(type)) this.byType[type as EventType] = change(this.byType[type as EventType]);
+    else this.#other.set(type, change(this.#other.get(type) ?? NONE));
   }
 }
 
 const NONE: readonly Entry[] = Object.freeze([]);
 
-function deliver(list: readonly Entry[], event: ServerEvent): void {
+function deliver(list: readonly Entry[], event: RealtimeEvent): void {
   for (let i = 0; i < list.length; i++) {
     const entry = list[i]!;
     if (entry.accept === null || entry.accept(event)) entry.subscriber.next(event);

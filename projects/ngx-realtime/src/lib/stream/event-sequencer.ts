@@ -1,5 +1,3 @@
-import type { SequencedEvent } from '../protocol/protocol';
-
 /**
  * Remembers the newest `seq` delivered and drops anything at or below it, so events arrive exactly
  * once and in order across reconnects and transport switches (each transport replays from
@@ -21,7 +19,7 @@ export class EventSequencer {
   }
 
   /** `true` if the event is new and must be delivered; records it. */
-  accept(event: SequencedEvent): boolean {
+  accept(event: { readonly seq: number }): boolean {
     if (this.last !== null && event.seq <= this.last) return false;
     this.last = event.seq;
     return true;

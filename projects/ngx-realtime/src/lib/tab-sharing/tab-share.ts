@@ -3,8 +3,8 @@ import { ConnectionSession } from '../session/connection-session';
 import type { RealtimeSource } from '../session/realtime-source';
 import type { SessionHost } from '../session/session-host';
 import type { ConnectionState } from '../stream/connection-state';
-import { FrameRejection, checkServerFrame } from '../protocol/frame-validation';
-import type { ResyncFrame, SequencedEvent, StatsUpdateEvent } from '../protocol/protocol';
+import type { ProtocolGap, RealtimeEvent, RealtimeProtocol, StreamPosition } from '../protocol/realtime-protocol';
+import type { SessionUrls } from '../session/session-urls';
 import type { Credentials } from '../session/session-token';
 import type { TabChannel, TabLocks, TabSharingPlatform } from '../platform/tab-sharing-platform';
 
@@ -13,11 +13,11 @@ import type { TabChannel, TabLocks, TabSharingPlatform } from '../platform/tab-s
  * leader's state.
  */
 type TabMessage =
-  | { kind: 'event'; event: SequencedEvent }
-  | { kind: 'batch'; events: readonly unknown[] }
-  | { kind: 'volatile'; event: StatsUpdateEvent }
-  | { kind: 'resync'; frame: ResyncFrame }
-  | { kind: 'state'; state: ConnectionState; lastSeq: number | null; epoch?: string | null }
+  | { kind: 'event'; event: RealtimeEvent }
+  | { kind: 'batch'; events: readonly RealtimeEvent[] }
+  | { kind: 'volatile'; event: RealtimeEvent }
+  | { kind: 'resync'; gap: ProtocolGap }
+  | { kind: 'state'; state: ConnectionState; position: StreamPosition | null }
   | { kind: 'hello' };
 
 /**
@@ -29,7 +29,7 @@ type TabMessage =
  * const source = inject(REALTIME_SHARED_SOURCE, { optional: true })?.(host, credentials, urls);
  * ```
  */
-export type SharedSourceFactory = (host: SessionHost, credentials: Credentials, urls: { socket: string; poll: string }) => RealtimeSource | null;
+export type SharedSourceFactory = (host: SessionHost, credentials: Credentials, urls: SessionUrls) => RealtimeSource | null;
 
 /**
  * Holds the {@link SharedSourceFactory} of `withTabSharing()`.
@@ -77,7 +77,7 @@ export function tabShareFactory(platform: TabSharingPlatform, name: string): Sha
  */
 export class TabShare implements RealtimeSource {
   readonly #host: SessionHost;
-  readonly #urls: { socket: string; poll: string };
+  readonly #urls: SessionUrls;
   readonly #locks: TabLocks;
   readonly #channel: TabChannel;
   readonly #lockName: string;
@@ -90,7 +90,7 @@ export class TabShare implements RealtimeSource {
   constructor(
     host: SessionHost,
     credentials: Credentials,
-    urls: { socket: string; poll: string },
+    urls: SessionUrls,
     platform: { locks: TabLocks; channel: TabChannel; lockName: string },
   ) {
     this.#host = host;
@@ -154,17 +154,17 @@ export class TabShare implements RealtimeSource {
         host.deliver(event);
         this.#post({ kind: 'event', event });
       },
-      deliverBatch: (events) => {
-        host.deliverBatch(events);
+      deliverMany: (events) => {
+        host.deliverMany(events);
         this.#post({ kind: 'batch', events });
       },
       emitVolatile: (event) => {
         host.emitVolatile(event);
         this.#post({ kind: 'volatile', event });
       },
-      resync: (frame) => {
-        host.resync(frame);
-        this.#post({ kind: 'resync', frame });
+      resync: (gap) => {
+        host.resync(gap);
+        this.#post({ kind: 'resync', gap });
       },
     };
     this.#leader = new ConnectionSession(relay, this.#credentials, this.#urls);
@@ -175,28 +175,25 @@ export class TabShare implements RealtimeSource {
     if (this.#ended || typeof message !== 'object' || message === null) return;
     const host = this.#host;
     switch (message.kind) {
-      case 'event': {
+      case 'event':
         // Another tab's message is checked like a frame: a bug there must not reach subscribers here.
-        const event = checkServerFrame(message.event);
-        if (!(event instanceof FrameRejection) && (event as SequencedEvent).seq !== undefined) host.deliver(event as SequencedEvent);
+        if (checkEvent(host.protocol, message.event)) host.deliver(message.event);
         return;
-      }
       case 'batch':
-        if (Array.isArray(message.events)) host.deliverBatch(message.events);
+        if (Array.isArray(message.events)) host.deliverMany(message.events.filter((event) => checkEvent(host.protocol, event)));
         return;
       case 'volatile':
-        if (!(checkServerFrame(message.event) instanceof FrameRejection)) host.emitVolatile(message.event);
+        if (checkEvent(host.protocol, message.event)) host.emitVolatile(message.event);
         return;
       case 'resync':
-        if (!this.#leader) host.resync(message.frame);
+        if (!this.#leader && isGap(message.gap)) host.resync(message.gap);
         return;
       case 'state':
         if (this.#leader) return;
         host.dispatch({ type: 'mirror', state: message.state });
         // The leader's position is this tab's too: should it lead next, it resumes from there, even
         // if it joined after the last event (the channel is ordered, so nothing below it is missing).
-        if (typeof message.epoch === 'string') host.adoptEpoch(message.epoch);
-        if (typeof message.lastSeq === 'number') host.advanceTo(message.lastSeq);
+        if (isPosition(message.position)) host.adoptPosition(message.position);
         return;
       case 'hello':
         if (this.#leader) this.#postState();
@@ -205,7 +202,7 @@ export class TabShare implements RealtimeSource {
   }
 
   #postState(): void {
-    this.#post({ kind: 'state', state: this.#host.state(), lastSeq: this.#host.lastSeq(), epoch: this.#host.epoch() });
+    this.#post({ kind: 'state', state: this.#host.state(), position: this.#host.position() });
   }
 
   #post(message: TabMessage): void {
@@ -214,3 +211,20 @@ export class TabShare implements RealtimeSource {
 }
 
 function noop(): void {}
+
+function checkEvent(protocol: RealtimeProtocol, value: unknown): value is RealtimeEvent {
+  if (protocol.checkEvent) return protocol.checkEvent(value);
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function isPosition(value: unknown): value is StreamPosition {
+  if (typeof value !== 'object' || value === null) return false;
+  const { seq, epoch } = value as Record<string, unknown>;
+  return (seq === null || (typeof seq === 'number' && Number.isInteger(seq) && seq >= 0)) && (epoch === null || typeof epoch === 'string');
+}
+
+function isGap(value: unknown): value is ProtocolGap {
+  if (typeof value !== 'object' || value === null) return false;
+  const gap = value as Record<string, unknown>;
+  return typeof gap['reason'] === 'string' && (gap['position'] === null || isPosition(gap['position']));
+}

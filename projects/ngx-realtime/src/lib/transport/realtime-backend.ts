@@ -72,6 +72,66 @@ export interface PollRequest {
 }
 
 /**
+ * One streaming HTTP request (Server-Sent Events over `fetch`).
+ *
+ * @example
+ * ```ts
+ * backend.openStream({ url: 'https://h/events/stream?batch=1', headers: { Authorization: 'Bearer t' } }, listener);
+ * ```
+ */
+export interface StreamRequest {
+  /** The full URL, query included. */
+  url: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * How a stream ended, as the backend observed it.
+ *
+ * @example
+ * ```ts
+ * listener.close({ status: 401, error: 'Token expired' });
+ * ```
+ */
+export interface StreamCloseInfo {
+  /**
+   * The HTTP status when the server refused the stream (not 2xx, or not `text/event-stream`);
+   * `null` when the request failed on the network or an open stream ended.
+   */
+  status: number | null;
+  /** The `error` field of a refusal's JSON body, when there was one. */
+  error?: string | null;
+}
+
+/**
+ * Callbacks a backend calls for one stream: `open` at most once, then `chunk` per piece of body,
+ * `close` at most once and nothing after it.
+ *
+ * @example
+ * ```ts
+ * backend.openStream(request, { open: () => ready(), chunk: (bytes) => parser.feed(bytes), close: (info) => ended(info) });
+ * ```
+ */
+export interface StreamListener {
+  open(): void;
+  chunk(data: Uint8Array | string): void;
+  close(info: StreamCloseInfo): void;
+}
+
+/**
+ * One open stream: closing it aborts the request, and the backend calls its listener no more.
+ *
+ * @example
+ * ```ts
+ * const stream: RealtimeStream = backend.openStream(request, listener);
+ * stream.close();
+ * ```
+ */
+export interface RealtimeStream {
+  close(): void;
+}
+
+/**
  * A poll that failed with an HTTP status (`status` 0: network error, no answer).
  *
  * @example
@@ -110,6 +170,8 @@ export abstract class RealtimeBackend {
   abstract openWebSocket(url: string, listener: SocketListener): RealtimeSocket;
   /** Makes one long-poll request; unsubscribing aborts it. Errors are {@link RealtimePollError}. */
   abstract poll(request: PollRequest): Observable<PollResponse>;
+  /** Opens a streaming HTTP request whose body arrives in chunks (Server-Sent Events). */
+  abstract openStream(request: StreamRequest, listener: StreamListener): RealtimeStream;
 }
 
 /**
@@ -210,6 +272,48 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
       );
       return () => controller.abort();
     });
+  }
+
+  openStream(request: StreamRequest, listener: StreamListener): RealtimeStream {
+    const controller = new AbortController();
+    let done = false;
+    const finish = (info: StreamCloseInfo) => {
+      if (done) return;
+      done = true;
+      this.#inside(() => listener.close(info));
+    };
+    this.#outside(() => {
+      fetch(request.url, { headers: request.headers, signal: controller.signal, cache: 'no-store' })
+        .then(async (response) => {
+          const type = response.headers.get('content-type') ?? '';
+          if (!response.ok || !type.startsWith('text/event-stream') || !response.body) {
+            const body: unknown = await response.json().catch(() => null);
+            const error = body && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : null;
+            // A 200 that is not an event stream (a proxy's page, an SPA fallback) refuses the transport all the same.
+            finish({ status: response.ok ? 415 : response.status, error });
+            return;
+          }
+          if (done) return;
+          this.#inside(() => listener.open());
+          const reader = response.body.getReader();
+          for (;;) {
+            const { value, done: ended } = await reader.read();
+            if (done) return;
+            if (ended) break;
+            this.#inside(() => listener.chunk(value));
+          }
+          finish({ status: null });
+        })
+        .catch(() => {
+          if (!controller.signal.aborted) finish({ status: null });
+        });
+    });
+    return {
+      close: () => {
+        done = true;
+        controller.abort();
+      },
+    };
   }
 }
 
