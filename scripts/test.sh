@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite on a fresh machine (installing Chromium and npm packages if missing) and ends
 # with one line 'N passed, N failed' summing them all. Exit code is non-zero on any failure.
-#   suites: library build (ng-packagr) · package contents (node --test) · library unit + integration specs (Karma) · demo specs
+#   suites: import cycles (node --test) · library build (ng-packagr) · package contents (node --test) · library unit + integration specs (Karma) · demo specs
 #   (Karma) · mock server (bun test), on sqlite and again on Redis · protocol conformance with the `ws` client (node --test) ·
 #   the benchmark suite with tiny counts (bun bench/suite.ts) · end-to-end (Playwright, system Chromium)
 set -uo pipefail
@@ -49,6 +49,9 @@ run_node_test() {
   record "$name" "$(grep -Eo '^# pass [0-9]+' "$log" | grep -Eo '[0-9]+')" \
     "$(grep -Eo '^# fail [0-9]+' "$log" | grep -Eo '[0-9]+')" "$code" "$log"
 }
+
+echo "-- import cycles (node --test: the check itself, then projects/ and mock-server/)"
+run_node_test "import cycles (node)" scripts/check-import-cycles.test.mjs import-cycles
 
 echo "-- building the library (ng-packagr, both entry points)"
 npx ng build ngx-realtime > "$out/build-lib.log" 2>&1

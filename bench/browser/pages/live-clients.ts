@@ -7,7 +7,7 @@ import { DOCUMENT } from '@angular/common';
 import { EnvironmentInjector, Injector, PLATFORM_ID, createEnvironmentInjector, ɵINJECTOR_SCOPE as INJECTOR_SCOPE, type Provider, type EnvironmentProviders } from '@angular/core';
 import { filter, firstValueFrom } from 'rxjs';
 import { webSocket } from 'rxjs/webSocket';
-import { WebSocketService, provideRealtime, withBatching, withNoPollingFallback, type KeyChangeEvent, type RealtimeFeature } from 'ngx-realtime';
+import { WebSocketService, provideRealtime, withBatching, withNoPollingFallback, withTransports, type KeyChangeEvent, type RealtimeFeature } from 'ngx-realtime';
 
 /** A connected client that calls `onEvent` for every `key_change`; `close()` ends it. */
 export interface LiveClient {
@@ -56,7 +56,7 @@ export function rxjsClient(token: string, onEvent: OnKeyChange): Promise<LiveCli
 export async function sdkClient(
   token: string,
   onEvent: OnKeyChange,
-  options: { batching: boolean; features?: RealtimeFeature[]; providers?: (Provider | EnvironmentProviders)[]; polling?: boolean },
+  options: { batching: boolean; features?: RealtimeFeature[]; providers?: (Provider | EnvironmentProviders)[]; polling?: boolean; sse?: boolean },
 ): Promise<LiveClient & { service: WebSocketService }> {
   const injector = createEnvironmentInjector(
     [
@@ -64,7 +64,12 @@ export async function sdkClient(
       { provide: PLATFORM_ID, useValue: 'browser' },
       // Relative URLs resolve against the page, as in an app.
       { provide: DOCUMENT, useValue: document },
-      provideRealtime({ url: '/ws/events' }, withBatching(options.batching), ...(options.polling ? [] : [withNoPollingFallback()]), ...(options.features ?? [])),
+      provideRealtime(
+        { url: '/ws/events' },
+        withBatching(options.batching),
+        ...(options.sse ? [withTransports('sse')] : options.polling ? [] : [withNoPollingFallback()]),
+        ...(options.features ?? []),
+      ),
       ...(options.providers ?? []),
     ],
     Injector.NULL as EnvironmentInjector,
