@@ -40,7 +40,7 @@ export class OtherClient {
   }
 
   /** `POST /__chaos/...`. */
-  async chaos(route: 'drop' | 'stall' | 'block-websocket' | 'health' | 'burst', body: object = {}): Promise<void> {
+  async chaos(route: 'drop' | 'stall' | 'block-websocket' | 'block-sse' | 'health' | 'burst', body: object = {}): Promise<void> {
     const res = await this.request.post(`${this.baseUrl}/__chaos/${route}`, { headers: this.headers, data: body });
     expect(res.ok(), `chaos ${route}: ${res.status()} ${await res.text()}`).toBeTruthy();
   }
@@ -88,6 +88,7 @@ export const test = base.extend<Fixtures>({
     await use(client);
     // Chaos is server-wide: leave the server as the next test expects to find it.
     await client.chaos('block-websocket', { enabled: false });
+    await client.chaos('block-sse', { enabled: false });
     for (const probe of ['liveness', 'readiness', 'startup']) await client.chaos('health', { probe, status: 'healthy' });
   },
   signedIn: async ({ page }, use) => {

@@ -78,9 +78,17 @@ describe('ConnectionStatusPill', () => {
     expect(shown()).toEqual({ label: 'disconnected · unauthorized', latency: null, status: 'disconnected' });
   });
 
-  it('shows the polling transport after the WebSocket upgrade is refused', () => {
+  it('shows Server-Sent Events after the WebSocket upgrade is refused', () => {
     realtime.connect('token-1');
     controller.expectConnection().refuse();
+    controller.expectStream().open();
+    expect(shown().label).toBe('connected · sse');
+  });
+
+  it('shows the polling transport after the WebSocket upgrade and the stream are refused', () => {
+    realtime.connect('token-1');
+    controller.expectConnection().refuse();
+    controller.expectStream().refuse(503);
     controller.expectPoll().respond({ events: [] });
     expect(shown().label).toBe('connected · polling');
     controller.expectPoll(); // the next long poll is already pending
@@ -92,7 +100,7 @@ describe('ConnectionStatusPill', () => {
     return Array.from((fixture.nativeElement as HTMLElement).querySelector('.pill')!.classList);
   }
 
-  it('colours polling apart from WebSocket, and both apart from trouble', () => {
+  it('colours SSE and polling apart from WebSocket, and all apart from trouble', () => {
     realtime.connect('token-1');
     controller.connection.open();
     expect(pillClasses()).toEqual(['pill', 'pill-connected', 'via-websocket']);
@@ -101,6 +109,12 @@ describe('ConnectionStatusPill', () => {
 
     controller.tick(500);
     controller.expectConnection().refuse();
+    const stream = controller.expectStream();
+    stream.open();
+    expect(pillClasses()).toEqual(['pill', 'pill-connected', 'via-sse']);
+    stream.end();
+    controller.tick(1000);
+    controller.expectStream().refuse(503);
     controller.expectPoll().respond({ events: [] });
     expect(pillClasses()).toEqual(['pill', 'pill-connected', 'via-polling']);
     controller.expectPoll();

@@ -3,10 +3,10 @@ import { WebSocketService } from 'ngx-realtime';
 
 /**
  * The header's view of the realtime link: status and transport (`connected · websocket`,
- * `connected · polling`, `reconnecting · attempt 3`, `disconnected · unauthorized`) plus the
- * heartbeat round trip. Colour carries the same information for a glance: green WebSocket, blue
- * polling (a hollow dot), amber reconnecting, red disconnected. The status text is a polite live
- * region.
+ * `connected · sse`, `connected · polling`, `reconnecting · attempt 3`, `disconnected · unauthorized`)
+ * plus the heartbeat round trip. Colour carries the same information for a glance: green WebSocket,
+ * teal Server-Sent Events (a ringed dot), blue polling (a hollow dot), amber reconnecting, red
+ * disconnected. The status text is a polite live region.
  *
  * @example
  * ```html
@@ -39,6 +39,9 @@ import { WebSocketService } from 'ngx-realtime';
     /* WebSocket: green, a solid dot. */
     .pill-connected { background: #e3f6ea; color: #1d6b3a; }
     .pill-connected .dot { background: #23a55a; }
+    /* Server-Sent Events: teal, a dot with a ring: a fallback that still streams. */
+    .pill-connected.via-sse { background: #e0f5f4; color: #0f5e5a; }
+    .pill-connected.via-sse .dot { background: #14958d; box-shadow: 0 0 0 2px #e0f5f4, 0 0 0 3px #14958d; }
     /* Polling: blue, a hollow dot, so the fallback is told apart without relying on colour alone. */
     .pill-connected.via-polling { background: #e8efff; color: #1f4fb8; }
     .pill-connected.via-polling .dot { background: transparent; border: 2px solid #2f6fed; }
