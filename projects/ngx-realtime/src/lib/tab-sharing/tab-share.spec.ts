@@ -9,7 +9,8 @@ import {
 import { FakeTabNetwork, RealtimeTestingController, provideRealtimeTesting, type FakeTab, type TestEvent } from 'ngx-realtime/testing';
 import type { ConnectionState } from '../stream/connection-state';
 import type { ServerEvent } from '../protocol/protocol';
-import { provideRealtime, withTabSharing } from '../config/provide-realtime';
+import { provideRealtime, withTabSharing, withTransports } from '../config/provide-realtime';
+import type { RealtimeFeature } from '../config/realtime-feature';
 import { TabSharingPlatform } from '../platform/tab-sharing-platform';
 import { WebSocketService } from '../service/websocket.service';
 import { flushMicrotasks } from '../service/websocket-service-test-bed.spec';
@@ -17,14 +18,14 @@ import { flushMicrotasks } from '../service/websocket-service-test-bed.spec';
 const URL = 'ws://realtime.test/ws/events';
 
 /** One browser tab: its own injector, service, fake server and clock, sharing the tab network. */
-function openTab(network: FakeTabNetwork, options: { apis?: boolean; url?: string | (() => string) } = {}) {
+function openTab(network: FakeTabNetwork, options: { apis?: boolean; url?: string | (() => string); features?: RealtimeFeature[] } = {}) {
   const platform: FakeTab = network.tab(options);
   const injector = createEnvironmentInjector(
     [
       { provide: INJECTOR_SCOPE, useValue: 'root' },
       { provide: PLATFORM_ID, useValue: 'browser' },
       provideZonelessChangeDetection(),
-      provideRealtime({ url: options.url ?? URL }, withTabSharing()),
+      provideRealtime({ url: options.url ?? URL }, withTabSharing(), ...(options.features ?? [])),
       provideRealtimeTesting(),
       { provide: TabSharingPlatform, useValue: platform },
     ],
@@ -52,7 +53,7 @@ describe('withTabSharing()', () => {
   afterEach(() => {
     for (const tab of tabs) tab.injector.destroy();
   });
-  const tab = (options: { apis?: boolean; url?: string | (() => string) } = {}) => {
+  const tab = (options: { apis?: boolean; url?: string | (() => string); features?: RealtimeFeature[] } = {}) => {
     const t = openTab(network, options);
     tabs.push(t);
     return t;
@@ -86,6 +87,25 @@ describe('withTabSharing()', () => {
     expect(a.service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', role: 'leader', transport: 'websocket' }));
     expect(b.service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', role: 'follower', transport: 'websocket' }));
     expect(c.service.lastSeq()).toBe(17);
+  });
+
+  it('shares a Server-Sent Events stream like a socket: one stream, every tab gets each event once, a handover resumes', () => {
+    const sse = { features: [withTransports('sse')] };
+    const a = tab(sse);
+    const b = tab(sse);
+    a.service.connect('t');
+    b.service.connect('t');
+    expect(b.controller.backend.streams.length).toBe(0);
+    const stream = a.controller.expectStream().open({ lastSeq: 0, epoch: 'e1' });
+    stream.emit(put('k1', 1));
+    stream.emitBatch([put('k2', 2), put('k3', 3)]);
+    for (const t of [a, b]) expect(t.seqs).withContext('seqs').toEqual([1, 2, 3]);
+    expect(b.service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', role: 'follower', transport: 'sse' }));
+    network.crash(a.platform);
+    const next = b.controller.expectStream();
+    expect(next.params.get('lastSeq')).toBe('3');
+    expect(next.params.get('epoch')).toBe('e1');
+    expect(next.headers['Authorization']).toBe('Bearer t');
   });
 
   it('a tab that joins late gets the leader’s state at once and live events from then on', () => {
