@@ -1,19 +1,57 @@
-import type { Server } from 'bun';
-import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import { routeChaos } from './chaos';
+import { CLOSE_CODES, type SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { Chaos } from './chaos/chaos';
+import { routeChaos } from './chaos/chaos-routes';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
-import { RedisReplica } from './redis-replica';
-import { seedSampleData } from './sample-data';
-import { ServerContext } from './context';
-import { CORS_HEADERS, HttpError, epochParam, intParam, json, refuseDeclaredOversize } from './http-util';
-import { routeHttp } from './http-routes';
-import { bearerToken } from './request-auth';
-import { newSocketData, type SocketData } from './socket-data';
-import { isDocumentRequest, serveStatic } from './static-files';
-import { subscriptionFromQuery } from './subscription-query';
-import { processMessage, thawSocket, websocketHandler } from './ws-handler';
+import { Auth } from './domain/auth';
+import { Domain } from './domain/domain';
+import { seedSampleData } from './domain/sample-data';
+import { createFetchHandler } from './http/fetch-handler';
+import { routeHttp, type TokenSharing } from './http/http-routes';
+import { json } from './http/http-util';
+import { upgradeWebsocket } from './http/ws-upgrade';
+import { ConnectionHub } from './realtime/connection-hub';
+import { LongPolls } from './realtime/long-poll';
+import type { SocketData } from './realtime/socket-data';
+import { createWebsocketHandler } from './realtime/ws-handler';
+import { EventLog } from './storage/event-log';
+import type { EventWriter } from './storage/event-writer';
+import { LocalEventWriter } from './storage/local-event-writer';
+import { RedisEventWriter } from './storage/redis-event-writer';
+import { RedisReplica } from './storage/redis-replica';
+import { Store } from './storage/store';
 
-/** A running mock server. */
+/**
+ * The parts one server is built from, for tests that look inside (event log, hub, store, polls).
+ *
+ * @example
+ * ```ts
+ * expect(server.context.log.lastSeq).toBe(3);
+ * await server.context.settled(); // every write so far is applied
+ * ```
+ */
+export interface ServerParts {
+  readonly config: ServerConfig;
+  readonly store: Store;
+  readonly log: EventLog;
+  readonly auth: Auth;
+  readonly hub: ConnectionHub;
+  readonly polls: LongPolls;
+  readonly domain: Domain;
+  readonly events: EventWriter;
+  readonly chaos: Chaos;
+  /** Resolves once every write so far is applied here (see {@link EventWriter.settled}). */
+  settled(): Promise<number>;
+}
+
+/**
+ * A running mock server.
+ *
+ * @example
+ * ```ts
+ * const server = await createServer({ port: 0 });
+ * const socket = new WebSocket(`${server.wsUrl}?token=${token}`);
+ * ```
+ */
 export interface MockServer {
   /** `http://127.0.0.1:N` */
   readonly url: string;
@@ -22,7 +60,7 @@ export interface MockServer {
   readonly port: number;
   readonly config: ServerConfig;
   /** Internals, for tests that need to look inside (event log, hub, store). */
-  readonly context: ServerContext;
+  readonly context: ServerParts;
   /** Graceful shutdown: sockets close with 1001, parked polls are answered, sqlite is closed. */
   stop(): Promise<void>;
 }
@@ -36,54 +74,12 @@ export interface MockServer {
 const BUN_BODY_LIMIT = Number.MAX_SAFE_INTEGER;
 const SHUTDOWN_GRACE_MS = 1000;
 
-function upgrade(ctx: ServerContext, req: Request, url: URL, server: Server<SocketData>): Response | undefined {
-  if (ctx.blockWebsocket) return json({ error: 'WebSocket upgrades are blocked' }, 503);
-  const { topics, filter } = subscriptionFromQuery(url);
-  const lastSeq = intParam(url, 'lastSeq');
-  const token = url.searchParams.get('token') ?? bearerToken(req);
-  const batch = url.searchParams.get('batch');
-  if (batch !== null && batch !== '0' && batch !== '1') throw new HttpError(400, 'Query parameter "batch" must be 0 or 1');
-  const epoch = epochParam(url);
-  const data = newSocketData(ctx, { token, lastSeq, epoch, topics, filter, batch: batch === '1' });
-  if (server.upgrade(req, { data })) return undefined;
-  return json({ error: 'Expected a WebSocket upgrade' }, 400);
-}
-
-async function handle(ctx: ServerContext, req: Request, server: Server<SocketData>): Promise<Response | undefined> {
-  let url: URL;
-  try {
-    url = new URL(req.url);
-  } catch {
-    return json({ error: 'Bad request URL' }, 400);
-  }
-  try {
-    if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
-    // Counted before anything can refuse them, so a test sees every attempt a client made.
-    if (url.pathname === '/ws/events') {
-      ctx.counters.upgradeAttempts++;
-      return upgrade(ctx, req, url, server);
-    }
-    if (url.pathname === '/events/poll') ctx.counters.polls++;
-    refuseDeclaredOversize(req);
-    // A reload of an app route that is also an API path (/keys, /health) must get the app, not JSON.
-    if (ctx.config.staticDir && isDocumentRequest(req)) {
-      const page = serveStatic(ctx.config.staticDir, req.method, url.pathname, true);
-      if (page) return page;
-    }
-    const response =
-      (ctx.config.chaos ? routeChaos(ctx, req, url) : null) ??
-      routeHttp(ctx, req, url) ??
-      (ctx.config.staticDir ? serveStatic(ctx.config.staticDir, req.method, url.pathname) : null);
-    return (await response) ?? json({ error: 'Not found' }, 404);
-  } catch (error) {
-    if (error instanceof HttpError) return json({ error: error.message, ...error.fields }, error.status, error.headers);
-    console.error('mock-server: unexpected error', error);
-    return json({ error: 'Internal server error' }, 500);
-  }
-}
+/** One instance has no one to share tokens with. */
+const NO_TOKEN_SHARING: TokenSharing = { saveToken: async () => undefined, revokeToken: async () => undefined };
 
 /**
- * Starts a mock server. Every timing is configurable so tests can use tiny values.
+ * Starts a mock server: the one place that builds its parts and wires them together. Every timing
+ * is configurable so tests can use tiny values.
  *
  * @example
  * ```ts
@@ -94,11 +90,68 @@ async function handle(ctx: ServerContext, req: Request, server: Server<SocketDat
  */
 export async function createServer(options: ServerOptions = {}): Promise<MockServer> {
   const config = resolveConfig(options);
-  const ctx = new ServerContext(config);
-  if (config.redisUrl) ctx.replica = await RedisReplica.connect(ctx, config.redisUrl);
-  if (config.seed) await seedSampleData(ctx);
-  ctx.hub.onHeldFrame = processMessage;
-  ctx.hub.onThaw = thawSocket;
+  const store = new Store(config.dataPath);
+  const log = new EventLog(store, config.retainEvents, config.now);
+  const auth = new Auth(store, config.tokenTtlMs, config.now);
+  const hub = new ConnectionHub(config.maxBatchBytes);
+  const polls = new LongPolls(log, config.pollMaxEvents);
+  // Events reach the connections and the parked polls only once they are logged here.
+  const deliver = (events: readonly SequencedEvent[], texts: readonly string[]): void => {
+    hub.broadcastEvents(events, texts);
+    polls.notify(events);
+  };
+
+  let replica: RedisReplica | null = null;
+  let events: EventWriter;
+  if (config.redisUrl) {
+    try {
+      replica = await RedisReplica.connect(
+        {
+          store,
+          log,
+          config,
+          localConnections: () => hub.size,
+          listener: {
+            applied: deliver,
+            historyLost: (frame) => hub.sendToAll(frame),
+            revoked: (hash) => hub.closeByToken(hash, CLOSE_CODES.sessionRevoked, 'Session revoked'),
+          },
+        },
+        config.redisUrl,
+      );
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    events = new RedisEventWriter(replica, log);
+  } else {
+    events = new LocalEventWriter(store, log, deliver);
+  }
+  const connectionsEverywhere = replica ? () => replica.connectionsTotal() : () => hub.size;
+  const domain = new Domain({ store, log, events, config, connections: { here: () => hub.size, everywhere: connectionsEverywhere } });
+  if (config.seed) await seedSampleData({ store, domain, events, now: config.now });
+
+  const ws = createWebsocketHandler({ hub, auth, log, config });
+  const chaos = new Chaos({ hub, polls, thaw: ws.thaw });
+  const httpParts = {
+    config,
+    auth,
+    domain,
+    log,
+    polls,
+    events,
+    tokens: replica ?? NO_TOKEN_SHARING,
+    connections: hub,
+    stalls: chaos,
+  };
+  const chaosParts = { chaos, domain, events, maxBurstCount: config.maxBurstCount };
+  const fetch = createFetchHandler({
+    countRequest: (pathname) => chaos.countRequest(pathname),
+    websocket: (req, url, server) => upgradeWebsocket({ blocked: chaos.blockWebsocket }, req, url, server),
+    chaos: config.chaos ? (req, url) => routeChaos(chaosParts, req, url) : null,
+    http: (req, url) => routeHttp(httpParts, req, url),
+    staticDir: config.staticDir,
+  });
 
   const server = Bun.serve<SocketData>({
     port: config.port,
@@ -106,18 +159,18 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
     // Seconds; long polls may be parked for pollMaxWaitMs.
     idleTimeout: Math.min(255, Math.ceil(config.pollMaxWaitMs / 1000) + 10),
     maxRequestBodySize: BUN_BODY_LIMIT,
-    fetch: (req, srv) => handle(ctx, req, srv),
+    fetch,
     error(error) {
       console.error('mock-server: unexpected error', error);
       return json({ error: 'Internal server error' }, 500);
     },
-    websocket: { ...websocketHandler, maxPayloadLength: config.maxFrameBytes },
+    websocket: { ...ws.handler, maxPayloadLength: config.maxFrameBytes },
   });
-  ctx.hub.attachServer(server);
+  hub.attachServer(server);
 
   const statsTimer = setInterval(() => {
-    if (ctx.hub.size === 0) return;
-    ctx.hub.broadcast({ type: 'stats_update', timestamp: config.now(), stats: ctx.domain.stats() });
+    if (hub.size === 0) return;
+    hub.broadcast({ type: 'stats_update', timestamp: config.now(), stats: domain.stats() });
   }, config.statsIntervalMs);
 
   const port = server.port!;
@@ -127,15 +180,18 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       clearInterval(statsTimer);
-      ctx.hub.endStall();
-      ctx.hub.closeAll(CLOSE_CODES.goingAway, 'Server shutting down');
-      ctx.polls.releaseAll();
-      ctx.stopping = true;
+      chaos.endStall();
+      hub.closeAll(CLOSE_CODES.goingAway, 'Server shutting down');
+      polls.releaseAll();
+      events.stop();
+      domain.stop();
       // Let the close frames and poll answers flush; force whatever is left after the grace period.
       await Promise.race([server.stop(false), Bun.sleep(SHUTDOWN_GRACE_MS)]);
       await server.stop(true);
-      ctx.dispose();
+      replica?.close();
+      store.close();
     })());
 
-  return { url, wsUrl: `ws://${config.hostname}:${port}/ws/events`, port, config, context: ctx, stop };
+  const context: ServerParts = { config, store, log, auth, hub, polls, domain, events, chaos, settled: () => events.settled() };
+  return { url, wsUrl: `ws://${config.hostname}:${port}/ws/events`, port, config, context, stop };
 }

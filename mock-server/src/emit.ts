@@ -11,8 +11,8 @@
 import { RedisClient } from 'bun';
 import { isSequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import { PROTOCOL_DEFAULTS } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import type { EventDraft } from './event-log';
-import { appendToRedis } from './redis-log';
+import type { EventDraft } from './storage/event-log';
+import { appendToRedis } from './storage/redis-log';
 
 /** The emitter's usage text. */
 export const EMIT_USAGE = `usage: bun mock-server/src/emit.ts --redis redis://HOST:PORT [--retain N] '<event json>' ...`;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { parseServerFrame, checkServerFrame, FrameRejection } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
-import { batchFrames } from '../src/batch-frames';
+import { batchFrames } from '../src/realtime/batch-frames';
 import { api, login, putKey, startServer, stopAllServers, TestClient, until } from './helpers';
 
 afterEach(stopAllServers);

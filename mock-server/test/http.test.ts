@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import { hashToken } from '../src/auth';
+import { hashToken } from '../src/domain/auth';
 import { api, login, putKey, startServer, stopAllServers, TestClient } from './helpers';
 
 afterEach(stopAllServers);

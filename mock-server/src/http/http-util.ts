@@ -1,5 +1,5 @@
-import { isEpoch } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
-import { LAST_SEQ_HEADER, MAX_REQUEST_BODY_BYTES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { isEpoch } from '../../../projects/ngx-realtime/src/lib/protocol/frame-validation';
+import { LAST_SEQ_HEADER, MAX_REQUEST_BODY_BYTES } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
 
 const MIB = 1024 * 1024;
 

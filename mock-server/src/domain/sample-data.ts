@@ -1,4 +1,6 @@
-import type { ServerContext } from './context';
+import type { EventWriter } from '../storage/event-writer';
+import type { Store } from '../storage/store';
+import type { Domain } from './domain';
 
 const NAMES = [
   'Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Margaret Hamilton',
@@ -49,15 +51,16 @@ function sampleRows(now: number): Array<[string, string, string]> {
  *
  * @example
  * ```ts
- * if (config.seed) await seedSampleData(ctx); // 59 keys (6 in cf "metrics") and one completed snapshot
+ * if (config.seed) await seedSampleData({ store, domain, events, now: config.now }); // 59 keys (6 in cf "metrics") and one snapshot
  * ```
  */
-export async function seedSampleData(ctx: ServerContext): Promise<boolean> {
-  if (ctx.store.keyTotals().records > 0) return false;
-  for (const [cf, key, value] of sampleRows(ctx.config.now())) ctx.domain.putKey(cf, key, value);
+export async function seedSampleData(parts: { store: Store; domain: Domain; events: Pick<EventWriter, 'settled'>; now: () => number }): Promise<boolean> {
+  const { store, domain, events } = parts;
+  if (store.keyTotals().records > 0) return false;
+  for (const [cf, key, value] of sampleRows(parts.now())) domain.putKey(cf, key, value);
   // With Redis the keys count once applied here, and the snapshot should count them.
-  await ctx.settled();
-  ctx.domain.snapshotNow();
-  await ctx.settled();
+  await events.settled();
+  domain.snapshotNow();
+  await events.settled();
   return true;
 }

@@ -1,7 +1,7 @@
 import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { KeyValueBody, SnapshotInfo } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import type { KeyValueBody, SnapshotInfo } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
 
 /** A stored token row; only the sha-256 hash of the token is kept. */
 export interface TokenRow {

@@ -1,6 +1,6 @@
-import type { EventFilter, PollResponse, SequencedEvent, Topic } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import { matchesSubscription } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
-import type { EventLog } from './event-log';
+import type { EventFilter, PollResponse, SequencedEvent, Topic } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { matchesSubscription } from '../../../projects/ngx-realtime/src/lib/protocol/frame-validation';
+import type { EventLog } from '../storage/event-log';
 
 /** What one poll asks for. */
 export interface PollQuery {

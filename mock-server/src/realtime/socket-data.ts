@@ -1,8 +1,9 @@
-import type { AuthUser, EventFilter, Topic } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import type { ServerContext } from './context';
+import type { ServerWebSocket } from 'bun';
+import type { AuthUser, EventFilter, Topic } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
 
 /**
- * Per-connection state, kept in `ws.data` so one static handler object serves every socket.
+ * Per-connection state, kept in `ws.data` so one static handler object serves every socket. Only
+ * what belongs to this one connection: the server's parts reach the handler when it is built.
  *
  * @example
  * ```ts
@@ -10,7 +11,6 @@ import type { ServerContext } from './context';
  * ```
  */
 export interface SocketData {
-  readonly ctx: ServerContext;
   readonly connectionId: string;
   /** Token from `?token=` or `Authorization: Bearer`, checked in `open`. */
   readonly upgradeToken: string | null;
@@ -48,13 +48,28 @@ export interface SocketData {
   closed: boolean;
 }
 
-/** Builds the initial `ws.data` for an upgrade. */
+/**
+ * A server-side WebSocket carrying {@link SocketData}.
+ *
+ * @example
+ * ```ts
+ * function sendError(ws: Socket, code: ProtocolErrorCode, message: string): void { ... }
+ * ```
+ */
+export type Socket = ServerWebSocket<SocketData>;
+
+/**
+ * Builds the initial `ws.data` for an upgrade.
+ *
+ * @example
+ * ```ts
+ * server.upgrade(req, { data: newSocketData({ token, lastSeq: null, epoch: null, topics: null, filter: {}, batch: false }) });
+ * ```
+ */
 export function newSocketData(
-  ctx: ServerContext,
   init: { token: string | null; lastSeq: number | null; epoch: string | null; topics: Topic[] | null; filter: EventFilter; batch: boolean },
 ): SocketData {
   return {
-    ctx,
     connectionId: crypto.randomUUID(),
     upgradeToken: init.token,
     upgradeLastSeq: init.lastSeq,

@@ -1,18 +1,15 @@
-import type { Server, ServerWebSocket } from 'bun';
+import type { Server } from 'bun';
 import {
   EVENT_TYPES,
   type SequencedEvent,
   type StatsUpdateEvent,
-} from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import { matchesSubscription } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
+} from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { matchesSubscription } from '../../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import { batchFrames } from './batch-frames';
-import type { SocketData } from './socket-data';
+import type { Socket, SocketData } from './socket-data';
 
 /** The Bun topic of clients that take batches and want every event unfiltered. */
 const BATCH_TOPIC = 'batch';
-
-/** A server-side WebSocket carrying {@link SocketData}. */
-export type Socket = ServerWebSocket<SocketData>;
 
 /**
  * Knows every open socket and fans events out to them. Unfiltered sockets get events through
@@ -33,15 +30,8 @@ export class ConnectionHub {
   private readonly sockets = new Set<Socket>();
   private readonly direct = new Set<Socket>();
   private server: Server<SocketData> | null = null;
-  private stallTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly thawWaiters: Array<() => void> = [];
 
   constructor(private readonly maxBatchBytes: number) {}
-
-  /** Called for each client frame held during a stall, when the stall ends. */
-  onHeldFrame: (ws: Socket, message: string | Buffer) => void = () => {};
-  /** Called for each socket when a stall ends, to restart its heartbeat clock. */
-  onThaw: (ws: Socket) => void = () => {};
 
   attachServer(server: Server<SocketData>): void {
     this.server = server;
@@ -167,34 +157,22 @@ export class ConnectionHub {
   }
 
   /**
-   * Freezes the given sockets for `ms`: nothing is sent to them and their frames are not processed,
-   * as on a half-open link. Held frames flow again when the stall ends.
+   * Freezes every open socket (a chaos stall): nothing is sent to them, as on a half-open link;
+   * what would have been sent is held until {@link release}.
    */
-  stall(ms: number): void {
+  hold(): void {
     for (const ws of this.all) {
       if (ws.data.closed) continue;
       ws.data.heldOutbound ??= [];
       this.route(ws);
     }
-    if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = setTimeout(() => this.endStall(), ms);
   }
 
-  get stalled(): boolean {
-    return this.stallTimer !== null;
-  }
-
-  /** Resolves when the current stall ends (at once when there is none). */
-  whenThawed(): Promise<void> {
-    if (!this.stalled) return Promise.resolve();
-    return new Promise((resolve) => this.thawWaiters.push(resolve));
-  }
-
-  /** Ends a stall now: flushes held frames out, processes held frames in, runs deferred closes. */
-  endStall(): void {
-    if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = null;
-    for (const resolve of this.thawWaiters.splice(0)) resolve();
+  /**
+   * Ends a hold: flushes held frames out, runs the close decided meanwhile, or else hands the socket
+   * to `thaw` (which restarts its clocks and processes the client frames held in).
+   */
+  release(thaw: (ws: Socket) => void): void {
     for (const ws of [...this.all]) {
       const d = ws.data;
       const out = d.heldOutbound;
@@ -207,9 +185,7 @@ export class ConnectionHub {
         continue;
       }
       this.route(ws);
-      this.onThaw(ws);
-      const inbound = d.heldInbound.splice(0);
-      for (const message of inbound) if (!d.closed) this.onHeldFrame(ws, message);
+      thaw(ws);
     }
   }
 }

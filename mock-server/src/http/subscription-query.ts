@@ -1,5 +1,5 @@
-import type { EventFilter, Topic } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import { parseTopics } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
+import type { EventFilter, Topic } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { parseTopics } from '../../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import { HttpError } from './http-util';
 
 /**

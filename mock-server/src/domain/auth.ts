@@ -1,6 +1,6 @@
 import { randomBytes, createHash } from 'node:crypto';
-import { HTTP_ERRORS, type AuthUser, type LoginResponse, type Permission } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import type { Store } from './store';
+import { HTTP_ERRORS, type AuthUser, type LoginResponse, type Permission } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
+import type { Store } from '../storage/store';
 
 interface UserRecord extends AuthUser {
   password: string;

@@ -1,13 +1,49 @@
 import { RedisClient } from 'bun';
-import type { SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import { isSequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/frame-validation';
-import type { ServerContext } from './context';
-import type { EventDraft } from './event-log';
+import type { ResyncFrame, SequencedEvent } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { isSequencedEvent } from '../../../projects/ngx-realtime/src/lib/protocol/frame-validation';
+import type { ServerConfig } from '../config';
+import { applyEventToStore } from './apply-event';
+import type { EventDraft, EventLog } from './event-log';
+import type { EventsListener } from './event-writer';
 import { KEYS, appendToRedis, newEpoch } from './redis-log';
-import type { TokenRow } from './store';
+import type { Store, TokenRow } from './store';
 
 /** What instances tell each other besides events. */
 type Message = { epoch: string; events: unknown[] } | { token: TokenRow } | { revoked: string };
+
+/**
+ * What the replica tells the rest of its instance.
+ *
+ * @example
+ * ```ts
+ * const listener: ReplicaListener = { applied: deliver, historyLost: (f) => hub.sendToAll(f), revoked: (h) => hub.closeByToken(h, 4005, 'Session revoked') };
+ * ```
+ */
+export interface ReplicaListener {
+  /** Events applied here, in seq order with their JSON: fan them out. */
+  applied: EventsListener;
+  /** Redis lost its history: the replica started a new one; tell every open connection. */
+  historyLost(frame: ResyncFrame): void;
+  /** A token was revoked on some instance (logout): close what uses it here. */
+  revoked(hash: string): void;
+}
+
+/**
+ * What a replica is built from: this instance's store and log, the figures it uses, its listener,
+ * and how many connections this instance has now (reported to Redis for `wsConnectionsTotal`).
+ *
+ * @example
+ * ```ts
+ * const parts: ReplicaParts = { store, log, config, listener, localConnections: () => hub.size };
+ * ```
+ */
+export interface ReplicaParts {
+  store: Store;
+  log: EventLog;
+  config: Pick<ServerConfig, 'retainEvents' | 'now' | 'statsIntervalMs'>;
+  listener: ReplicaListener;
+  localConnections(): number;
+}
 
 /**
  * The Redis engine of the mock: Redis holds everything shared (keys, token hashes, the event log as
@@ -17,8 +53,8 @@ type Message = { epoch: string; events: unknown[] } | { token: TokenRow } | { re
  *
  * @example
  * ```ts
- * ctx.replica = await RedisReplica.connect(ctx, 'redis://127.0.0.1:6379');
- * await ctx.replica.append([{ type: 'sync_event', status: 'started', details: {} }]);
+ * const replica = await RedisReplica.connect(parts, 'redis://127.0.0.1:6379');
+ * await replica.append([{ type: 'sync_event', status: 'started', details: {} }]);
  * ```
  */
 export class RedisReplica {
@@ -28,45 +64,51 @@ export class RedisReplica {
   private applying: Promise<void> = Promise.resolve();
 
   private subscriber: RedisClient | null = null;
-  /** Every instance's socket count, as last read from Redis: instance id -> count. */
+  /** Every instance's connection count, as last read from Redis: instance id -> count. */
   private counts: Record<string, number> = {};
   private readonly instanceId = crypto.randomUUID();
   private countTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  private readonly store: Store;
+  private readonly log: EventLog;
 
   private constructor(
-    private readonly ctx: ServerContext,
+    private readonly parts: ReplicaParts,
     private readonly url: string,
     private readonly commands: RedisClient,
-  ) {}
+  ) {
+    this.store = parts.store;
+    this.log = parts.log;
+  }
 
-  static async connect(ctx: ServerContext, url: string): Promise<RedisReplica> {
+  static async connect(parts: ReplicaParts, url: string): Promise<RedisReplica> {
+    const { store, log, config } = parts;
     const commands = new RedisClient(url, { enableOfflineQueue: false, connectionTimeout: 2000 });
     await commands.connect();
-    const replica = new RedisReplica(ctx, url, commands);
+    const replica = new RedisReplica(parts, url, commands);
     await replica.subscribe(false);
     await commands.send('SET', [KEYS.epoch, newEpoch(), 'NX']);
-    ctx.log.epoch = String(await commands.get(KEYS.epoch));
+    log.epoch = String(await commands.get(KEYS.epoch));
     for (const [hash, row] of Object.entries((await commands.hgetall(KEYS.tokens)) ?? {})) {
       const [userId, expiresAt] = String(row).split(' ');
-      if (!ctx.store.findToken(hash)) ctx.store.insertToken({ hash, userId: userId!, expiresAt: Number(expiresAt) });
+      if (!store.findToken(hash)) store.insertToken({ hash, userId: userId!, expiresAt: Number(expiresAt) });
     }
     for (const [field, value] of Object.entries((await commands.hgetall(KEYS.keys)) ?? {})) {
       const [cf, key] = JSON.parse(field) as [string, string];
-      ctx.store.putKey(cf, key, String(value));
+      store.putKey(cf, key, String(value));
     }
     await replica.fillFrom(0);
     await replica.reportConnections();
-    replica.countTimer = setInterval(() => void replica.reportConnections().catch(() => undefined), ctx.config.statsIntervalMs);
+    replica.countTimer = setInterval(() => void replica.reportConnections().catch(() => undefined), config.statsIntervalMs);
     const top = Number((await commands.get(KEYS.seq)) ?? 0);
-    ctx.log.ingestTop(top);
+    log.ingestTop(top);
     return replica;
   }
 
   /** Gives the drafts their seqs in Redis; resolves with the newest once this instance has applied them. */
   async append(drafts: readonly EventDraft[]): Promise<number> {
-    const last = await appendToRedis(this.commands, drafts, this.ctx.config.retainEvents, this.ctx.config.now());
-    if (this.ctx.log.lastSeq >= last) return last;
+    const last = await appendToRedis(this.commands, drafts, this.parts.config.retainEvents, this.parts.config.now());
+    if (this.log.lastSeq >= last) return last;
     // The event is in Redis either way; if this replica lags (its subscription is reconnecting) the
     // write is still done, so the wait is bounded rather than turned into an error.
     await new Promise<void>((resolve) => {
@@ -108,37 +150,39 @@ export class RedisReplica {
     this.applying = this.applying
       .then(async () => {
         const epoch = await this.commands.get(KEYS.epoch);
-        if (epoch !== null && epoch !== this.ctx.log.epoch) this.startNewHistory(String(epoch));
-        await this.fillFrom(this.ctx.log.lastSeq);
+        if (epoch !== null && epoch !== this.log.epoch) this.startNewHistory(String(epoch));
+        await this.fillFrom(this.log.lastSeq);
       })
       .catch((error) => console.error('mock-server: replica catch-up', error));
   }
 
+  /** Shares a new token with every instance (login, refresh) before its owner gets it. */
   async saveToken(row: TokenRow): Promise<void> {
     await this.commands.hset(KEYS.tokens, row.hash, `${row.userId} ${row.expiresAt}`);
     await this.commands.publish(KEYS.channel, JSON.stringify({ token: row }));
   }
 
+  /** Revokes a token on every instance (logout). */
   async revokeToken(hash: string): Promise<void> {
     await this.commands.hdel(KEYS.tokens, hash);
     await this.commands.publish(KEYS.channel, JSON.stringify({ revoked: hash }));
   }
 
-  /** Sockets on every instance: this one's count now, the others' as they last reported. */
+  /** Connections on every instance: this one's count now, the others' as they last reported. */
   connectionsTotal(): number {
-    let total = this.ctx.hub.size;
+    let total = this.parts.localConnections();
     for (const [id, count] of Object.entries(this.counts)) if (id !== this.instanceId) total += count;
     return total;
   }
 
   /** Reports this instance's count and reads the others' (a report older than three intervals is a gone instance). */
   private async reportConnections(): Promise<void> {
-    const now = this.ctx.config.now();
-    await this.commands.hset(KEYS.connections, this.instanceId, `${this.ctx.hub.size} ${now}`);
+    const now = this.parts.config.now();
+    await this.commands.hset(KEYS.connections, this.instanceId, `${this.parts.localConnections()} ${now}`);
     const counts: Record<string, number> = {};
     for (const [id, value] of Object.entries((await this.commands.hgetall(KEYS.connections)) ?? {})) {
       const [count, at] = String(value).split(' ').map(Number);
-      if (now - at! <= 3 * this.ctx.config.statsIntervalMs) counts[id] = count!;
+      if (now - at! <= 3 * this.parts.config.statsIntervalMs) counts[id] = count!;
     }
     this.counts = counts;
   }
@@ -158,27 +202,26 @@ export class RedisReplica {
   private async apply(text: string): Promise<void> {
     const message = JSON.parse(text) as Message;
     if ('token' in message) {
-      if (!this.ctx.store.findToken(message.token.hash)) this.ctx.store.insertToken(message.token);
+      if (!this.store.findToken(message.token.hash)) this.store.insertToken(message.token);
       return;
     }
     if ('revoked' in message) {
-      this.ctx.store.deleteToken(message.revoked);
-      this.ctx.hub.closeByToken(message.revoked, 4005, 'Session revoked');
+      this.store.deleteToken(message.revoked);
+      this.parts.listener.revoked(message.revoked);
       return;
     }
     // Redis lost its history (restarted empty, flushed): so does this replica, and open sockets resync.
-    if (message.epoch !== this.ctx.log.epoch) this.startNewHistory(message.epoch);
+    if (message.epoch !== this.log.epoch) this.startNewHistory(message.epoch);
     const events = message.events.filter(isSequencedEvent);
     // A gap (a message lost while the subscription reconnected): read what is missing from the stream.
-    if (events.length > 0 && events[0]!.seq > this.ctx.log.lastSeq + 1) await this.fillFrom(this.ctx.log.lastSeq);
+    if (events.length > 0 && events[0]!.seq > this.log.lastSeq + 1) await this.fillFrom(this.log.lastSeq);
     this.ingest(events);
   }
 
   private startNewHistory(epoch: string): void {
-    const { ctx } = this;
-    ctx.log.restart(epoch);
-    ctx.store.clearKeys();
-    ctx.hub.sendToAll({ type: 'resync', reason: 'epoch_changed', lastSeq: 0 });
+    this.log.restart(epoch);
+    this.store.clearKeys();
+    this.parts.listener.historyLost({ type: 'resync', reason: 'epoch_changed', lastSeq: 0 });
   }
 
   private async fillFrom(after: number): Promise<void> {
@@ -190,24 +233,16 @@ export class RedisReplica {
   private ingest(all: SequencedEvent[]): void {
     // What this replica holds already is skipped: a gap fill overlaps, and a restart on the same data
     // file has applied the older ones (applying a snapshot twice would fail).
-    const events = all.filter((e) => e.seq > this.ctx.log.lastSeq);
+    const events = all.filter((e) => e.seq > this.log.lastSeq);
     if (events.length === 0) return;
-    const { ctx } = this;
     const texts: string[] = [];
     for (const event of events) {
-      if (event.type === 'key_change') {
-        if (event.operation === 'put') ctx.store.putKey(event.cf, event.key, event.value ?? '');
-        else ctx.store.deleteKey(event.cf, event.key);
-      } else if (event.type === 'snapshot_event' && event.status === 'completed') {
-        const records = typeof event.details['records'] === 'number' ? event.details['records'] : 0;
-        ctx.store.insertSnapshot({ snapshotId: event.snapshotId, createdAt: event.timestamp, records });
-      }
+      applyEventToStore(this.store, event);
       texts.push(JSON.stringify(event));
     }
-    ctx.log.ingest(events, texts);
-    ctx.hub.broadcastEvents(events, texts);
-    ctx.polls.notify(events);
-    const top = ctx.log.lastSeq;
+    this.log.ingest(events, texts);
+    this.parts.listener.applied(events, texts);
+    const top = this.log.lastSeq;
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       if (this.waiting[i]!.seq <= top) this.waiting.splice(i, 1)[0]!.resolve();
     }

@@ -1,4 +1,4 @@
-import type { ResyncReason, SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import type { ResyncReason, SequencedEvent } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
 import type { Store } from './store';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

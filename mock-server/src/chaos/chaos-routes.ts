@@ -1,10 +1,27 @@
-import type { HealthProbe } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
-import type { ServerContext } from './context';
-import { HEALTH_PROBES } from './domain';
-import type { EventDraft } from './event-log';
-import { HttpError, json, optionalStringField, readJsonObject } from './http-util';
+import type { HealthProbe } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { HEALTH_PROBES, type Domain } from '../domain/domain';
+import { HttpError, json, optionalStringField, readJsonObject } from '../http/http-util';
+import type { EventDraft } from '../storage/event-log';
+import type { EventWriter } from '../storage/event-writer';
+import type { Chaos, ChaosCounters } from './chaos';
 
 const MAX_STALL_MS = 600_000;
+
+/**
+ * What the chaos routes act on: the chaos state, the probes they flip, the writer bursts go
+ * through, and the burst cap.
+ *
+ * @example
+ * ```ts
+ * routeChaos({ chaos, domain, events, maxBurstCount: 100_000 }, req, url);
+ * ```
+ */
+export interface ChaosRouteParts {
+  chaos: Chaos;
+  domain: Pick<Domain, 'setHealth'>;
+  events: Pick<EventWriter, 'emitAsync'>;
+  maxBurstCount: number;
+}
 // Bursts go out in slices so sockets get to drain between them; each slice is one sqlite transaction.
 const BURST_SLICE = 1000;
 
@@ -16,27 +33,24 @@ function positiveInt(body: Record<string, unknown>, name: string, max: number): 
   return Math.min(value as number, max);
 }
 
-async function drop(ctx: ServerContext): Promise<Response> {
-  const dropped = ctx.hub.all.size;
-  ctx.hub.terminateAll();
-  return json({ dropped });
+async function drop({ chaos }: ChaosRouteParts): Promise<Response> {
+  return json({ dropped: chaos.drop() });
 }
 
-async function stall(ctx: ServerContext, req: Request): Promise<Response> {
+async function stall({ chaos }: ChaosRouteParts, req: Request): Promise<Response> {
   const ms = positiveInt(await readJsonObject(req), 'ms', MAX_STALL_MS);
-  ctx.hub.stall(ms);
-  ctx.polls.freeze(ms);
+  chaos.stall(ms);
   return json({ stalledMs: ms });
 }
 
-async function blockWebsocket(ctx: ServerContext, req: Request): Promise<Response> {
+async function blockWebsocket({ chaos }: ChaosRouteParts, req: Request): Promise<Response> {
   const enabled = (await readJsonObject(req))['enabled'];
   if (typeof enabled !== 'boolean') throw new HttpError(400, 'Field "enabled" must be a boolean');
-  ctx.blockWebsocket = enabled;
+  chaos.blockWebsocket = enabled;
   return json({ enabled });
 }
 
-async function health(ctx: ServerContext, req: Request): Promise<Response> {
+async function health({ domain }: ChaosRouteParts, req: Request): Promise<Response> {
   const body = await readJsonObject(req);
   const probe = body['probe'];
   const status = body['status'];
@@ -45,22 +59,23 @@ async function health(ctx: ServerContext, req: Request): Promise<Response> {
   }
   if (status !== 'healthy' && status !== 'unhealthy') throw new HttpError(400, 'Field "status" must be healthy or unhealthy');
   const reason = optionalStringField(body, 'reason');
-  ctx.domain.setHealth(probe as HealthProbe, status, reason);
+  domain.setHealth(probe as HealthProbe, status, reason);
   return json({ probe, status });
 }
 
 const burstDraft = (i: number): EventDraft => ({ type: 'key_change', operation: 'put', key: `burst:${i}`, cf: 'default', value: String(i) });
 
 /** `perSecond`: one event at a time at that rate (each its own write, as live traffic is), not a burst. */
-async function paced(ctx: ServerContext, count: number, perSecond: number): Promise<Response> {
+async function paced(events: ChaosRouteParts['events'], count: number, perSecond: number): Promise<Response> {
   let firstSeq = 0;
   let lastSeq = 0;
   const start = performance.now();
-  for (let i = 0; i < count && !ctx.stopping; ) {
+  // A null from the writer means the server is stopping: the burst ends where it is.
+  emitting: for (let i = 0; i < count; ) {
     const due = Math.min(count, Math.floor(((performance.now() - start) * perSecond) / 1000) + 1);
     for (; i < due; i++) {
-      const given = await ctx.emitAsync([burstDraft(i)]);
-      if (!given) break;
+      const given = await events.emitAsync([burstDraft(i)]);
+      if (!given) break emitting;
       firstSeq ||= given.firstSeq;
       lastSeq = given.lastSeq;
     }
@@ -69,18 +84,18 @@ async function paced(ctx: ServerContext, count: number, perSecond: number): Prom
   return json({ count, firstSeq, lastSeq });
 }
 
-async function burst(ctx: ServerContext, req: Request): Promise<Response> {
+async function burst({ events, maxBurstCount }: ChaosRouteParts, req: Request): Promise<Response> {
   const body = await readJsonObject(req);
-  const count = positiveInt(body, 'count', ctx.config.maxBurstCount);
-  if (body['perSecond'] !== undefined) return paced(ctx, count, positiveInt(body, 'perSecond', 100_000));
+  const count = positiveInt(body, 'count', maxBurstCount);
+  if (body['perSecond'] !== undefined) return paced(events, count, positiveInt(body, 'perSecond', 100_000));
   let firstSeq = 0;
   let lastSeq = 0;
-  for (let done = 0; done < count && !ctx.stopping; done += BURST_SLICE) {
+  for (let done = 0; done < count; done += BURST_SLICE) {
     const drafts: EventDraft[] = [];
     for (let i = done; i < Math.min(count, done + BURST_SLICE); i++) {
       drafts.push(burstDraft(i));
     }
-    const given = await ctx.emitAsync(drafts);
+    const given = await events.emitAsync(drafts);
     if (!given) break;
     firstSeq ||= given.firstSeq;
     lastSeq = given.lastSeq;
@@ -89,26 +104,12 @@ async function burst(ctx: ServerContext, req: Request): Promise<Response> {
   return json({ count, firstSeq, lastSeq });
 }
 
-/**
- * `GET /__chaos/counters`: requests since start, so a test can tell how hard a client tried (every
- * request to `/ws/events`, accepted or refused, and every `/events/poll`; CORS preflights excluded).
- *
- * @example
- * ```ts
- * const { upgradeAttempts } = (await (await fetch(`${url}/__chaos/counters`)).json()) as ChaosCounters;
- * ```
- */
-export interface ChaosCounters {
-  upgradeAttempts: number;
-  polls: number;
-}
-
-async function counters(ctx: ServerContext): Promise<Response> {
-  const body: ChaosCounters = { ...ctx.counters };
+async function counters({ chaos }: ChaosRouteParts): Promise<Response> {
+  const body: ChaosCounters = { ...chaos.counters };
   return json(body);
 }
 
-const CHAOS_ROUTES: Record<string, { method: 'GET' | 'POST'; handler: (ctx: ServerContext, req: Request) => Promise<Response> }> = {
+const CHAOS_ROUTES: Record<string, { method: 'GET' | 'POST'; handler: (parts: ChaosRouteParts, req: Request) => Promise<Response> }> = {
   '/__chaos/drop': { method: 'POST', handler: drop },
   '/__chaos/stall': { method: 'POST', handler: stall },
   '/__chaos/block-websocket': { method: 'POST', handler: blockWebsocket },
@@ -124,12 +125,12 @@ const CHAOS_ROUTES: Record<string, { method: 'GET' | 'POST'; handler: (ctx: Serv
  *
  * @example
  * ```ts
- * await fetch(`${url}/__chaos/stall`, { method: 'POST', body: JSON.stringify({ ms: 3000 }) });
+ * const answer = routeChaos(parts, req, url) ?? routeHttp(parts, req, url);
  * ```
  */
-export function routeChaos(ctx: ServerContext, req: Request, url: URL): Promise<Response> | Response | null {
+export function routeChaos(parts: ChaosRouteParts, req: Request, url: URL): Promise<Response> | Response | null {
   const route = CHAOS_ROUTES[url.pathname];
   if (!route) return null;
   if (req.method !== route.method) return json({ error: 'Method not allowed' }, 405);
-  return route.handler(ctx, req);
+  return route.handler(parts, req);
 }

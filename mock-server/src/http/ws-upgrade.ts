@@ -1,0 +1,33 @@
+import type { Server } from 'bun';
+import { newSocketData, type SocketData } from '../realtime/socket-data';
+import { HttpError, epochParam, intParam, json } from './http-util';
+import { bearerToken } from './request-auth';
+import { subscriptionFromQuery } from './subscription-query';
+
+/**
+ * `GET /ws/events`: checks the query and hands the request to Bun's upgrade with the socket's
+ * initial state. Bad parameters are a 400 before the upgrade; the token is checked once the socket
+ * is open (a browser could not read a 401). Returns undefined once upgraded.
+ *
+ * @example
+ * ```ts
+ * if (url.pathname === '/ws/events') return upgradeWebsocket({ blocked: chaos.blockWebsocket }, req, url, server);
+ * ```
+ */
+export function upgradeWebsocket(
+  state: { blocked: boolean },
+  req: Request,
+  url: URL,
+  server: Server<SocketData>,
+): Response | undefined {
+  if (state.blocked) return json({ error: 'WebSocket upgrades are blocked' }, 503);
+  const { topics, filter } = subscriptionFromQuery(url);
+  const lastSeq = intParam(url, 'lastSeq');
+  const token = url.searchParams.get('token') ?? bearerToken(req);
+  const batch = url.searchParams.get('batch');
+  if (batch !== null && batch !== '0' && batch !== '1') throw new HttpError(400, 'Query parameter "batch" must be 0 or 1');
+  const epoch = epochParam(url);
+  const data = newSocketData({ token, lastSeq, epoch, topics, filter, batch: batch === '1' });
+  if (server.upgrade(req, { data })) return undefined;
+  return json({ error: 'Expected a WebSocket upgrade' }, 400);
+}
