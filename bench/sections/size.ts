@@ -159,7 +159,7 @@ export const size: Section = async () => {
       `minified: ngx-realtime ${kb(sdk!.minified)}, ${measured.map((peer) => `${peer.pkg} ${kb(peer.size.minified)}`).join(', ')}`,
       `versions: ${measured.map((peer) => `${peer.pkg} ${peer.version}`).join(', ')}`,
       `what each part weighs in the minimal app (minified bytes from a source bundle; gzipped at the app's ratio ${gzipRatio.toFixed(2)}): ${parts
-        .map((part) => `${part.label} ${part.minified.toLocaleString('en')} B (~${Math.round(part.minified * gzipRatio).toLocaleString("en")} B gz)`)
+        .map((part) => `${part.label} ${part.minified.toLocaleString('en')} B (~${Math.round(part.minified * gzipRatio).toLocaleString('en')} B gz)`)
         .join('; ')}`,
       'other protocols are not in the minimal app at all: nothing it imports reaches them, so they tree-shake away',
     ],
