@@ -28,6 +28,7 @@ export {
   type ConnectRequest,
 } from './lib/protocol/realtime-protocol';
 export { nativeProtocol } from './lib/protocol/native-protocol';
+export { type RealtimeEventMap } from './lib/protocol/realtime-event-map';
 
 export { WebSocketService, type KeyChangeFilter } from './lib/service/websocket.service';
 export { liveResource, type LiveResourceOptions } from './lib/live/live-resource';

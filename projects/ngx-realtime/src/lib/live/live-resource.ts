@@ -16,7 +16,7 @@ import {
 } from '@angular/core';
 import { from, type Observable, type Subscription } from 'rxjs';
 import { toLiveSnapshot, type LiveLoadResult } from './live-snapshot';
-import type { ServerEvent } from '../protocol/protocol';
+import type { RealtimeEvent } from '../protocol/realtime-protocol';
 import { WebSocketService } from '../service/websocket.service';
 
 /**
@@ -38,7 +38,7 @@ import { WebSocketService } from '../service/websocket.service';
  * };
  * ```
  */
-export interface LiveResourceOptions<T, E extends ServerEvent, P> {
+export interface LiveResourceOptions<T, E extends RealtimeEvent, P> {
   params?: () => P;
   load: (params: Exclude<P, undefined>) => Observable<LiveLoadResult<T>> | PromiseLike<LiveLoadResult<T>>;
   events: (realtime: WebSocketService, params: Exclude<P, undefined>) => Observable<E>;
@@ -76,13 +76,13 @@ export interface LiveResourceOptions<T, E extends ServerEvent, P> {
  * });
  * ```
  */
-export function liveResource<T, E extends ServerEvent, P = null>(
+export function liveResource<T, E extends RealtimeEvent, P = null>(
   options: LiveResourceOptions<T, E, P> & { defaultValue: NoInfer<T> },
 ): ResourceRef<T>;
-export function liveResource<T, E extends ServerEvent, P = null>(
+export function liveResource<T, E extends RealtimeEvent, P = null>(
   options: LiveResourceOptions<T, E, P> & { defaultValue?: undefined },
 ): ResourceRef<T | undefined>;
-export function liveResource<T, E extends ServerEvent, P>(
+export function liveResource<T, E extends RealtimeEvent, P>(
   options: LiveResourceOptions<T, E, P> & { defaultValue?: T },
 ): ResourceRef<T | undefined> {
   if (!options.injector) assertInInjectionContext(liveResource);
@@ -120,7 +120,7 @@ export function liveResource<T, E extends ServerEvent, P>(
  * One load of a live resource and the events after it, until the resource aborts it (params
  * change, reload, destroy, a local set).
  */
-function follow<T, E extends ServerEvent, P>(
+function follow<T, E extends RealtimeEvent, P>(
   options: LiveResourceOptions<T, E, P>,
   params: Exclude<P, undefined>,
   realtime: WebSocketService | null,

@@ -197,6 +197,10 @@ export interface RealtimeProtocol {
   rotate(token: string): string | null;
   /** A ping of ours whose `pong` measures the round trip; `null` when the protocol has none. */
   ping(id: string): string | null;
+  /** The frame that joins rooms (protocols with `capabilities.rooms`). */
+  join?(rooms: readonly string[]): string;
+  /** The frame that leaves rooms (protocols with `capabilities.rooms`). */
+  leave?(rooms: readonly string[]): string;
   /**
    * Whether the server's position `ready` leaves a gap behind `known` that the server will not
    * report itself (it lost its history): the session then emits a resync.

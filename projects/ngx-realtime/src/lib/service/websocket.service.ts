@@ -1,9 +1,11 @@
 import { DOCUMENT, isPlatformServer } from '@angular/common';
-import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, signal, type Signal } from '@angular/core';
-import { BehaviorSubject, Observable, Subscription } from 'rxjs';
+import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, type Signal } from '@angular/core';
+import type { Observable, Subscription } from 'rxjs';
 import { distinctUntilChanged, map } from 'rxjs/operators';
+import { REALTIME_AUTH_SOURCE, REALTIME_CONFIG, type ResolvedRealtimeConfig } from '../config/realtime-config';
 import { RANDOM_SOURCE, RealtimeClock } from '../platform/clock';
 import { NetworkStatus } from '../platform/network-status';
+import { nativeProtocol } from '../protocol/native-protocol';
 import type {
   CompactionEvent,
   HealthEvent,
@@ -13,34 +15,22 @@ import type {
   StatsUpdateEvent,
   SyncEvent,
 } from '../protocol/protocol';
-import { nativeProtocol } from '../protocol/native-protocol';
+import type { RealtimeEventMap } from '../protocol/realtime-event-map';
 import type { RealtimeEvent } from '../protocol/realtime-protocol';
 import { ConnectionSession } from '../session/connection-session';
 import type { RealtimeSource } from '../session/realtime-source';
 import type { SessionHost } from '../session/session-host';
 import type { Credentials } from '../session/session-token';
-import type { SessionUrls } from '../session/session-urls';
+import { sessionUrls } from '../session/session-urls';
 import type { TokenProvider } from '../session/token-provider';
-import {
-  INITIAL_CONNECTION_STATE,
-  connectionReducer,
-  type ConnectionAction,
-  type ConnectionState,
-  type ConnectionStatus,
-} from '../stream/connection-state';
+import type { ConnectionState, ConnectionStatus } from '../stream/connection-state';
+import { ConnectionStateStore } from '../stream/connection-state-store';
 import { EventStream } from '../stream/event-stream';
 import type { RealtimeError } from '../stream/realtime-error';
 import type { RealtimeResync } from '../stream/realtime-resync';
-import { RealtimeBackend } from '../transport/realtime-backend';
-import {
-  REALTIME_AUTH_SOURCE,
-  REALTIME_CONFIG,
-  resolvePollUrl,
-  resolveSocketUrl,
-  resolveSseUrl,
-  type ResolvedRealtimeConfig,
-} from '../config/realtime-config';
+import { WantedRooms } from '../stream/wanted-rooms';
 import { REALTIME_SHARED_SOURCE } from '../tab-sharing/tab-share';
+import { RealtimeBackend } from '../transport/realtime-backend';
 
 /**
  * Client-side filter of {@link WebSocketService.onKeyChanges}.
@@ -88,20 +78,20 @@ export class WebSocketService {
 
   readonly #stream = new EventStream(this.#config?.protocol ?? NO_PROTOCOL);
   private readonly fanout = this.#stream.fanout;
-  readonly #stateSubject = new BehaviorSubject<ConnectionState>(INITIAL_CONNECTION_STATE);
-  readonly #stateSignal = signal<ConnectionState>(INITIAL_CONNECTION_STATE);
+  readonly #state = new ConnectionStateStore();
+  readonly #rooms = new WantedRooms(this.#config?.protocol ?? NO_PROTOCOL);
 
   /** Every event, validated and deduplicated. Never errors; completes only when the app is destroyed. */
   readonly events$: Observable<ServerEvent> = this.fanout.listen(null) as Observable<ServerEvent>;
   /** Detailed connection state; replays the current state to new subscribers. */
-  readonly connectionState$: Observable<ConnectionState> = this.#stateSubject.asObservable();
+  readonly connectionState$: Observable<ConnectionState> = this.#state.state$;
   /** Coarse status, only when it changes; replays the current status. */
   readonly connectionStatus$: Observable<ConnectionStatus> = this.connectionState$.pipe(
     map((s) => s.status),
     distinctUntilChanged(),
   );
   /** Detailed connection state as a signal. */
-  readonly connectionState: Signal<ConnectionState> = this.#stateSignal.asReadonly();
+  readonly connectionState: Signal<ConnectionState> = this.#state.state;
   /**
    * Events were missed and will not come (the server's history no longer reaches back, or a
    * protocol without replay reconnected): refetch state, then carry on.
@@ -120,8 +110,8 @@ export class WebSocketService {
     clock: inject(RealtimeClock),
     random: inject(RANDOM_SOURCE),
     network: inject(NetworkStatus),
-    state: () => this.#stateSignal(),
-    dispatch: (action) => this.#dispatch(action),
+    state: () => this.#state.state(),
+    dispatch: (action) => this.#state.dispatch(action),
     report: (code, message, detail) => this.#stream.report(code, message, detail),
     run: (fn) => runInInjectionContext(this.#injector, fn),
     position: () => this.#stream.position(),
@@ -131,7 +121,13 @@ export class WebSocketService {
     emitVolatile: (event) => this.fanout.emit(event),
     resync: (gap) => this.#stream.resync(gap),
     ready: (ready) => this.#stream.ready(ready),
+    rooms: () => this.#rooms.list(),
   };
+  /**
+   * The rooms this tab asked to be in (`join()`/`leave()`): joined again on every connection. Not
+   * a confirmation: servers with rooms do not acknowledge joins.
+   */
+  readonly rooms: Signal<readonly string[]> = this.#rooms.list;
   /** The connection from connect() until disconnect() or a final close; `null` when there is none. */
   #session: RealtimeSource | null = null;
   #authSubscription: Subscription | null = null;
@@ -145,7 +141,7 @@ export class WebSocketService {
       this.#authSubscription?.unsubscribe();
       this.#endSession();
       this.#stream.complete();
-      this.#stateSubject.complete();
+      this.#state.complete();
     });
   }
 
@@ -171,17 +167,21 @@ export class WebSocketService {
   }
 
   /**
-   * Events of one type, from any protocol, optionally filtered on the client. The six `onX()`
-   * helpers are this for the native protocol's events.
+   * Events of one type, from any protocol, optionally filtered on the client. Names declared in
+   * {@link RealtimeEventMap} (the native events, and those an app adds to it) come typed; any other
+   * name gives the type the app states. The six `onX()` helpers are this for the native events.
    *
    * @example
    * ```ts
-   * interface OrderShipped extends RealtimeEvent { type: 'order_shipped'; orderId: string }
-   * realtime.on<OrderShipped>('order_shipped', (e) => e.orderId.startsWith('eu-')).subscribe(notify);
+   * realtime.on('health_change', (e) => e.status === 'unhealthy').subscribe(alert);
+   * realtime.on('order_shipped').subscribe((e) => track(e.orderId)); // declared in RealtimeEventMap
+   * realtime.on<{ type: 'ping_sent'; n: number }>('ping_sent').subscribe((e) => e.n);
    * ```
    */
-  on<T extends RealtimeEvent = RealtimeEvent>(type: T['type'], filter?: (event: T) => boolean): Observable<T> {
-    return this.fanout.listen<T>(type, filter ?? null);
+  on<K extends keyof RealtimeEventMap>(type: K, filter?: (event: RealtimeEventMap[K]) => boolean): Observable<RealtimeEventMap[K]>;
+  on<T extends RealtimeEvent = RealtimeEvent>(type: T['type'], filter?: (event: T) => boolean): Observable<T>;
+  on(type: string, filter?: (event: RealtimeEvent) => boolean): Observable<RealtimeEvent> {
+    return this.fanout.listen<RealtimeEvent>(type, filter ?? null);
   }
 
   /**
@@ -267,10 +267,40 @@ export class WebSocketService {
 
   #start(credentials: Credentials): void {
     this.#endSession();
-    const urls = this.#resolveUrls(this.#config!);
+    const urls = sessionUrls(this.#config!, this.#document?.baseURI || this.#document?.defaultView?.location?.href || 'http://localhost/');
     // Without withTabSharing(), or without Web Locks and BroadcastChannel, this tab connects alone.
     this.#session = this.#shared?.(this.#host, credentials, urls) ?? new ConnectionSession(this.#host, credentials, urls);
     this.#session.start();
+  }
+
+  /**
+   * Joins rooms on protocols that have them (`capabilities.rooms`, e.g. Ignis): sent at once when
+   * connected, and again on every new connection and by whichever tab holds a shared connection,
+   * since servers forget rooms with the connection. Remembered until {@link leave}, across
+   * `disconnect()` and `connect()`. Servers do not acknowledge joins, so nothing here says one
+   * was accepted.
+   *
+   * @example
+   * ```ts
+   * realtime.join('orders', `user:${userId}`);
+   * ```
+   */
+  join(...rooms: string[]): void {
+    this.#rooms.change('join', rooms);
+    this.#session?.roomsChanged();
+  }
+
+  /**
+   * Leaves rooms joined with {@link join}.
+   *
+   * @example
+   * ```ts
+   * realtime.leave('orders');
+   * ```
+   */
+  leave(...rooms: string[]): void {
+    this.#rooms.change('leave', rooms);
+    this.#session?.roomsChanged();
   }
 
   /**
@@ -284,7 +314,7 @@ export class WebSocketService {
   disconnect(): void {
     if (this.#isServer) return;
     this.#endSession();
-    this.#dispatch({ type: 'stopped', reason: 'client', closeCode: null });
+    this.#state.dispatch({ type: 'stopped', reason: 'client', closeCode: null });
   }
 
   #endSession(): void {
@@ -298,7 +328,7 @@ export class WebSocketService {
       if (session) this.disconnect();
       return;
     }
-    if (!session || session.credentials.kind !== 'source' || this.#stateSignal().status === 'disconnected') {
+    if (!session || session.credentials.kind !== 'source' || this.#state.state().status === 'disconnected') {
       if (!this.#config) throw new Error(NO_CONFIG);
       this.#start({ kind: 'source', first: token });
       return;
@@ -308,39 +338,7 @@ export class WebSocketService {
     session.offerToken(token);
   }
 
-  #dispatch(action: ConnectionAction): void {
-    const current = this.#stateSignal();
-    const next = connectionReducer(current, action);
-    if (next === current) return;
-    this.#stateSignal.set(next);
-    this.#stateSubject.next(next);
-  }
-
   #ofType<T extends ServerEvent>(type: T['type']): Observable<T> {
     return this.fanout.listen<T>(type);
-  }
-
-  /**
-   * The endpoints, read again on each use, so a `url` function is asked before each attempt; the
-   * stream and poll URLs derive from the socket URL last used, without asking the function twice.
-   */
-  #resolveUrls(config: ResolvedRealtimeConfig): SessionUrls {
-    const base = this.#document?.baseURI || this.#document?.defaultView?.location?.href || 'http://localhost/';
-    const read = (url: string | (() => string)) => (typeof url === 'function' ? url() : url);
-    const paths = config.protocol.paths ?? {};
-    let lastSocket: string | null = null;
-    return {
-      get socket() {
-        return (lastSocket = resolveSocketUrl(read(config.url), base));
-      },
-      get sse() {
-        const socket = lastSocket ?? this.socket;
-        return resolveSseUrl(config.sseUrl === null ? null : read(config.sseUrl), socket, base, paths.sse ?? '/events');
-      },
-      get poll() {
-        const socket = lastSocket ?? this.socket;
-        return resolvePollUrl(config.pollUrl === null ? null : read(config.pollUrl), socket, base, paths.poll);
-      },
-    };
   }
 }

@@ -8,6 +8,7 @@ import type { Transport, TransportClosed, TransportHandlers } from '../transport
 import type { TransportKind } from '../transport/transport-kind';
 import { WebSocketTransport } from '../transport/websocket-transport';
 import { backoffDelayMs } from './backoff';
+import { RoomMembership } from './room-membership';
 import type { RealtimeSource } from './realtime-source';
 import type { SessionHost } from './session-host';
 import { SessionToken, type Credentials } from './session-token';
@@ -46,6 +47,7 @@ export class ConnectionSession implements RealtimeSource {
   #refreshing = false;
   #waiting = false;
   readonly rotation: TokenRotation;
+  readonly #rooms: RoomMembership;
   #cancelRetry: () => void = noop;
   #cancelStable: () => void = noop;
   #wake: Subscription | null = null;
@@ -65,6 +67,7 @@ export class ConnectionSession implements RealtimeSource {
     });
     this.#switch = new TransportSwitch(this, host);
     this.rotation = new TokenRotation(this, host);
+    this.#rooms = new RoomMembership(host.protocol, () => host.rooms());
   }
 
   get ended(): boolean {
@@ -111,6 +114,10 @@ export class ConnectionSession implements RealtimeSource {
     this.#switch.end();
     this.#wake?.unsubscribe();
     this.#wake = null;
+  }
+
+  roomsChanged(): void {
+    this.#rooms.sync(this.transport);
   }
 
   /** A token from the `withAuth` source: a recovery waiting for one takes it, else it is rotated to. */
@@ -261,6 +268,8 @@ export class ConnectionSession implements RealtimeSource {
     this.#switch.ready(transport.kind);
     this.#host.ready(ready);
     this.connected(transport.kind);
+    // The server forgot every room with the last connection (a new one is a new client to it).
+    this.#rooms.connected(transport);
     this.rotation.schedule(ready.tokenExpiresAt, ready.serverTime);
     // The source may have emitted while this connection was opening.
     const newest = this.tokens.current();

@@ -16,4 +16,6 @@ export interface RealtimeSource {
   end(): void;
   /** A newer token from the `withAuth` source. */
   offerToken(token: string): void;
+  /** The rooms the app wants changed (`join()`/`leave()`): bring the live connection in line. */
+  roomsChanged(): void;
 }

@@ -42,4 +42,6 @@ export interface SessionHost {
   resync(gap: ProtocolGap): void;
   /** A connection is ready: adopt its position, or resync if the server lost its history. */
   ready(ready: ProtocolReady): void;
+  /** The rooms to be in (this tab's, and with tab sharing the other tabs' too), sent on every connection. */
+  rooms(): readonly string[];
 }

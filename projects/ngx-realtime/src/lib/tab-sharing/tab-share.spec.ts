@@ -9,7 +9,8 @@ import {
 import { FakeTabNetwork, RealtimeTestingController, provideRealtimeTesting, type FakeTab, type TestEvent } from 'ngx-realtime/testing';
 import type { ConnectionState } from '../stream/connection-state';
 import type { ServerEvent } from '../protocol/protocol';
-import { provideRealtime, withTabSharing, withTransports } from '../config/provide-realtime';
+import { provideRealtime, withProtocol, withTabSharing, withTransports } from '../config/provide-realtime';
+import { nativeWithRooms } from '../service/websocket.service.rooms.spec';
 import type { RealtimeFeature } from '../config/realtime-feature';
 import { TabSharingPlatform } from '../platform/tab-sharing-platform';
 import { WebSocketService } from '../service/websocket.service';
@@ -106,6 +107,28 @@ describe('withTabSharing()', () => {
     expect(next.params.get('lastSeq')).toBe('3');
     expect(next.params.get('epoch')).toBe('e1');
     expect(next.headers['Authorization']).toBe('Bearer t');
+  });
+
+  it('the leader joins the rooms of every tab, and a new leader joins them all again', () => {
+    const rooms = { features: [withProtocol(nativeWithRooms())] };
+    const a = tab(rooms);
+    const b = tab(rooms);
+    const c = tab(rooms);
+    for (const t of [a, b, c]) t.service.connect('t');
+    const socket = a.controller.connection.open();
+    const joined = (sent: string[]) => sent.map((f) => JSON.parse(f) as { type: string; rooms?: string[] }).filter((f) => f.type === 'join' || f.type === 'leave');
+    b.service.join('b-room');
+    c.service.join('c-room', 'shared');
+    a.service.join('shared');
+    expect(joined(socket.sentRaw)).toEqual([
+      { type: 'join', rooms: ['b-room'] },
+      { type: 'join', rooms: ['c-room', 'shared'] },
+    ]);
+    b.service.leave('b-room');
+    expect(joined(socket.sentRaw).at(-1)).toEqual({ type: 'leave', rooms: ['b-room'] });
+    network.crash(a.platform);
+    const next = b.controller.expectConnection().open();
+    expect(joined(next.sentRaw).flatMap((f) => f.rooms ?? []).sort()).toEqual(['c-room', 'shared']);
   });
 
   it('a tab that joins late gets the leader’s state at once and live events from then on', () => {

@@ -9,8 +9,9 @@ import type { Credentials } from '../session/session-token';
 import type { TabChannel, TabLocks, TabSharingPlatform } from '../platform/tab-sharing-platform';
 
 /**
- * What a leader tab tells the others over the channel; `hello` is a new follower asking for the
- * leader's state.
+ * What tabs tell each other over the channel. The leader relays what its connection receives and
+ * says `leading` when it takes over; `hello` is a new follower asking for the leader's state;
+ * `rooms` is a follower's whole set of wanted rooms (sent when it changes, and to each new leader).
  */
 type TabMessage =
   | { kind: 'event'; event: RealtimeEvent }
@@ -18,7 +19,9 @@ type TabMessage =
   | { kind: 'volatile'; event: RealtimeEvent }
   | { kind: 'resync'; gap: ProtocolGap }
   | { kind: 'state'; state: ConnectionState; position: StreamPosition | null }
-  | { kind: 'hello' };
+  | { kind: 'hello' }
+  | { kind: 'leading' }
+  | { kind: 'rooms'; tab: string; rooms: readonly string[] };
 
 /**
  * Makes the source of a session that may be shared with other tabs, or returns `null` when the
@@ -86,6 +89,10 @@ export class TabShare implements RealtimeSource {
   #leader: ConnectionSession | null = null;
   #stepDown: () => void = noop;
   #ended = false;
+  /** This tab's name in `rooms` messages. */
+  readonly #tabId: string;
+  /** While leading: the rooms each other tab wants, which this tab's connection joins for them. */
+  readonly #followerRooms = new Map<string, readonly string[]>();
 
   constructor(
     host: SessionHost,
@@ -99,6 +106,8 @@ export class TabShare implements RealtimeSource {
     this.#locks = platform.locks;
     this.#channel = platform.channel;
     this.#lockName = platform.lockName;
+    // The counter tells apart tabs of one page (tests) whose random source repeats itself.
+    this.#tabId = `${host.random().toString(36).slice(2)}-${++tabCount}`;
   }
 
   get ended(): boolean {
@@ -113,6 +122,7 @@ export class TabShare implements RealtimeSource {
     this.#channel.onmessage = (e) => this.#receive(e.data as TabMessage);
     this.#host.dispatch({ type: 'role', role: 'follower' });
     this.#post({ kind: 'hello' });
+    this.#postRooms();
     this.#locks
       .request(this.#lockName, { signal: this.#abort.signal }, () => {
         if (this.#ended) return Promise.resolve();
@@ -126,6 +136,8 @@ export class TabShare implements RealtimeSource {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    // The next leader need not keep this tab's rooms.
+    if (!this.#leader) this.#post({ kind: 'rooms', tab: this.#tabId, rooms: [] });
     this.#abort.abort();
     this.#stepDown();
     this.#leader?.end();
@@ -133,6 +145,11 @@ export class TabShare implements RealtimeSource {
     this.#channel.onmessage = null;
     this.#channel.close();
     this.#host.dispatch({ type: 'role', role: 'alone' });
+  }
+
+  roomsChanged(): void {
+    if (this.#leader) this.#leader.roomsChanged();
+    else this.#postRooms();
   }
 
   offerToken(token: string): void {
@@ -166,9 +183,11 @@ export class TabShare implements RealtimeSource {
         host.resync(gap);
         this.#post({ kind: 'resync', gap });
       },
+      rooms: () => [...new Set([...host.rooms(), ...[...this.#followerRooms.values()].flat()])],
     };
     this.#leader = new ConnectionSession(relay, this.#credentials, this.#urls);
     this.#leader.start();
+    this.#post({ kind: 'leading' });
   }
 
   #receive(message: TabMessage): void {
@@ -198,7 +217,21 @@ export class TabShare implements RealtimeSource {
       case 'hello':
         if (this.#leader) this.#postState();
         return;
+      case 'leading':
+        // A new leader knows nothing of this tab's rooms yet.
+        if (!this.#leader) this.#postRooms();
+        return;
+      case 'rooms':
+        if (!this.#leader || typeof message.tab !== 'string' || !Array.isArray(message.rooms)) return;
+        if (message.rooms.length === 0) this.#followerRooms.delete(message.tab);
+        else this.#followerRooms.set(message.tab, message.rooms.filter((room) => typeof room === 'string'));
+        this.#leader.roomsChanged();
+        return;
     }
+  }
+
+  #postRooms(): void {
+    this.#post({ kind: 'rooms', tab: this.#tabId, rooms: this.#host.rooms() });
   }
 
   #postState(): void {
@@ -209,6 +242,8 @@ export class TabShare implements RealtimeSource {
     if (!this.#ended) this.#channel.postMessage(message);
   }
 }
+
+let tabCount = 0;
 
 function noop(): void {}
 
