@@ -173,4 +173,24 @@ describe('WebSocketService rotating short tokens from a TokenProvider', () => {
     expect(bed.errors).toEqual([]);
     bed.service.disconnect();
   });
+
+  it('a login slower than the rest of a token’s life costs that one expiry: the session reconnects once, then rotates again on the open socket', async () => {
+    // The first rotation's login answers after the token expired; the recovery asks again at once.
+    let slow = true;
+    const bed = start((_call, connected) => {
+      const first = connected && slow;
+      if (first) slow = false;
+      return first ? 2_500 : 10;
+    });
+    await bed.server.run(MINUTE);
+
+    expect(bed.server.expiryCloses).toBe(1);
+    expect(bed.controller.backend.connections.length).toBe(2);
+    const left = bed.states.filter((s, i) => i > 0 && bed.states[i - 1]!.status === 'connected' && s.status !== 'connected');
+    expect(left.map((s) => s.reason)).toEqual(['token_expired']);
+    expect(bed.service.connectionState().status).toBe('connected');
+    expect(bed.server.rotations).toBeGreaterThanOrEqual(35);
+    expectEveryEventOnce(bed);
+    bed.service.disconnect();
+  });
 });

@@ -128,9 +128,7 @@ export class TokenRotation {
       this.#session.stop('unauthorized', closeCode);
       return;
     }
-    this.#cancelRotation();
-    this.#rotateAt = null;
-    this.#rotationSent = null;
+    this.cancel();
     this.#host.dispatch({ type: 'token_expired', closeCode });
     this.#session.tokens.fresh(
       true,
@@ -163,7 +161,14 @@ export class TokenRotation {
     this.#host.report('token_rejected', message, detail);
   }
 
+  /**
+   * Forgets the planned rotation and drops the token it asked for and was not yet given: a rotation
+   * belongs to the connection it was planned on. Left "under way" past that connection, it would
+   * block every later rotation, since the next attempt or recovery asks for a token of its own,
+   * which drops the rotation's answer, and nothing else would ever end it.
+   */
   cancel(): void {
+    if (this.#rotating) this.#session.tokens.cancel();
     this.#cancelRotation();
     this.#rotateAt = null;
     this.#rotating = false;
