@@ -1,7 +1,8 @@
 // Shared Karma set-up for the library and the demo: headless system Chromium with the flags it
 // needs as root in a container without outside network. For the library's integration specs it
 // also starts the real mock server on a free port and hands its URL to the browser through
-// `__karma__.config.args` (`--mock-url=http://127.0.0.1:N`); the server is killed when Karma exits.
+// `__karma__.config.args` (`--mock-url=http://127.0.0.1:N`), and one with 3 s tokens
+// (`--short-token-url=`); the servers are killed when Karma exits.
 const { startMockServerCli } = require('./mock-server/start-cli.cjs');
 
 async function startMockServer() {
@@ -9,6 +10,15 @@ async function startMockServer() {
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { stop(); process.exit(130); });
   // Karma's run is over when its own work is; a live child and its pipe must not keep Node
   // (and so `ng test`) running forever. The helper's exit hook still kills the server.
+  child.unref();
+  child.stdout.unref();
+  return url;
+}
+
+// One more with 3 s tokens and the default 15 s heartbeat, for the spec that rotates short tokens
+// on the open socket: with pings that rare, each rotation has to come from the SDK's own timer.
+async function startShortTokenServer() {
+  const { url, child } = await startMockServerCli(['--stats-interval', '60000', '--token-ttl', '3']);
   child.unref();
   child.stdout.unref();
   return url;
@@ -70,6 +80,7 @@ module.exports = async function (config) {
   const args = [];
   if (process.env.RT_MOCK_SERVER !== '0') {
     args.push(`--mock-url=${await startMockServer()}`);
+    args.push(`--short-token-url=${await startShortTokenServer()}`);
     const pair = await startRedisPair();
     if (pair) args.push(`--redis-pair=${pair.join(',')}`);
   }

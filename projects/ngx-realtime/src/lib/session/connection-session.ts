@@ -180,9 +180,10 @@ export class ConnectionSession implements RealtimeSource {
     this.#cancelStable = schedule(this.#host.clock, () => this.#host.dispatch({ type: 'stable' }), this.#host.config.reconnect.stableAfterMs);
   }
 
-  /** The transport went down: no stability to wait for. */
+  /** The transport went down: no stability to wait for, and no rotation (the next ready plans its own). */
   lost(): void {
     this.#cancelStable();
+    this.rotation.cancel();
   }
 
   /** Moves the live connection to `token` by opening another and switching once it is ready. */

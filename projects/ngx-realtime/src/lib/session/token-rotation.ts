@@ -57,7 +57,10 @@ export class TokenRotation {
     const delayMs = tokenRefreshDelayMs(tokenExpiresAt - serverTime);
     this.#cancelRotation();
     this.#rotateAt = clock.now() + delayMs;
-    this.#cancelRotation = schedule(clock, () => this.rotateIfDue(), delayMs);
+    // The timer firing is what makes the rotation due. Judged again by `clock.now()` it could be
+    // found a hair early (a browser runs `setTimeout` on whole milliseconds of its own clock, half
+    // a 3 s token's life is often 1499.5 ms), and nothing would be left to try again before expiry.
+    this.#cancelRotation = schedule(clock, () => this.#rotate(), delayMs);
   }
 
   /** Whether a rotation is planned or under way (a poll answer then does not plan another). */
@@ -65,8 +68,17 @@ export class TokenRotation {
     return this.#rotateAt !== null || this.#rotating;
   }
 
+  /**
+   * Rotates if the planned time has passed: for a server ping or a poll answer, which arrive on time
+   * where the rotation timer may not (a background tab's timers are throttled). One that comes
+   * early changes nothing: the timer is still set.
+   */
   rotateIfDue(): void {
-    if (this.#session.ended || this.#rotating || this.#rotateAt === null || this.#host.clock.now() < this.#rotateAt) return;
+    if (this.#rotateAt !== null && this.#host.clock.now() >= this.#rotateAt) this.#rotate();
+  }
+
+  #rotate(): void {
+    if (this.#session.ended || this.#rotating || this.#rotateAt === null) return;
     this.#rotateAt = null;
     this.#cancelRotation();
     this.#rotating = true;
@@ -116,9 +128,7 @@ export class TokenRotation {
       this.#session.stop('unauthorized', closeCode);
       return;
     }
-    this.#cancelRotation();
-    this.#rotateAt = null;
-    this.#rotationSent = null;
+    this.cancel();
     this.#host.dispatch({ type: 'token_expired', closeCode });
     this.#session.tokens.fresh(
       true,
@@ -151,7 +161,14 @@ export class TokenRotation {
     this.#host.report('token_rejected', message, detail);
   }
 
+  /**
+   * Forgets the planned rotation and drops the token it asked for and was not yet given: a rotation
+   * belongs to the connection it was planned on. Left "under way" past that connection, it would
+   * block every later rotation, since the next attempt or recovery asks for a token of its own,
+   * which drops the rotation's answer, and nothing else would ever end it.
+   */
   cancel(): void {
+    if (this.#rotating) this.#session.tokens.cancel();
     this.#cancelRotation();
     this.#rotateAt = null;
     this.#rotating = false;
