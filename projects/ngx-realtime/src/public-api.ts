@@ -29,6 +29,8 @@ export {
 } from './lib/protocol/realtime-protocol';
 export { nativeProtocol } from './lib/protocol/native-protocol';
 export { type RealtimeEventMap } from './lib/protocol/realtime-event-map';
+export { apexStoreCdc, type ApexStoreCdcOptions } from './lib/protocol/apexstore-cdc';
+export { type ApexStoreKeyChange } from './lib/protocol/apexstore-cdc-codec';
 
 export { WebSocketService, type KeyChangeFilter } from './lib/service/websocket.service';
 export { liveResource, type LiveResourceOptions } from './lib/live/live-resource';
