@@ -7,6 +7,8 @@ import { liveResource } from './live-resource';
 import { LiveSnapshot, liveSnapshot, snapshotFromResponse } from './live-snapshot';
 import type { KeyChangeEvent, KeyListBody, KeyValueBody, ServerEvent, StatsUpdateEvent } from '../protocol/protocol';
 import { reduceKeyChanges } from './reduce-keyed';
+import { withProtocol } from '../config/provide-realtime';
+import { apexStoreCdc } from '../protocol/apexstore-cdc';
 import { flushMicrotasks, put, setup } from '../service/websocket-service-test-bed.spec';
 
 /** State that records every event applied to it, so "applied once" is visible. */
@@ -219,6 +221,26 @@ describe('liveResource', () => {
     await settle();
     expect(ref.value()).toEqual({ from: 'ssr', seqs: [] });
     expect(subscriptions()).toBe(0);
+  });
+
+  it('applies the events without a seq that arrived during the load (protocols without replay)', async () => {
+    const bed = setup({ features: [withProtocol(apexStoreCdc())], providers: [provideHttpClient(), provideHttpClientTesting()] });
+    bed.service.connect('t');
+    const stream = bed.controller.expectStream().accept();
+    stream.emitRaw('data: {"type":"connected","message":"CDC event stream connected"}\n\n');
+    let answer!: (value: LiveSnapshot<string[]>) => void;
+    const ref = TestBed.runInInjectionContext(() =>
+      liveResource({
+        load: () => new Promise<LiveSnapshot<string[]>>((resolve) => (answer = resolve)),
+        events: (rt) => rt.onKeyChanges(),
+        reduce: (keys: string[], event: KeyChangeEvent) => [...keys, event.key],
+      }),
+    );
+    await settle();
+    stream.emitRaw('data: {"type":"put","cf":"default","key":"61","value":[49],"timestamp":1733550000123456789}\n\n');
+    answer(liveSnapshot(['snapshot']));
+    await settle();
+    expect(ref.value()).toEqual(['snapshot', 'a']);
   });
 
   it('applies volatile events only after the snapshot', async () => {

@@ -174,9 +174,10 @@ function follow<T, E extends RealtimeEvent, P>(
       appliedSeq = snapshot.seq ?? -1;
       const waiting = held ?? [];
       held = null;
-      // Volatile events that came before the snapshot are older than it: only sequenced ones apply.
+      // Volatile events that came before the snapshot are older than it; durable ones apply (by
+      // seq when they have one, else all of them: protocols without seqs need idempotent reducers).
       for (const event of waiting) {
-        if (!('seq' in event)) continue;
+        if (realtime?.ɵisVolatile(event)) continue;
         apply(event);
         if (output) return; // the reducer threw and fail() settled the error
       }

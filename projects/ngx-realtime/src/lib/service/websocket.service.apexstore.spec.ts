@@ -143,6 +143,20 @@ describe('WebSocketService on ApexStore 2.2 (apexStoreCdc)', () => {
     expect(service.connectionState().status).toBe('connected');
   });
 
+  it('when the network comes back it reconnects at once (a quiet stream may be dead), and resync$ says so', () => {
+    const { service, controller, resyncs } = setup({ features: [withProtocol(apexStoreCdc())] });
+    service.connect('t');
+    const stream = controller.expectStream();
+    stream.accept().emitRaw(CONNECTED);
+    controller.network.goOffline();
+    controller.network.goOnline();
+    expect(stream.closedByClient).toBeTrue();
+    const again = controller.expectStream();
+    again.accept().emitRaw(CONNECTED);
+    expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', transport: 'sse' }));
+    expect(resyncs).toEqual([{ type: 'resync', reason: 'reconnected', lastSeq: null }]);
+  });
+
   it('on the WebSocket (auth off) it sends no token, reads the same frames, and falls back to /events', () => {
     const { service, controller, events } = setup({ features: [withProtocol(apexStoreCdc({ transport: 'websocket', auth: false }))] });
     service.connect('anonymous');

@@ -94,11 +94,32 @@ export class ConnectionSession implements RealtimeSource {
   }
 
   start(): void {
-    this.#wake = this.#host.network.wake$.subscribe(() => {
-      // Only a connection that is down and waiting benefits; a live one is left alone.
+    this.#wake = this.#host.network.wake$.subscribe((why) => {
       if (this.#waiting) this.attempt();
+      else if (why === 'online' && this.#silenceUnjudged()) this.#recheck();
     });
     this.#host.dispatch({ type: 'stable' });
+    this.attempt();
+  }
+
+  /**
+   * Nothing tells a dead connection from a quiet one: the server sends no heartbeat and the app set
+   * no silence timeout (an idle ApexStore stream, say).
+   */
+  #silenceUnjudged(): boolean {
+    return !this.#host.protocol.capabilities.serverHeartbeat && this.#host.config.heartbeat.timeoutMs === undefined;
+  }
+
+  /**
+   * The network came back: a connection that outlived the change may be dead without a word (the
+   * old route is gone, or the machine slept), and only silence could tell. Reconnect now; without
+   * replay, `resync$` then tells the app to reload what it shows.
+   */
+  #recheck(): void {
+    if (!this.transport?.reachedReady) return;
+    this.transport.close(1000, 'network changed');
+    this.transport = null;
+    this.lost();
     this.attempt();
   }
 

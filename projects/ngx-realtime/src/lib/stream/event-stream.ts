@@ -27,6 +27,8 @@ export class EventStream {
   readonly #resync = new Subject<RealtimeResync>();
   readonly #errors = new Subject<RealtimeError>();
   #readyBefore = false;
+  /** Events delivered as volatile (kept by identity: they are few, a stats push every few seconds). */
+  readonly #volatile = new WeakSet<RealtimeEvent>();
 
   /** Newest seq seen (or the server's position at the first connection); `null` before that. */
   readonly lastSeq: Signal<number | null> = this.#lastSeq.asReadonly();
@@ -59,6 +61,17 @@ export class EventStream {
 
   deliverMany(events: readonly RealtimeEvent[]): void {
     for (let i = 0; i < events.length; i++) this.deliver(events[i]!);
+  }
+
+  /** An event that is not kept or replayed: delivered, never sequenced. */
+  emitVolatile(event: RealtimeEvent): void {
+    this.#volatile.add(event);
+    this.fanout.emit(event);
+  }
+
+  /** Whether `event` came as volatile: older than any snapshot loaded after it. */
+  isVolatile(event: RealtimeEvent): boolean {
+    return this.#volatile.has(event);
   }
 
   /** A connection is ready: adopt its position, or resync when the server lost what we hold. */
