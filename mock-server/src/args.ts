@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { ServerOptions } from './config';
 
-/** Where the CLI keeps its sqlite file unless `--data` says otherwise. */
+/**
+ * Where the CLI keeps its sqlite file unless `--data` says otherwise (and without `--redis`, where
+ * the default is `:memory:`).
+ */
 export const DEFAULT_DATA_PATH = join('.mock-data', 'apexstore.sqlite');
 const DEFAULT_PORT = 8080;
 
@@ -23,7 +26,7 @@ const NUMBER_FLAGS: Record<string, { option: keyof ServerOptions; scale: number 
 
 /** The CLI usage text. */
 export const USAGE = `usage: bun mock-server/src/main.ts [--port N (default ${DEFAULT_PORT}, 0 = any free port)] [--chaos]
-  [--data PATH|:memory: (default ${DEFAULT_DATA_PATH})] [--token-ttl S] [--auth-timeout MS]
+  [--data PATH|:memory: (default ${DEFAULT_DATA_PATH}; with --redis, :memory:)] [--token-ttl S] [--auth-timeout MS]
   [--heartbeat-interval MS] [--heartbeat-timeout MS] [--retain N] [--stats-interval MS]
   [--rate-limit N] [--rate-window MS] [--max-frame BYTES] [--max-batch-bytes BYTES]
   [--compaction-duration MS] [--job-duration MS] [--precise-time]
@@ -33,14 +36,19 @@ export const USAGE = `usage: bun mock-server/src/main.ts [--port N (default ${DE
 
 /**
  * Parses the CLI flags into server options. Durations are ms except `--token-ttl` (seconds).
+ * Without `--data` the store is {@link DEFAULT_DATA_PATH}, but with `--redis` it is `:memory:`:
+ * there it only holds this instance's replica, which must not be shared with another instance
+ * started from the same folder, and which Redis refills on every start anyway.
  *
  * @example
  * ```ts
  * parseArgs(['--port', '0', '--chaos']); // { port: 0, chaos: true, dataPath: '.mock-data/apexstore.sqlite' }
+ * parseArgs(['--redis', 'redis://127.0.0.1:6379']).dataPath; // ':memory:'
  * ```
  */
 export function parseArgs(argv: readonly string[]): ServerOptions {
   const options: ServerOptions = { port: DEFAULT_PORT, dataPath: DEFAULT_DATA_PATH };
+  let dataGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--chaos') {
@@ -60,7 +68,10 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
     const value = argv[i + 1];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     i++;
-    if (flag === '--data') options.dataPath = value;
+    if (flag === '--data') {
+      options.dataPath = value;
+      dataGiven = true;
+    }
     else if (flag === '--static') options.staticDir = value;
     else if (flag === '--redis') options.redisUrl = value;
     else {
@@ -69,5 +80,6 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
       (options as Record<string, unknown>)[option] = Number(value) * scale;
     }
   }
+  if (options.redisUrl !== undefined && !dataGiven) options.dataPath = ':memory:';
   return options;
 }

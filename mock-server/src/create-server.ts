@@ -8,10 +8,12 @@ import { seedSampleData } from './domain/sample-data';
 import { createFetchHandler } from './http/fetch-handler';
 import { routeHttp, type TokenSharing } from './http/http-routes';
 import { json } from './http/http-util';
+import { openEventStream } from './http/sse-endpoint';
 import { upgradeWebsocket } from './http/ws-upgrade';
 import { ConnectionHub } from './realtime/connection-hub';
 import { LongPolls } from './realtime/long-poll';
 import type { SocketData } from './realtime/socket-data';
+import { StreamSessions } from './realtime/stream-sessions';
 import { createWebsocketHandler } from './realtime/ws-handler';
 import { EventLog } from './storage/event-log';
 import type { EventWriter } from './storage/event-writer';
@@ -61,7 +63,7 @@ export interface MockServer {
   readonly config: ServerConfig;
   /** Internals, for tests that need to look inside (event log, hub, store). */
   readonly context: ServerParts;
-  /** Graceful shutdown: sockets close with 1001, parked polls are answered, sqlite is closed. */
+  /** Graceful shutdown: sockets close with 1001 (SSE streams get `closing` 1001), parked polls are answered, sqlite is closed. */
   stop(): Promise<void>;
 }
 
@@ -131,7 +133,8 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   const domain = new Domain({ store, log, events, config, connections: { here: () => hub.size, everywhere: connectionsEverywhere } });
   if (config.seed) await seedSampleData({ store, domain, events, now: config.now });
 
-  const ws = createWebsocketHandler({ hub, auth, log, config });
+  const sessions = new StreamSessions(hub, log, config);
+  const ws = createWebsocketHandler({ hub, auth, sessions, config });
   const chaos = new Chaos({ hub, polls, thaw: ws.thaw });
   const httpParts = {
     config,
@@ -148,6 +151,7 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   const fetch = createFetchHandler({
     countRequest: (pathname) => chaos.countRequest(pathname),
     websocket: (req, url, server) => upgradeWebsocket({ blocked: chaos.blockWebsocket }, req, url, server),
+    sse: (req, url, server) => openEventStream({ hub, auth, sessions }, { blocked: chaos.blockSse }, req, url, server),
     chaos: config.chaos ? (req, url) => routeChaos(chaosParts, req, url) : null,
     http: (req, url) => routeHttp(httpParts, req, url),
     staticDir: config.staticDir,

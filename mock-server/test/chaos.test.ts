@@ -3,7 +3,7 @@ import { api, login, putKey, startServer, stopAllServers, TestClient, until } fr
 
 afterEach(stopAllServers);
 
-const CHAOS_ROUTES = ['drop', 'stall', 'block-websocket', 'health', 'burst', 'counters'];
+const CHAOS_ROUTES = ['drop', 'stall', 'block-websocket', 'block-sse', 'health', 'burst', 'counters'];
 
 describe('chaos routes', () => {
   test('every chaos route is 404 without chaos', async () => {
@@ -20,7 +20,7 @@ describe('chaos routes', () => {
   test('counters: every request to /ws/events, accepted or refused, and every poll, since start', async () => {
     const server = await startServer({ chaos: true });
     const counters = async () => (await api(server, 'GET', '/__chaos/counters')).body;
-    expect(await counters()).toEqual({ upgradeAttempts: 0, polls: 0 });
+    expect(await counters()).toEqual({ upgradeAttempts: 0, polls: 0, sseStreams: 0 });
     const token = await login(server);
     // Accepted; accepted then closed for a bad token; a plain GET that is no upgrade; blocked with 503.
     const { client } = await TestClient.authed(server, token);
@@ -34,7 +34,7 @@ describe('chaos routes', () => {
     expect((await api(server, 'GET', '/events/poll')).status).toBe(401);
     expect((await api(server, 'GET', '/events/poll', { token: 'apx_wrong' })).status).toBe(401);
     expect((await fetch(`${server.url}/events/poll`, { method: 'OPTIONS' })).status).toBe(204);
-    expect(await counters()).toEqual({ upgradeAttempts: 4, polls: 3 });
+    expect(await counters()).toEqual({ upgradeAttempts: 4, polls: 3, sseStreams: 0 });
     expect((await api(server, 'POST', '/__chaos/counters')).status).toBe(405);
     client.close();
   });

@@ -43,10 +43,21 @@ async function stall({ chaos }: ChaosRouteParts, req: Request): Promise<Response
   return json({ stalledMs: ms });
 }
 
-async function blockWebsocket({ chaos }: ChaosRouteParts, req: Request): Promise<Response> {
+async function enabledField(req: Request): Promise<boolean> {
   const enabled = (await readJsonObject(req))['enabled'];
   if (typeof enabled !== 'boolean') throw new HttpError(400, 'Field "enabled" must be a boolean');
+  return enabled;
+}
+
+async function blockWebsocket({ chaos }: ChaosRouteParts, req: Request): Promise<Response> {
+  const enabled = await enabledField(req);
   chaos.blockWebsocket = enabled;
+  return json({ enabled });
+}
+
+async function blockSse({ chaos }: ChaosRouteParts, req: Request): Promise<Response> {
+  const enabled = await enabledField(req);
+  chaos.blockSse = enabled;
   return json({ enabled });
 }
 
@@ -113,6 +124,7 @@ const CHAOS_ROUTES: Record<string, { method: 'GET' | 'POST'; handler: (parts: Ch
   '/__chaos/drop': { method: 'POST', handler: drop },
   '/__chaos/stall': { method: 'POST', handler: stall },
   '/__chaos/block-websocket': { method: 'POST', handler: blockWebsocket },
+  '/__chaos/block-sse': { method: 'POST', handler: blockSse },
   '/__chaos/health': { method: 'POST', handler: health },
   '/__chaos/burst': { method: 'POST', handler: burst },
   '/__chaos/counters': { method: 'GET', handler: counters },

@@ -4,7 +4,8 @@ import type { Socket } from '../realtime/socket-data';
 
 /**
  * `GET /__chaos/counters`: requests since start, so a test can tell how hard a client tried (every
- * request to `/ws/events`, accepted or refused, and every `/events/poll`; CORS preflights excluded).
+ * request to `/ws/events` and to `/events/stream`, accepted or refused, and every `/events/poll`;
+ * CORS preflights excluded).
  *
  * @example
  * ```ts
@@ -14,12 +15,14 @@ import type { Socket } from '../realtime/socket-data';
 export interface ChaosCounters {
   upgradeAttempts: number;
   polls: number;
+  sseStreams: number;
 }
 
 /** The paths whose requests are counted, and the counter each one adds to. */
 const COUNTED: Readonly<Record<string, keyof ChaosCounters>> = {
   '/ws/events': 'upgradeAttempts',
   '/events/poll': 'polls',
+  '/events/stream': 'sseStreams',
 };
 
 /**
@@ -51,7 +54,9 @@ export interface ChaosParts {
 export class Chaos {
   /** While true, `/ws/events` upgrades answer 503. */
   blockWebsocket = false;
-  readonly counters: ChaosCounters = { upgradeAttempts: 0, polls: 0 };
+  /** While true, `/events/stream` answers 503. */
+  blockSse = false;
+  readonly counters: ChaosCounters = { upgradeAttempts: 0, polls: 0, sseStreams: 0 };
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly thawWaiters: Array<() => void> = [];
 
@@ -63,7 +68,7 @@ export class Chaos {
     if (counter) this.counters[counter]++;
   }
 
-  /** Cuts every connection without a close frame; returns how many there were. */
+  /** Cuts every connection (sockets and SSE streams) without a close frame; returns how many there were. */
   drop(): number {
     const dropped = this.parts.hub.all.size;
     this.parts.hub.terminateAll();

@@ -1,4 +1,5 @@
 import type { Server } from 'bun';
+import { SSE_STREAM_PATH } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
 import type { SocketData } from '../realtime/socket-data';
 import { EventStoreUnavailableError } from '../storage/event-writer';
 import { CORS_HEADERS, HttpError, json, refuseDeclaredOversize } from './http-util';
@@ -12,7 +13,7 @@ type Route = (req: Request, url: URL) => Response | Promise<Response> | null;
  *
  * @example
  * ```ts
- * const fetch = createFetchHandler({ countRequest, websocket, chaos: null, http, staticDir: null });
+ * const fetch = createFetchHandler({ countRequest, websocket, sse, chaos: null, http, staticDir: null });
  * ```
  */
 export interface FetchRoutes {
@@ -20,6 +21,8 @@ export interface FetchRoutes {
   countRequest(pathname: string): void;
   /** `GET /ws/events`: undefined once upgraded. */
   websocket(req: Request, url: URL, server: Server<SocketData>): Response | undefined;
+  /** `GET /events/stream`: the streaming answer, or a refusal. */
+  sse(req: Request, url: URL, server: Server<SocketData>): Response;
   /** The `/__chaos/*` routes, or null without `--chaos` (then they are 404s like any unknown path). */
   chaos: Route | null;
   /** The REST API. */
@@ -29,7 +32,7 @@ export interface FetchRoutes {
 }
 
 /**
- * The server's one `fetch` handler: preflights, the upgrade, the routes, static files, and every
+ * The server's one `fetch` handler: preflights, the realtime streams, the routes, static files, and every
  * error as JSON (an {@link HttpError} with its status, anything unexpected as a 500).
  *
  * @example
@@ -49,6 +52,7 @@ export function createFetchHandler(routes: FetchRoutes): (req: Request, server: 
       if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
       routes.countRequest(url.pathname);
       if (url.pathname === '/ws/events') return routes.websocket(req, url, server);
+      if (url.pathname === SSE_STREAM_PATH) return routes.sse(req, url, server);
       refuseDeclaredOversize(req);
       // A reload of an app route that is also an API path (/keys, /health) must get the app, not JSON.
       if (routes.staticDir && isDocumentRequest(req)) {
