@@ -1,9 +1,24 @@
 import type { Subprocess } from 'bun';
 import { join } from 'node:path';
 
-/** The repository's bun, so a spawned CLI runs on the same version as the tests. */
+/**
+ * The repository's bun, so a spawned CLI runs on the same version as the tests.
+ *
+ * @example
+ * ```ts
+ * Bun.spawn([BUN, MAIN, '--help']);
+ * ```
+ */
 export const BUN = join(import.meta.dir, '..', '..', 'node_modules', '.bin', 'bun');
-/** The mock server's CLI entry point. */
+
+/**
+ * The mock server's CLI entry point.
+ *
+ * @example
+ * ```ts
+ * Bun.spawn([BUN, MAIN, '--bogus'], { stderr: 'pipe' });
+ * ```
+ */
 export const MAIN = join(import.meta.dir, '..', 'src', 'main.ts');
 
 const running = new Set<Subprocess>();
@@ -49,7 +64,14 @@ export async function spawnCli(args: string[], cwd?: string): Promise<{ proc: Su
   return { proc, url: /listening on (http:\/\/\S+)\n/.exec(out)![1]! };
 }
 
-/** Kills every CLI process spawned here that is still running (for an `afterEach`). */
+/**
+ * Kills every CLI process spawned here that is still running, so no test leaves one behind.
+ *
+ * @example
+ * ```ts
+ * afterEach(killAllCli);
+ * ```
+ */
 export async function killAllCli(): Promise<void> {
   const left = [...running];
   for (const proc of left) proc.kill('SIGKILL');

@@ -1,6 +1,13 @@
 import type { MockServer } from '../src/create-server';
 
-/** How a test asks for a stream: `token` in the Authorization header, or in `?token=` with `inQuery`. */
+/**
+ * How a test asks for a stream: `token` in the Authorization header, or in `?token=` with `inQuery`.
+ *
+ * @example
+ * ```ts
+ * const request: StreamRequest = { token, inQuery: true, query: 'lastSeq=3&batch=1' };
+ * ```
+ */
 export interface StreamRequest {
   token?: string;
   inQuery?: boolean;
@@ -49,7 +56,14 @@ export async function refusedStream(server: MockServer, init: StreamRequest = {}
   return { status: response.status, body, headers: response.headers };
 }
 
-/** One Server-Sent Event as it arrived: its `id:` line (null without one) and its `data` parsed as JSON. */
+/**
+ * One Server-Sent Event as it arrived: its `id:` line (null without one) and its `data` parsed as JSON.
+ *
+ * @example
+ * ```ts
+ * const { id, frame } = await stream.next('key_change'); // id === String(frame.seq)
+ * ```
+ */
 export interface ReceivedEvent {
   id: string | null;
   frame: any;

@@ -9,6 +9,11 @@ interface UserRecord extends AuthUser {
 /**
  * The mock's accounts: admin/admin and viewer/viewer, and nobody/nobody, who holds no permission at
  * all, so a client can see the 403s of routes that need `Read`.
+ *
+ * @example
+ * ```ts
+ * USERS.find((u) => u.name === 'nobody')!.permissions; // []
+ * ```
  */
 export const USERS: readonly UserRecord[] = [
   { id: 'admin', name: 'admin', password: 'admin', permissions: ['Read', 'Write', 'Admin'] },

@@ -9,7 +9,14 @@ import { CORS_HEADERS, HttpError, json } from './http-util';
 import { bearerToken, type TokenChecker } from './request-auth';
 import { streamQuery } from './stream-query';
 
-/** The answer to a refused `/events/stream` while the chaos switch is on. */
+/**
+ * The error of `/events/stream` answers while the chaos switch `block-sse` is on.
+ *
+ * @example
+ * ```ts
+ * if (res.status === 503 && (await res.json()).error === SSE_BLOCKED_ERROR) fallBackToPolling();
+ * ```
+ */
 export const SSE_BLOCKED_ERROR = 'Server-Sent Events are blocked';
 
 const SSE_HEADERS: Record<string, string> = {
