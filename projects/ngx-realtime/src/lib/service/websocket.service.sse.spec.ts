@@ -65,6 +65,19 @@ describe('WebSocketService over Server-Sent Events', () => {
     expect(seqs()).toEqual([1, 2]);
   });
 
+  it('honours the server\'s retry: as the least wait before the next stream', () => {
+    const { service, controller } = setup({ features: [withTransports('sse')] });
+    service.connect('t');
+    const stream = controller.expectStream();
+    stream.open();
+    stream.emitRaw('retry: 7000\n: the server asks for 7 s between reconnects\n\n');
+    stream.end();
+    controller.tick(6999);
+    controller.expectNoStream();
+    controller.tick(1);
+    controller.expectStream();
+  });
+
   it('declares a silent stream dead after the heartbeat timeout and reconnects; server pings keep it alive', () => {
     const { service, controller } = setup({ features: [withTransports('sse'), withHeartbeat({ timeoutMs: 8000 })] });
     service.connect('t');

@@ -176,7 +176,8 @@ export class ConnectionSession implements RealtimeSource {
     this.#host.dispatch({ type: 'stopped', reason, closeCode });
   }
 
-  retryLater(reason: DisconnectReason, closeCode: number | null): void {
+  /** Schedules the next attempt with backoff, never sooner than the server asked (`minDelayMs`). */
+  retryLater(reason: DisconnectReason, closeCode: number | null, minDelayMs = 0): void {
     const options = this.#host.config.reconnect;
     const attempt = this.#host.state().attempt;
     if (attempt >= options.maxAttempts) {
@@ -188,7 +189,7 @@ export class ConnectionSession implements RealtimeSource {
       this.#host.dispatch({ type: 'waiting_offline', closeCode });
       return;
     }
-    const delayMs = backoffDelayMs(attempt, options, this.#host.random);
+    const delayMs = Math.max(backoffDelayMs(attempt, options, this.#host.random), minDelayMs);
     this.#host.dispatch({ type: 'retry_scheduled', attempt: attempt + 1, nextRetryAt: this.#host.clock.now() + delayMs, closeCode, reason });
     this.#cancelRetry = schedule(this.#host.clock, () => this.attempt(), delayMs);
   }
@@ -313,7 +314,7 @@ export class ConnectionSession implements RealtimeSource {
       this.attempt();
       return;
     }
-    this.retryLater(reason, code);
+    this.retryLater(reason, code, info.retryAfterMs);
   }
 }
 

@@ -49,7 +49,7 @@ export abstract class ProtocolLink implements Transport {
       },
       closing: (code, reason) => {
         this.abort();
-        this.finish({ code, reason, reachedReady: this.#ready, heartbeatTimeout: false, tokenExpired: code === 4004 });
+        this.finish({ code, reason, reachedReady: this.#ready, heartbeatTimeout: false });
       },
     };
   }
