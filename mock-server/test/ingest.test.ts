@@ -127,7 +127,7 @@ describe('POST /ingest/apexstore: ApexStore 2.2 webhooks in, native key_change e
   test('the auth header must match: missing or wrong is 401 and writes nothing', async () => {
     const server = await startServer(GATEWAY);
     const body = putBody('k', 'v');
-    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer wrong' }, { Authorization: SECRET }, { Authorization: `Bearer ${SECRET}x` }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer wrong' }, { Authorization: SECRET }, { Authorization: `Bearer ${SECRET}x` }, { Authorization: 'Bearer s3creT' }]) {
       expect(await ingest(server, body, headers)).toMatchObject({ status: 401, body: { error: 'Missing or wrong "Authorization" header' } });
     }
     expect(server.context.log.lastSeq).toBe(0);
