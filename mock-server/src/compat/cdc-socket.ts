@@ -4,7 +4,14 @@ import type { CdcFilter } from './cdc-filter';
 import { CDC_CONNECTED_TEXT } from './cdc-message';
 import { CDC_IN_FLIGHT_BYTES, CdcSubscriber } from './cdc-subscriber';
 
-/** Marks `ws.data` of an ApexStore change-stream socket, so the server's one handler can tell it from a native one. */
+/**
+ * Marks `ws.data` of an ApexStore change-stream socket, so the server's one handler can tell it from a native one.
+ *
+ * @example
+ * ```ts
+ * if (ws.data.protocol === CDC_SOCKET) return; // not a native socket
+ * ```
+ */
 export const CDC_SOCKET = 'apexstore-2.2';
 
 /**

@@ -4,6 +4,11 @@ import { matchesCdcFilter, type CdcFilter } from './cdc-filter';
 /**
  * How many changes ApexStore 2.2 holds for a client that has not taken them yet: the capacity of
  * its tokio broadcast channel (`EVENT_CHANNEL_CAPACITY`). One more, and the oldest is lost for it.
+ *
+ * @example
+ * ```ts
+ * const skipped = burstCount - CDC_CHANNEL_CAPACITY; // what a stalled client is told it lost
+ * ```
  */
 export const CDC_CHANNEL_CAPACITY = 256;
 
@@ -11,6 +16,11 @@ export const CDC_CHANNEL_CAPACITY = 256;
  * How much a client's transport may hold unsent before the client counts as not taking data: a
  * stand-in for the buffers between ApexStore's per-client task and the wire (the WebSocket session,
  * the HTTP writer). The kernel's socket buffers come on top, as they do for ApexStore.
+ *
+ * @example
+ * ```ts
+ * const outlet = { ready: () => ws.getBufferedAmount() < CDC_IN_FLIGHT_BYTES, write: (text: string) => ws.send(text) };
+ * ```
  */
 export const CDC_IN_FLIGHT_BYTES = 64 * 1024;
 
