@@ -166,7 +166,8 @@ describe.each(['websocket', 'sse'] as const)('ApexStore 2.2 change stream over %
     const filtered = await CdcClient.open(server, transport, { token, query: 'prefix=burst:29' });
     await client.next('connected');
     await filtered.next('connected');
-    await api(server, 'POST', '/__chaos/stall', { body: { ms: 300 } });
+    // Long enough that the burst surely lands inside it, even on a loaded machine.
+    await api(server, 'POST', '/__chaos/stall', { body: { ms: 600 } });
     const burst = (await api(server, 'POST', '/__chaos/burst', { body: { count: 300 } })).body;
     expect(burst.count).toBe(300);
     await Bun.sleep(100);
