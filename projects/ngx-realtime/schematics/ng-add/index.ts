@@ -53,7 +53,7 @@ export function ngAdd(options: NgAddOptions): Rule {
       (after: Tree) => {
         const file = fileCallingProvide(after, mainFile) ?? mainFile;
         context.logger.info(`ngx-realtime: added provideRealtime({ url: ${quote(url)} }) to ${file}.`);
-        logNextStep(context, file);
+        logNextStep(context, file, url);
       },
     ]);
   };
@@ -133,21 +133,21 @@ function normalize(path: string): string {
 }
 
 /**
- * The step `ng add` cannot take for the app: giving the SDK a token. Both ways, with the 3 lines
- * each needs; the README has the rest.
+ * The step `ng add` cannot take for the app: giving the SDK a token. Both ways, in 3 lines each;
+ * the README has the rest. `url` is the one just written (unknown when the call was already there).
  */
-function logNextStep(context: SchematicContext, configFile: string): void {
+function logNextStep(context: SchematicContext, configFile: string, url?: string): void {
   context.logger.info(
     [
       '',
-      'Next: connect once the user has a token. Either call connect() after login, in your code:',
-      "    const realtime = inject(WebSocketService);                  // import { WebSocketService } from 'ngx-realtime'",
-      '    realtime.connect(token);                                     // a string, or () => Promise/Observable of one',
+      'Next: connect once the user has a token. Either call connect() after login:',
+      "    const realtime = inject(WebSocketService);   // import { WebSocketService } from 'ngx-realtime'",
+      '    realtime.connect(token);                     // or () => a Promise/Observable of a fresh token',
       '    realtime.onKeyChanges().subscribe((change) => console.log(change.key, change.value));',
-      `or let the SDK follow your auth state: in ${configFile}, give provideRealtime a second argument`,
-      "    provideRealtime({ url: ... }, withAuth(() => inject(AuthService).token$)),   // import { withAuth } from 'ngx-realtime'",
-      '    // a token connects, null disconnects (logout), a new token rotates on the open socket',
-      'More: node_modules/ngx-realtime/README.md (Usage).',
+      `or let the SDK follow your auth state, in ${configFile}:`,
+      `    provideRealtime({ url: ${url ? quote(url) : '...'} }, withAuth(() => inject(AuthService).token$)),`,
+      "    // a token connects, null disconnects (logout); import { withAuth } from 'ngx-realtime'",
+      'More: node_modules/ngx-realtime/README.md',
     ].join('\n'),
   );
 }
