@@ -6,6 +6,7 @@
 //      -> the built app, served by the mock server on the same origin, shows in Chromium a key that
 //      another client writes over HTTP.
 //   node --test scripts/ng-add.e2e.test.mjs        (after: bash scripts/build-lib.sh)
+//   KEEP_NG_ADD_APP=1 keeps the temporary app and names its folder; each step prints its time.
 //
 // Dependencies without a download: the app's node_modules is a copy of the workspace's in which every
 // file is a hard link (1-2 s, no bytes copied; a plain copy where hard links cannot be made). npm then
@@ -47,6 +48,9 @@ describe('the ng-add schematic on in-memory workspaces', () => {
     return runner.runExternalSchematic('@schematics/angular', 'application', { name: 'app', skipTests: true, ...appOptions }, tree);
   }
 
+  /** Every file's text now: a later run changes the tree it is given in place. */
+  const snapshot = (tree) => new Map(tree.files.map((file) => [file, tree.readContent(file)]));
+
   function runnerWithLog() {
     const runner = new SchematicTestRunner('ngx-realtime', collection);
     const log = [];
@@ -66,8 +70,9 @@ describe('the ng-add schematic on in-memory workspaces', () => {
     assert.match(log.join('\n'), /realtime\.connect\(/, 'the log shows connect() after login');
     assert.match(log.join('\n'), /withAuth\(/, 'the log shows withAuth()');
 
+    const afterOnce = snapshot(once);
     const twice = await runner.runSchematic('ng-add', { url: '/other' }, once);
-    for (const file of once.files) assert.equal(twice.readContent(file), once.readContent(file), `${file} changed on the second run`);
+    assert.deepEqual(snapshot(twice), afterOnce, 'the second run changed files');
     assert.match(log.join('\n'), /app\.config\.ts already calls provideRealtime\(\); nothing changed/);
   });
 
@@ -85,8 +90,9 @@ describe('the ng-add schematic on in-memory workspaces', () => {
     const module = once.files.find((file) => /app[.-]module\.ts$/.test(file));
     assert.ok(module, `no root module in ${once.files.join(', ')}`);
     assert.match(once.readContent(module), /providers: \[[^\]]*provideRealtime\(\{ url: '\/ws\/events' \}\)/);
+    const afterOnce = once.readContent(module);
     const twice = await runner.runSchematic('ng-add', {}, once);
-    assert.equal(twice.readContent(module), once.readContent(module));
+    assert.equal(twice.readContent(module), afterOnce);
   });
 
   test('a provideRealtime call in main.ts counts; one in a comment does not', async () => {
@@ -101,9 +107,9 @@ describe('the ng-add schematic on in-memory workspaces', () => {
       "bootstrapApplication(App, { providers: [provideRealtime({ url: 'https://api.example.com/ws' })] });",
       '',
     ].join('\n'));
-    const before = new Map(inMain.files.map((file) => [file, inMain.readContent(file)]));
+    const before = snapshot(inMain);
     const after = await runner.runSchematic('ng-add', {}, inMain);
-    for (const [file, text] of before) assert.equal(after.readContent(file), text, `${file} changed`);
+    assert.deepEqual(snapshot(after), before, 'a file changed');
 
     const commented = await workspace(runner);
     const config = 'projects/app/src/app/app.config.ts';
@@ -144,29 +150,50 @@ function linkTree(from, to, skip = new Set()) {
   }
 }
 
-/** Runs a command to its end; resolves with its output, rejects with the output's tail. */
+/** The commands still running, so that a test that times out can end them with it. */
+const running = new Set();
+
+/** Runs a command, in its own process group, to its end; resolves with its output, rejects with the output's tail. */
 function run(command, args, options) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child);
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
+    const timer = setTimeout(() => killGroup(child), options.timeoutMs ?? 180_000);
     child.once('error', (error) => {
       clearTimeout(timer);
+      running.delete(child);
       reject(error);
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      running.delete(child);
       if (code === 0) resolve(output);
       else reject(new Error(`${[command, ...args].join(' ')} ended with ${code ?? signal}:\n${output.slice(-4000)}`));
     });
   });
 }
 
-/** The environment of the app's commands: no analytics prompt, npm from its cache, and none of the npm_* variables an outer `npm test` sets for the workspace. */
+/** `ng add` runs npm, which runs more: end the whole group, not just the first process. */
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * The environment of the app's commands: no analytics prompt, npm from its cache where it can. An
+ * outer `npm test` exports the workspace's prefix and package to its children; those would point the
+ * app's npm at the workspace, so they go. Registry, proxy and offline settings stay.
+ */
 function appEnv() {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(config|package|lifecycle)_/i.test(name)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_(package_|lifecycle_|config_(local_|global_)?prefix$)/i.test(name)),
+  );
   return {
     ...env,
     NG_CLI_ANALYTICS: 'false',
@@ -233,6 +260,7 @@ test('end to end: ng new, ng add the tarball twice, a component on onKeyChanges(
   let server;
   let browser;
   t.after(async () => {
+    for (const child of running) killGroup(child);
     await browser?.close().catch(() => undefined);
     server?.stop();
     if (process.env.KEEP_NG_ADD_APP) t.diagnostic(`kept ${tmp}`);
@@ -257,6 +285,7 @@ test('end to end: ng new, ng add the tarball twice, a component on onKeyChanges(
   lap('npm pack');
 
   const config = join(app, 'src/app/app.config.ts');
+  const packageJson = join(app, 'package.json');
   const addOutput = await ng(app, ['add', tarball, '--skip-confirmation', '--url=/ws/events']);
   lap('ng add (1st)');
   const afterOnce = read(config);
@@ -265,13 +294,15 @@ test('end to end: ng new, ng add the tarball twice, a component on onKeyChanges(
   assert.match(addOutput, /added provideRealtime/, addOutput);
   assert.match(addOutput, /realtime\.connect\(/, 'ng add prints connect() after login');
   assert.match(addOutput, /withAuth\(/, 'ng add prints withAuth()');
-  const dependency = JSON.parse(read(join(app, 'package.json'))).dependencies?.['ngx-realtime'];
+  const manifestAfterOnce = read(packageJson);
+  const dependency = JSON.parse(manifestAfterOnce).dependencies?.['ngx-realtime'];
   assert.ok(dependency, 'ng add saved ngx-realtime in dependencies');
   assert.ok(existsSync(join(app, 'node_modules/ngx-realtime/schematics/collection.json')), 'the tarball is installed');
 
   const secondOutput = await ng(app, ['add', tarball, '--skip-confirmation', '--url=/ws/events']);
   lap('ng add (2nd)');
   assert.equal(read(config), afterOnce, `the second ng add changed app.config.ts; its output:\n${secondOutput}`);
+  assert.equal(read(packageJson), manifestAfterOnce, 'the second ng add changed package.json');
   assert.match(secondOutput, /already calls provideRealtime\(\); nothing changed/, secondOutput);
 
   writeFileSync(join(app, 'src/app/app.ts'), APP_COMPONENT);
