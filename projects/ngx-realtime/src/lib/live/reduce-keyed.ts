@@ -64,7 +64,7 @@ export function reduceKeyed<R, E>(options: KeyedReducerOptions<R, E>): KeyedRedu
   const indexes = new WeakMap<readonly R[], KeyPositions>();
   const reduceMany = (rows: readonly R[], events: readonly E[]): readonly R[] => {
     if (search !== null) {
-      return applyKeyedBatch(rows, events, { eventKey, toRow, compare, find: (all, event, id) => binaryFind(all, event, id, search, rowKey), positions: null });
+      return applyKeyedBatch(rows, events, { eventKey, toRow, compare, find: (all, event) => binaryFind(all, event, search), positions: null });
     }
     const positions = indexes.get(rows) ?? KeyPositions.of(rows, rowKey);
     const next = applyKeyedBatch(rows, events, { eventKey, toRow, compare, find: (_, __, id) => positions.find(id), positions });
@@ -76,17 +76,18 @@ export function reduceKeyed<R, E>(options: KeyedReducerOptions<R, E>): KeyedRedu
   return Object.assign(reduce, { reduceMany });
 }
 
-/** The position of the event's row (key `id`) in rows sorted as `seek` orders them, or -1. */
-function binaryFind<R, E>(rows: readonly R[], event: E, id: string, seek: (row: R, event: E) => number, rowKey: (row: R) => string): number {
+/** The position of the event's row in rows sorted as `seek` orders them, or -1. */
+function binaryFind<R, E>(rows: readonly R[], event: E, seek: (row: R, event: E) => number): number {
   let low = 0;
   let high = rows.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (seek(rows[mid]!, event) < 0) low = mid + 1;
-    else high = mid;
+    const order = seek(rows[mid]!, event);
+    if (order < 0) low = mid + 1;
+    else if (order > 0) high = mid;
+    else return mid;
   }
-  // One key built per event, not per row: it guards against a `seek` that ties rows of other keys.
-  return low < rows.length && seek(rows[low]!, event) === 0 && rowKey(rows[low]!) === id ? low : -1;
+  return -1;
 }
 
 /** Code-unit order, the order ApexStore lists keys in (not `localeCompare`, which differs). */
@@ -107,7 +108,7 @@ export function reduceKeyChanges(): KeyedReducer<KeyValueBody, KeyChangeEvent> {
     eventKey: (event) => `${event.cf}\u0000${event.key}`,
     toRow: (event) => (event.operation === 'delete' ? null : { key: event.key, value: event.value ?? '', cf: event.cf }),
     compare: byKey,
-    // One ordering comparison per step: equality is cheap to rule out first.
-    seek: (row, event) => (row.key !== event.key ? (row.key < event.key ? -1 : 1) : row.cf === event.cf ? 0 : row.cf < event.cf ? -1 : 1),
+    // Rows before the event's key settle with one comparison, the others with two.
+    seek: (row, event) => (row.key < event.key ? -1 : row.key !== event.key ? 1 : row.cf === event.cf ? 0 : row.cf < event.cf ? -1 : 1),
   });
 }
