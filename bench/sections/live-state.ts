@@ -23,7 +23,7 @@ const TARGET_RATE = 100_000;
 const TARGET_TASK_MS = 200;
 
 export const liveState: Section = async ({ smoke }) => {
-  const params = smoke ? { count: 500, rounds: 1, sizes: '100,1000' } : { count: 100_000, rounds: 3, sizes: '1000,10000,100000' };
+  const params = smoke ? { count: 500, rounds: 1, sizes: '100,1000' } : { count: 100_000, rounds: 5, sizes: '1000,10000,100000' };
   const f = await runPage<LiveStateFigures>('live-state', params, 900_000, ['--retain', '200000']);
   const rows: Row[] = [];
   const notes: string[] = [];

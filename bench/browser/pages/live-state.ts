@@ -15,7 +15,7 @@ import { login } from './live-clients';
 import { param, pause, runBenchmark } from './page-report';
 
 const COUNT = param('count', 100_000);
-const ROUNDS = param('rounds', 3);
+const ROUNDS = param('rounds', 5);
 const SIZES = (new URLSearchParams(location.search).get('sizes') ?? '1000,10000,100000').split(',').map(Number);
 /** The share of the burst that deletes a key; the rest are puts, most of them updates. */
 const DELETES = 0.1;
