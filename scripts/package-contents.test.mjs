@@ -50,6 +50,11 @@ test('npm pack of the built package ships code, types, the ng add schematic, LIC
   ]) {
     assert.ok(files.includes(expected), `the tarball lacks ${expected}; it holds: ${files.join(', ')}`);
   }
+  // The fallback transports are a chunk of their own, which the entry point imports dynamically.
+  assert.ok(
+    files.some((file) => /^fesm2022\/ngx-realtime-fallbacks-[\w-]+\.mjs$/.test(file)),
+    `the tarball lacks the fallbacks chunk (fesm2022/ngx-realtime-fallbacks-*.mjs); it holds: ${files.join(', ')}`,
+  );
   for (const file of ['LICENSE', 'CHANGELOG.md', 'README.md']) {
     assert.equal(read(join(dist, file)), read(join(project, file)), `dist/ngx-realtime/${file} is stale: rebuild the library`);
   }

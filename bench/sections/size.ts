@@ -4,7 +4,7 @@
  * measure for a minimal app of each of seven realtime clients (`bench/size/<peer>.ts`). Angular and
  * RxJS are external everywhere, so only the client library's code (and the app's few lines) count.
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -45,6 +45,25 @@ interface BundleSize {
 }
 
 /**
+ * The chunks a page loads at start: the entry's own, and those it imports statically, transitively.
+ * (esbuild marks each dynamically imported file as an entry point too, so the app's entry is told
+ * apart by its path.)
+ *
+ * @example
+ * const initial = initialChunks(result.metafile!.outputs, join(entries, 'sdk-app.ts'));
+ */
+function initialChunks(outputs: Metafile['outputs'], entry: string): Set<string> {
+  const initial = new Set<string>();
+  const visit = (name: string) => {
+    if (initial.has(name)) return;
+    initial.add(name);
+    for (const imported of outputs[name]!.imports) if (imported.kind === 'import-statement' && imported.path in outputs) visit(imported.path);
+  };
+  for (const [name, output] of Object.entries(outputs)) if (output.entryPoint !== undefined && resolve(root, output.entryPoint) === entry) visit(name);
+  return initial;
+}
+
+/**
  * Bundles an entry as an Angular production build would (dev-mode checks off, Angular and RxJS
  * left to the app's own chunks, code split at each dynamic `import()`) and gzips each chunk, all in
  * memory. Chunks are gzipped one by one, as a browser downloads them.
@@ -70,14 +89,7 @@ async function bundleSize(entry: string, plugins: Plugin[] = []): Promise<Bundle
   });
   const outputs = result.metafile!.outputs;
   const names = Object.keys(outputs);
-  // The initial code: the entry chunk, and what it imports statically, transitively.
-  const initial = new Set<string>();
-  const visit = (name: string) => {
-    if (initial.has(name)) return;
-    initial.add(name);
-    for (const imported of outputs[name]!.imports) if (imported.kind === 'import-statement' && imported.path in outputs) visit(imported.path);
-  };
-  for (const name of names) if (outputs[name]!.entryPoint !== undefined) visit(name);
+  const initial = initialChunks(outputs, entry);
   const size: BundleSize = { minified: 0, gzipped: 0, lazyMinified: 0, lazyGzipped: 0, lazyChunks: 0 };
   for (const file of result.outputFiles) {
     const name = names.find((n) => file.path.endsWith(n.slice(n.lastIndexOf('/'))));
@@ -148,11 +160,12 @@ async function bytesByPart(): Promise<{ label: string; initial: number; lazy: nu
     tsconfig: join(root, 'tsconfig.json'),
     logLevel: 'error',
   });
-  const outputs = Object.values(result.metafile!.outputs);
+  const outputs = result.metafile!.outputs;
+  const initialNames = initialChunks(outputs, join(entries, 'sdk-app.ts'));
   const bytesOf = (files: RegExp, initial: boolean) =>
-    outputs
-      .filter((output) => (output.entryPoint !== undefined) === initial)
-      .flatMap((output) => Object.entries(output.inputs))
+    Object.entries(outputs)
+      .filter(([name]) => initialNames.has(name) === initial)
+      .flatMap(([, output]) => Object.entries(output.inputs))
       .filter(([file]) => files.test(file))
       .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
   return PARTS.map((part) => ({ label: part.label, initial: bytesOf(part.files, true), lazy: bytesOf(part.files, false) }));

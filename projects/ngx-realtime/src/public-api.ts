@@ -85,7 +85,7 @@ export { backoffDelayMs, type BackoffOptions } from './lib/session/backoff';
 export {
   RealtimeBackend,
   BrowserRealtimeBackend,
-  RealtimePollError,
+  type RealtimeIo,
   type RealtimeSocket,
   type SocketListener,
   type SocketCloseInfo,
@@ -95,5 +95,7 @@ export {
   type StreamCloseInfo,
   type RealtimeStream,
 } from './lib/transport/realtime-backend';
+export { RealtimePollError } from './lib/transport/realtime-poll-error';
+export { preloadRealtimeFallbacks } from './lib/fallbacks/load-fallbacks';
 export { NetworkStatus, BrowserNetworkStatus, type WakeReason } from './lib/platform/network-status';
 export { TabSharingPlatform, BrowserTabSharingPlatform, type TabLocks, type TabChannel } from './lib/platform/tab-sharing-platform';

@@ -113,7 +113,7 @@ export class RealtimeTestingController {
     if (found.length !== 1) {
       throw new Error(
         `ngx-realtime/testing: expected one new Server-Sent Events stream${describe(match)}, found ${found.length}.` +
-          (found.length === 0 ? this.hint() : ` URLs: ${found.map((s) => s.url).join(', ')}`),
+          (found.length === 0 ? this.hint() + FALLBACK_HINT : ` URLs: ${found.map((s) => s.url).join(', ')}`),
       );
     }
     this.claimedStreams.add(found[0]);
@@ -134,7 +134,7 @@ export class RealtimeTestingController {
     if (found.length !== 1) {
       throw new Error(
         `ngx-realtime/testing: expected one pending long poll${describe(match)}, found ${found.length}.` +
-          (found.length === 0 ? this.hint() : ''),
+          (found.length === 0 ? this.hint() + FALLBACK_HINT : ''),
       );
     }
     this.claimedPolls.add(found[0]);
@@ -207,6 +207,11 @@ export class RealtimeTestingController {
     return ` Did the code under test call WebSocketService.connect()?${timer}`;
   }
 }
+
+/** Streams and polls come from the fallback transports, which load on first need. */
+const FALLBACK_HINT =
+  ' The fallback transports load with a dynamic import the first time they are needed: a spec that falls back should ' +
+  'await preloadRealtimeFallbacks() (from ngx-realtime) in a beforeAll.';
 
 function matches<T>(candidate: T, url: string, match: TestMatch<T> | undefined): boolean {
   if (match === undefined) return true;

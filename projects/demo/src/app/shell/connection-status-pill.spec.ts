@@ -1,6 +1,6 @@
 import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { WebSocketService, provideRealtime, withPollingFallback } from 'ngx-realtime';
+import { WebSocketService, preloadRealtimeFallbacks, provideRealtime, withPollingFallback } from 'ngx-realtime';
 import { RealtimeTestingController, provideRealtimeTesting } from 'ngx-realtime/testing';
 import { ConnectionStatusPill } from './connection-status-pill';
 
@@ -8,6 +8,9 @@ describe('ConnectionStatusPill', () => {
   let fixture: ComponentFixture<ConnectionStatusPill>;
   let realtime: WebSocketService;
   let controller: RealtimeTestingController;
+
+  // Some specs fall back to Server-Sent Events and long polling, whose code loads on first need.
+  beforeAll(() => preloadRealtimeFallbacks());
 
   beforeEach(() => {
     TestBed.configureTestingModule({

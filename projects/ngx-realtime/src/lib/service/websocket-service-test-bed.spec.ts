@@ -14,11 +14,17 @@ import type { RealtimeFeature } from '../config/realtime-feature';
 import type { RealtimeConfig } from '../config/realtime-config';
 import type { RealtimeError } from '../stream/realtime-error';
 import { WebSocketService } from './websocket.service';
+import { preloadRealtimeFallbacks } from '../fallbacks/load-fallbacks';
 
 /*
  * The test bed the WebSocketService specs share: the service on the fake backend and clock, with
  * everything it emits recorded.
  */
+
+// The fallback transports load with a dynamic import the first time a session needs them. Loaded
+// before the first spec (this hook is global: it sits outside any describe), they are there
+// synchronously whenever a spec falls back, so every spec runs exactly as it reads.
+beforeAll(() => preloadRealtimeFallbacks());
 
 export const URL_BASE = 'ws://realtime.test/ws/events';
 

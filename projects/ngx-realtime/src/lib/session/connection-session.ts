@@ -1,9 +1,10 @@
+import { inject } from '@angular/core';
 import type { Subscription } from 'rxjs';
 import { filterParams } from '../config/realtime-config';
 import { schedule } from '../platform/clock';
 import type { ProtocolReady } from '../protocol/realtime-protocol';
+import { REALTIME_FALLBACKS, whenLoaded, type RealtimeFallbacks } from '../fallbacks/load-fallbacks';
 import { reasonForCloseCode, type DisconnectReason } from '../stream/connection-state';
-import { SseTransport } from '../transport/sse-transport';
 import type { Transport, TransportClosed, TransportHandlers } from '../transport/transport';
 import type { TransportKind } from '../transport/transport-kind';
 import { WebSocketTransport } from '../transport/websocket-transport';
@@ -14,7 +15,8 @@ import type { SessionHost } from './session-host';
 import { SessionToken, type Credentials } from './session-token';
 import type { SessionUrls } from './session-urls';
 import { TokenRotation } from './token-rotation';
-import { TransportSwitch } from './transport-switch';
+import { TransportLadder } from './transport-ladder';
+import type { TransportSwitch } from './transport-switch';
 
 /**
  * Why a transport is opened: to be the session's connection, to try a better transport while a
@@ -25,9 +27,12 @@ export type OpenRole = 'main' | 'probe' | 'renew';
 /**
  * One connection session: from `connect()` (or a token from `withAuth`) until `disconnect()` or a
  * final close. It owns the credentials, the retries and the live transport, with a
- * {@link TransportSwitch} for the fallbacks (WebSocket, then Server-Sent Events, then long polling)
- * and a {@link TokenRotation} for tokens. What the transports read goes to the host through the
- * protocol's small set of signals; ended, the session ignores every late callback.
+ * {@link TransportLadder} for the choice of transport (WebSocket, then Server-Sent Events, then long
+ * polling) and a {@link TokenRotation} for tokens. The fallbacks' code (`TransportSwitch`,
+ * `SseTransport`: running a fallback, probing back up, renewing a token beside the live connection)
+ * is loaded the first time the session needs it; until it has loaded the session waits, so once it
+ * is there everything runs synchronously again. What the transports read goes to the host through
+ * the protocol's small set of signals; ended, the session ignores every late callback.
  *
  * @example
  * ```ts
@@ -41,7 +46,12 @@ export class ConnectionSession implements RealtimeSource {
   /** The connection events arrive on (plain, not #private: it is read on every frame). */
   transport: Transport | null = null;
   readonly #host: SessionHost;
-  readonly #switch: TransportSwitch;
+  readonly #ladder: TransportLadder;
+  /** The fallbacks, once the session first needed them (and their code loaded). */
+  #switch: TransportSwitch | null = null;
+  #fallbacks: RealtimeFallbacks | null = null;
+  /** Counts the moves that outdate a wait for the fallback code (a new attempt, a lost connection, the end). */
+  #moves = 0;
   #ended = false;
   /** Recovering from an expired token: another expiry or rejection in a row is final. */
   #refreshing = false;
@@ -65,7 +75,7 @@ export class ConnectionSession implements RealtimeSource {
       run: (fn) => host.run(fn),
       report: (error) => host.report('token_refresh_failed', 'withAuth({refresh}) did not produce a token', error),
     });
-    this.#switch = new TransportSwitch(this, host);
+    this.#ladder = new TransportLadder(host);
     this.rotation = new TokenRotation(this, host);
     this.#rooms = new RoomMembership(host.protocol, () => host.rooms());
   }
@@ -80,7 +90,7 @@ export class ConnectionSession implements RealtimeSource {
 
   /** A polling loop is running (a rotated token is then simply used by its next request). */
   get pollingActive(): boolean {
-    return this.#switch.pollingActive;
+    return this.#switch?.pollingActive === true;
   }
 
   /**
@@ -120,7 +130,7 @@ export class ConnectionSession implements RealtimeSource {
     this.transport.close(1000, 'network changed');
     this.transport = null;
     this.lost();
-    this.#switch.liveLost();
+    this.#switch?.liveLost();
     this.attempt();
   }
 
@@ -133,7 +143,7 @@ export class ConnectionSession implements RealtimeSource {
     this.#cancelStable();
     this.transport?.close(1000, 'client disconnect');
     this.transport = null;
-    this.#switch.end();
+    this.#switch?.end();
     this.#wake?.unsubscribe();
     this.#wake = null;
   }
@@ -148,6 +158,7 @@ export class ConnectionSession implements RealtimeSource {
   }
 
   attempt(): void {
+    this.#moves++;
     this.#cancelRetry();
     this.#waiting = false;
     if (!this.#host.network.isOnline()) {
@@ -159,9 +170,13 @@ export class ConnectionSession implements RealtimeSource {
     this.tokens.forAttempt(
       (token) => {
         if (this.#ended) return;
-        const kind = this.#switch.current;
-        if (kind === 'polling') this.#switch.startPolling();
-        else this.transport = this.open(kind, token, 'main');
+        const kind = this.#ladder.current;
+        if (kind === 'websocket') this.transport = this.open(kind, token, 'main');
+        else
+          this.#withFallbacks((fallbacks) => {
+            if (kind === 'polling') fallbacks.startPolling();
+            else this.transport = this.open(kind, token, 'main');
+          });
       },
       (error) => {
         if (this.#ended) return;
@@ -205,15 +220,40 @@ export class ConnectionSession implements RealtimeSource {
 
   /** The transport went down: no stability to wait for, and no rotation (the next ready plans its own). */
   lost(): void {
+    this.#moves++;
     this.#cancelStable();
     this.rotation.cancel();
   }
 
-  /** Moves the live connection to `token` by opening another and switching once it is ready. */
+  /** Moves the live connection to `token` by opening another beside it and switching once it is ready. */
   renew(token: string): void {
     const current = this.transport;
     if (current === null || current.kind === 'polling') return;
-    this.#switch.renew(this.open(current.kind as 'websocket' | 'sse', token, 'renew'));
+    this.#withFallbacks((fallbacks) => {
+      if (this.transport === current) fallbacks.renew(this.open(current.kind as 'websocket' | 'sse', token, 'renew'));
+    });
+  }
+
+  /**
+   * Runs `use` with the fallbacks: at once when their code has loaded, else once it has, unless the
+   * session ended or moved on meanwhile (another attempt, a lost connection). A failed load is
+   * reported and retried like a failed attempt.
+   */
+  #withFallbacks(use: (fallbacks: TransportSwitch) => void): void {
+    const moves = this.#moves;
+    whenLoaded(
+      this.#host.run(() => inject(REALTIME_FALLBACKS)),
+      (fallbacks) => {
+        if (this.#ended || moves !== this.#moves) return;
+        this.#fallbacks = fallbacks;
+        use((this.#switch ??= new fallbacks.TransportSwitch(this, this.#host, this.#ladder)));
+      },
+      (error) => {
+        if (this.#ended || moves !== this.#moves) return;
+        this.#host.report('fallback_load_failed', 'the fallback transports could not be loaded', error);
+        this.retryLater('network', null);
+      },
+    );
   }
 
   // ------------------------------------------------------------------------------------------
@@ -234,7 +274,7 @@ export class ConnectionSession implements RealtimeSource {
     });
     const live = () => transport === this.transport;
     const handlers: TransportHandlers = {
-      ready: (ready) => (role === 'main' ? this.onReady(transport, ready, token) : this.#switch.onCandidateReady(transport, ready, token)),
+      ready: (ready) => (role === 'main' ? this.onReady(transport, ready, token) : this.#switch!.onCandidateReady(transport, ready, token)),
       event: (event) => {
         if (transport === this.transport) host.deliver(event);
       },
@@ -269,7 +309,7 @@ export class ConnectionSession implements RealtimeSource {
       },
       closed: (info) => {
         if (live()) this.#onClosed(info);
-        else this.#switch.onCandidateClosed(transport, info);
+        else this.#switch?.onCandidateClosed(transport, info);
       },
     };
     const options = {
@@ -281,7 +321,8 @@ export class ConnectionSession implements RealtimeSource {
       connectTimeoutMs: config.reconnect.connectTimeoutMs,
       handlers,
     };
-    const transport: Transport = kind === 'websocket' ? new WebSocketTransport(options) : new SseTransport(options);
+    // Only a session whose fallbacks have loaded asks for a stream.
+    const transport: Transport = kind === 'websocket' ? new WebSocketTransport(options) : new this.#fallbacks!.SseTransport(options);
     return transport;
   }
 
@@ -289,7 +330,7 @@ export class ConnectionSession implements RealtimeSource {
     if (transport !== this.transport) return;
     this.tokens.inUse = token;
     this.rotation.settled(token);
-    this.#switch.ready(transport.kind);
+    if (this.#ladder.ready(transport.kind)) this.#switch?.probeLater();
     this.#host.ready(ready);
     this.connected(transport.kind);
     // The server forgot every room with the last connection (a new one is a new client to it).
@@ -303,7 +344,7 @@ export class ConnectionSession implements RealtimeSource {
   #onClosed(info: TransportClosed): void {
     this.transport = null;
     this.lost();
-    this.#switch.liveLost();
+    this.#switch?.liveLost();
     const timedOut = info.heartbeatTimeout || info.connectTimeout === true;
     const code = timedOut ? null : info.code;
     const meaning = timedOut ? null : (this.#host.protocol.closeReason?.(info.code) ?? reasonForCloseCode(info.code));
@@ -311,7 +352,7 @@ export class ConnectionSession implements RealtimeSource {
     if (meaning === 'unauthorized' || meaning === 'session_revoked') return this.stop(meaning, info.code);
     if (meaning === 'token_expired') return this.rotation.recoverExpired(info.code);
     const reason: DisconnectReason = info.heartbeatTimeout ? 'heartbeat_timeout' : info.connectTimeout ? 'connect_timeout' : meaning!;
-    if (!info.reachedReady && this.#switch.failed(info.upgradeRefused === true)) {
+    if (!info.reachedReady && this.#ladder.failed(info.upgradeRefused === true)) {
       this.#host.dispatch({ type: 'retry_scheduled', attempt: this.#host.state().attempt, nextRetryAt: this.#host.clock.now(), closeCode: code, reason });
       this.attempt();
       return;

@@ -2,7 +2,7 @@ import type { RealtimeClock } from '../platform/clock';
 import type { NetworkStatus } from '../platform/network-status';
 import type { ProtocolGap, ProtocolReady, RealtimeEvent, RealtimeProtocol, StreamPosition } from '../protocol/realtime-protocol';
 import type { ConnectionAction, ConnectionState } from '../stream/connection-state';
-import type { RealtimeBackend } from '../transport/realtime-backend';
+import type { RealtimeIo } from '../transport/backend-io';
 import type { ResolvedRealtimeConfig } from '../config/realtime-config';
 
 /**
@@ -20,7 +20,7 @@ import type { ResolvedRealtimeConfig } from '../config/realtime-config';
 export interface SessionHost {
   readonly config: ResolvedRealtimeConfig;
   readonly protocol: RealtimeProtocol;
-  readonly backend: RealtimeBackend;
+  readonly backend: RealtimeIo;
   readonly clock: RealtimeClock;
   readonly random: () => number;
   readonly network: NetworkStatus;

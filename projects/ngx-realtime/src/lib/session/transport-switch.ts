@@ -2,13 +2,14 @@ import { DEFAULT_POLLING_FALLBACK_OPTIONS, filterParams } from '../config/realti
 import { schedule } from '../platform/clock';
 import type { ProtocolReady } from '../protocol/realtime-protocol';
 import { PollingTransport } from '../transport/polling-transport';
-import type { RealtimePollError } from '../transport/realtime-backend';
+import type { RealtimePollError } from '../transport/realtime-poll-error';
 import type { Transport, TransportClosed } from '../transport/transport';
 import type { TransportKind } from '../transport/transport-kind';
 import type { SessionHost } from './session-host';
 import type { SessionToken } from './session-token';
 import type { SessionUrls } from './session-urls';
 import type { TokenRotation } from './token-rotation';
+import type { TransportLadder } from './transport-ladder';
 
 /**
  * What a {@link TransportSwitch} needs of the session it switches transports for.
@@ -32,38 +33,23 @@ export interface SwitchOwner {
 }
 
 /**
- * The transports a session may use, best first: the protocol's (or `withTransports()`), less
- * those it does not run on. `withNoPollingFallback()` keeps only the first: no fallback at all.
+ * A session's fallbacks, and the way back up, once its {@link TransportLadder} stepped down: it runs
+ * the long-polling loop, and while a fallback runs it tries the better transports every
+ * `probeIntervalMs`, best first; the first that gets ready takes over, resuming from the position
+ * the fallback reached. It also holds the replacement connection when a token must be renewed by
+ * reconnecting. It loads with the fallback transports (`fallbacks.ts`), the first time a session
+ * needs one of them.
  *
  * @example
  * ```ts
- * transportTiers(host); // ['websocket', 'sse', 'polling']
- * ```
- */
-export function transportTiers(host: SessionHost): TransportKind[] {
-  const wanted = (host.config.transports ?? host.protocol.capabilities.transports).filter((kind) => host.protocol.capabilities.transports.includes(kind));
-  return host.config.polling === null ? wanted.slice(0, 1) : wanted;
-}
-
-/**
- * A session's choice of transport, and the way back up. Down: after enough attempts on one
- * transport that never got ready (or at once when it is refused outright: a refused upgrade, a
- * stream answered 404 or 503) the next one is tried, WebSocket -> Server-Sent Events -> long
- * polling. Up: while a fallback runs, every `probeIntervalMs` it tries the better transports, best
- * first; the first that gets ready takes over, resuming from the position the fallback reached.
- * It also opens the replacement connection when a token must be renewed by reconnecting.
- *
- * @example
- * ```ts
- * if (!info.reachedReady && transportSwitch.failed(info.upgradeRefused === true)) session.attempt();
+ * const fallbacks = new TransportSwitch(session, host, ladder);
+ * if (ladder.ready('sse')) fallbacks.probeLater();
  * ```
  */
 export class TransportSwitch {
   readonly #session: SwitchOwner;
   readonly #host: SessionHost;
-  readonly #tiers: TransportKind[];
-  #tier = 0;
-  #failures = 0;
+  readonly #ladder: TransportLadder;
   #poller: PollingTransport | null = null;
   #pollingConnected = false;
   /** A connection opened beside the live one: a probe of a better transport, or a token renewal. */
@@ -72,16 +58,10 @@ export class TransportSwitch {
   #toProbe: TransportKind[] = [];
   #cancelProbe: () => void = noop;
 
-  constructor(session: SwitchOwner, host: SessionHost) {
+  constructor(session: SwitchOwner, host: SessionHost, ladder: TransportLadder) {
     this.#session = session;
     this.#host = host;
-    this.#tiers = transportTiers(host);
-    if (this.#tiers.length === 0) this.#tiers = ['websocket'];
-  }
-
-  /** The transport the next attempt uses. */
-  get current(): TransportKind {
-    return this.#tiers[this.#tier]!;
+    this.#ladder = ladder;
   }
 
   /** A polling loop is running (so a rotated token is simply used by its next request). */
@@ -89,21 +69,9 @@ export class TransportSwitch {
     return this.#poller !== null;
   }
 
-  /** The live transport got ready: failures start over, and a fallback starts probing. */
-  ready(kind: TransportKind): void {
-    this.#failures = 0;
-    this.#tier = Math.max(0, this.#tiers.indexOf(kind));
-    if (this.#tier > 0) this.#scheduleProbe();
-  }
-
-  /** An attempt failed before it got ready; returns whether to move to the next transport now. */
-  failed(refused: boolean): boolean {
-    this.#failures++;
-    const options = this.#host.config.polling ?? DEFAULT_POLLING_FALLBACK_OPTIONS;
-    if (this.#tier + 1 >= this.#tiers.length || (!refused && this.#failures < options.afterFailedAttempts)) return false;
-    this.#tier++;
-    this.#failures = 0;
-    return true;
+  /** A fallback got ready: try the better transports after `probeIntervalMs`. */
+  probeLater(): void {
+    this.#scheduleProbe();
   }
 
   startPolling(): void {
@@ -156,10 +124,7 @@ export class TransportSwitch {
     // Polling that never got through proves nothing (the server may be down, or have no poll
     // endpoint): go back to the top. Polling that worked stays the transport to retry, and so
     // does polling refused for auth, which is about the token, not the transport.
-    if (!pollingWorked && error.status !== 401) {
-      this.#tier = 0;
-      this.#failures = 0;
-    }
+    if (!pollingWorked && error.status !== 401) this.#ladder.reset();
     session.lost();
     this.#stopCandidate('polling stopped');
     this.#host.report('poll_failed', error.message, error);
@@ -182,7 +147,7 @@ export class TransportSwitch {
     this.#cancelProbe = schedule(
       this.#host.clock,
       () => {
-        this.#toProbe = this.#tiers.slice(0, this.#tier);
+        this.#toProbe = this.#ladder.tiers.slice(0, this.#ladder.tier);
         this.#probeNext();
       },
       (this.#host.config.polling ?? DEFAULT_POLLING_FALLBACK_OPTIONS).probeIntervalMs,
@@ -192,7 +157,7 @@ export class TransportSwitch {
   #probeNext(): void {
     const token = this.#session.tokens.current();
     const kind = this.#toProbe.shift();
-    if (this.#tier === 0 || this.#candidate !== null || token === null) return;
+    if (this.#ladder.tier === 0 || this.#candidate !== null || token === null) return;
     if (kind === undefined || kind === 'polling') {
       this.#scheduleProbe();
       return;

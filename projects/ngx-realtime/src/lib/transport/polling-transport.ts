@@ -1,7 +1,8 @@
 import type { Subscription } from 'rxjs';
 import { isSequencedEvent, isEpoch } from '../protocol/frame-validation';
 import type { PollResponse, ResyncFrame, SequencedEvent } from '../protocol/protocol';
-import { RealtimePollError, type PollRequest, type RealtimeBackend } from './realtime-backend';
+import type { PollRequest, RealtimeIo } from './backend-io';
+import { RealtimePollError } from './realtime-poll-error';
 
 /**
  * What a {@link PollingTransport} reports to its owner.
@@ -48,7 +49,7 @@ export interface PollSession {
  * ```
  */
 export interface PollingTransportOptions {
-  backend: RealtimeBackend;
+  backend: RealtimeIo;
   url: string;
   /** Read before every request, so a rotated token is used by the next poll. */
   token: () => string;

@@ -1,4 +1,4 @@
-import type { RealtimeStream, StreamCloseInfo } from './realtime-backend';
+import type { RealtimeStream, StreamCloseInfo } from './backend-io';
 import { ProtocolLink } from './protocol-link';
 import { SseParser } from './sse-parser';
 import type { TransportOptions } from './transport';

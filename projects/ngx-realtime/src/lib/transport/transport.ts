@@ -1,6 +1,6 @@
 import type { RealtimeClock } from '../platform/clock';
 import type { ConnectRequest, ProtocolSink, RealtimeProtocol } from '../protocol/realtime-protocol';
-import type { RealtimeBackend, SocketCloseInfo } from './realtime-backend';
+import type { RealtimeIo, SocketCloseInfo } from './backend-io';
 import type { TransportKind } from './transport-kind';
 
 /**
@@ -66,7 +66,7 @@ export interface Transport {
  * ```
  */
 export interface TransportOptions {
-  readonly backend: RealtimeBackend;
+  readonly backend: RealtimeIo;
   readonly clock: RealtimeClock;
   readonly protocol: RealtimeProtocol;
   readonly request: ConnectRequest;
