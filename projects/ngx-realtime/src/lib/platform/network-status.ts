@@ -1,7 +1,6 @@
 import { DOCUMENT } from '@angular/common';
 import { Injectable, NgZone, inject } from '@angular/core';
-import { EMPTY, Observable, merge } from 'rxjs';
-import { filter, map } from 'rxjs/operators';
+import { EMPTY, Observable } from 'rxjs';
 
 /**
  * Why the SDK should retry right now.
@@ -52,20 +51,22 @@ export class BrowserNetworkStatus extends NetworkStatus {
     const doc = this.#document;
     const win = doc?.defaultView;
     if (!doc || !win || typeof win.addEventListener !== 'function') return EMPTY;
-    const listen = (target: EventTarget, type: string) =>
-      new Observable<Event>((subscriber) => {
-        const handler = (e: Event) => subscriber.next(e);
-        const add = () => target.addEventListener(type, handler);
-        if (this.#zone) this.#zone.runOutsideAngular(add);
-        else add();
-        return () => target.removeEventListener(type, handler);
-      });
-    return merge(
-      listen(win, 'online').pipe(map((): WakeReason => 'online')),
-      listen(doc, 'visibilitychange').pipe(
-        filter(() => doc.visibilityState === 'visible'),
-        map((): WakeReason => 'visible'),
-      ),
-    );
+    return new Observable<WakeReason>((subscriber) => {
+      const online = () => subscriber.next('online');
+      const visible = () => {
+        if (doc.visibilityState === 'visible') subscriber.next('visible');
+      };
+      const listen = () => {
+        win.addEventListener('online', online);
+        doc.addEventListener('visibilitychange', visible);
+      };
+      // Outside the zone: a wake that finds nothing to do must not trigger change detection.
+      if (this.#zone) this.#zone.runOutsideAngular(listen);
+      else listen();
+      return () => {
+        win.removeEventListener('online', online);
+        doc.removeEventListener('visibilitychange', visible);
+      };
+    });
   })();
 }

@@ -1,6 +1,11 @@
 /**
  * Runtime validation of wire frames, framework-free so the SDK and the mock server share it.
  * Nothing from the network is trusted as typed until it has passed through here.
+ *
+ * Why a frame was rejected is spelled out in development builds (and on the server). Each message
+ * sits behind `ngDevMode`, written out where it is used: a production build defines it as `false`,
+ * and a minifier drops a message only where it sees that (a constant standing for it would not be
+ * inlined across the chunks of a split build). Production builds keep the code and the frame's type.
  */
 import {
   EVENT_TYPES,
@@ -12,6 +17,9 @@ import {
   type ServerFrame,
   type Topic,
 } from './protocol';
+
+// Angular declares it for apps; the mock server, which shares this file, does not.
+declare const ngDevMode: unknown;
 
 /** Result of parsing a frame: the typed frame, or why it was rejected. */
 export type ParseResult<T> =
@@ -37,6 +45,12 @@ const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === 
  */
 export const isEpoch = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
 const RESYNC_REASONS: readonly ResyncReason[] = ['history_expired', 'epoch_changed'];
+const COMPACTION_STATUSES = ['started', 'progress', 'completed', 'failed'] as const;
+const HEALTH_PROBES = ['liveness', 'readiness', 'startup'] as const;
+const HEALTH_STATUSES = ['healthy', 'unhealthy'] as const;
+const SYNC_STATUSES = ['started', 'completed', 'conflict'] as const;
+const SNAPSHOT_STATUSES = ['started', 'completed', 'failed'] as const;
+const isProgress = (p: unknown): boolean => isFiniteNumber(p) && p >= 0 && p <= 1;
 // The range WebSocket close codes live in, so a `closing` frame can carry any of them, future ones too.
 const isCloseCode = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1000 && (v as number) <= 4999;
 
@@ -58,9 +72,15 @@ export class FrameRejection {
   ) {}
 }
 
-const NOT_TEXT = Object.freeze(new FrameRejection('invalid_frame', 'frames must be JSON text'));
-const NOT_JSON = Object.freeze(new FrameRejection('invalid_json', 'frame is not valid JSON'));
-const NOT_TYPED = Object.freeze(new FrameRejection('invalid_frame', 'frame must be an object with a string "type"'));
+const NOT_TEXT = Object.freeze(
+  new FrameRejection('invalid_frame', (typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'frames must be JSON text' : 'not text'),
+);
+const NOT_JSON = Object.freeze(
+  new FrameRejection('invalid_json', (typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'frame is not valid JSON' : 'not JSON'),
+);
+const NOT_TYPED = Object.freeze(
+  new FrameRejection('invalid_frame', (typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'frame must be an object with a string "type"' : 'no type'),
+);
 
 function decode(raw: unknown): ParseResult<Json> {
   if (typeof raw !== 'string') return { ok: false, code: NOT_TEXT.code, message: NOT_TEXT.message };
@@ -74,52 +94,63 @@ function decode(raw: unknown): ParseResult<Json> {
   return { ok: true, frame: value };
 }
 
-const bad = (type: string, detail: string): FrameRejection => new FrameRejection('invalid_frame', `${type}: ${detail}`);
+/** A frame of `type` with wrong fields; `detail` says which (development builds only: `false` otherwise). */
+const bad = (type: string, detail: string | false): FrameRejection =>
+  new FrameRejection('invalid_frame', detail === false ? type : `${type}: ${detail}`);
 const refuse = (type: string, detail: string): ParseResult<never> => ({ ok: false, code: 'invalid_frame', message: `${type}: ${detail}` });
 
 function hasEventBase(f: Json): boolean {
   return isSeq(f['seq']) && isFiniteNumber(f['timestamp']);
 }
 
-/** Checks one durable event's fields; returns a reason when they are wrong. */
-function sequencedEventProblem(f: Json): string | null {
-  if (!hasEventBase(f)) return 'needs integer "seq" >= 0 and numeric "timestamp"';
+/**
+ * Checks one durable event's fields; returns why they are wrong (`false` in production builds,
+ * which do not say), or `null` when they are right.
+ */
+function sequencedEventProblem(f: Json): string | false | null {
+  if (!hasEventBase(f)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs integer "seq" >= 0 and numeric "timestamp"';
   switch (f['type']) {
     case 'key_change': {
       const operation = f['operation'];
-      if (!isString(f['key']) || !isString(f['cf'])) return '"key" and "cf" must be strings';
-      if (operation === 'put') return isString(f['value']) ? null : 'put needs a string "value"';
-      if (operation === 'delete') return f['value'] === undefined ? null : 'delete carries no "value"';
-      return '"operation" must be put or delete';
+      if (!isString(f['key']) || !isString(f['cf'])) {
+        return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"key" and "cf" must be strings';
+      }
+      if (operation === 'put') {
+        return isString(f['value']) ? null : (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'put needs a string "value"';
+      }
+      if (operation === 'delete') {
+        return f['value'] === undefined ? null : (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'delete carries no "value"';
+      }
+      return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"operation" must be put or delete';
     }
     case 'compaction_status': {
-      if (!oneOf(f['status'], ['started', 'progress', 'completed', 'failed'] as const)) return 'bad "status"';
-      if (!isString(f['cf'])) return '"cf" must be a string';
+      if (!oneOf(f['status'], COMPACTION_STATUSES)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'bad "status"';
+      if (!isString(f['cf'])) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"cf" must be a string';
       const d = f['details'];
-      if (!isObject(d)) return '"details" must be an object';
-      if (!optional(d['progress'], (p) => isFiniteNumber(p) && p >= 0 && p <= 1)) return '"progress" must be 0..1';
+      if (!isObject(d)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"details" must be an object';
+      if (!optional(d['progress'], isProgress)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"progress" must be 0..1';
       for (const n of ['filesMerged', 'bytesRead', 'bytesWritten']) {
-        if (!optional(d[n], isFiniteNumber)) return `"${n}" must be a number`;
+        if (!optional(d[n], isFiniteNumber)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${n}" must be a number`;
       }
-      if (!optional(d['error'], isString)) return '"error" must be a string';
+      if (!optional(d['error'], isString)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"error" must be a string';
       return null;
     }
     case 'health_change':
-      if (!oneOf(f['probe'], ['liveness', 'readiness', 'startup'] as const)) return 'bad "probe"';
-      if (!oneOf(f['status'], ['healthy', 'unhealthy'] as const)) return 'bad "status"';
-      if (!optional(f['reason'], isString)) return '"reason" must be a string';
+      if (!oneOf(f['probe'], HEALTH_PROBES)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'bad "probe"';
+      if (!oneOf(f['status'], HEALTH_STATUSES)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'bad "status"';
+      if (!optional(f['reason'], isString)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"reason" must be a string';
       return null;
     case 'sync_event':
-      if (!oneOf(f['status'], ['started', 'completed', 'conflict'] as const)) return 'bad "status"';
-      if (!isObject(f['details'])) return '"details" must be an object';
+      if (!oneOf(f['status'], SYNC_STATUSES)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'bad "status"';
+      if (!isObject(f['details'])) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"details" must be an object';
       return null;
     case 'snapshot_event':
-      if (!oneOf(f['status'], ['started', 'completed', 'failed'] as const)) return 'bad "status"';
-      if (!isString(f['snapshotId'])) return '"snapshotId" must be a string';
-      if (!isObject(f['details'])) return '"details" must be an object';
+      if (!oneOf(f['status'], SNAPSHOT_STATUSES)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'bad "status"';
+      if (!isString(f['snapshotId'])) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"snapshotId" must be a string';
+      if (!isObject(f['details'])) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"details" must be an object';
       return null;
     default:
-      return 'not a sequenced event';
+      return (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'not a sequenced event';
   }
 }
 
@@ -210,52 +241,66 @@ export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
     case 'sync_event':
     case 'snapshot_event': {
       const problem = sequencedEventProblem(f);
-      return problem ? bad(type, problem) : ok;
+      return problem === null ? ok : bad(type, problem);
     }
     case 'stats_update': {
       const s = f['stats'];
-      if (!isFiniteNumber(f['timestamp']) || !isObject(s)) return bad(type, 'needs "timestamp" and "stats"');
+      if (!isFiniteNumber(f['timestamp']) || !isObject(s)) {
+        return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "timestamp" and "stats"');
+      }
       const missing = STATS_FIELDS.find((k) => !isFiniteNumber(s[k]));
-      if (missing) return bad(type, `"stats.${missing}" must be a number`);
-      return optional(s['wsConnectionsTotal'], isFiniteNumber) ? ok : bad(type, '"stats.wsConnectionsTotal" must be a number');
+      if (missing) return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"stats.${missing}" must be a number`);
+      if (optional(s['wsConnectionsTotal'], isFiniteNumber)) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"stats.wsConnectionsTotal" must be a number');
     }
     case 'welcome': {
       const hb = f['heartbeat'];
-      if (f['protocol'] !== 1) return bad(type, 'unsupported "protocol"');
-      if (!isString(f['connectionId']) || !isString(f['userId'])) return bad(type, 'needs "connectionId" and "userId"');
-      if (!isFiniteNumber(f['serverTime']) || !isSeq(f['lastSeq'])) return bad(type, 'needs "serverTime" and "lastSeq"');
-      if (!isObject(hb) || !isFiniteNumber(hb['intervalMs']) || !isFiniteNumber(hb['timeoutMs'])) {
-        return bad(type, 'needs "heartbeat.intervalMs" and "heartbeat.timeoutMs"');
+      if (f['protocol'] !== 1) return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'unsupported "protocol"');
+      if (!isString(f['connectionId']) || !isString(f['userId'])) {
+        return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "connectionId" and "userId"');
       }
-      if (!isFiniteNumber(f['tokenExpiresAt'])) return bad(type, 'needs "tokenExpiresAt"');
-      if (!optional(f['epoch'], isEpoch)) return bad(type, '"epoch" must be a string of 1 to 64 characters');
-      return ok;
+      if (!isFiniteNumber(f['serverTime']) || !isSeq(f['lastSeq'])) {
+        return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "serverTime" and "lastSeq"');
+      }
+      if (!isObject(hb) || !isFiniteNumber(hb['intervalMs']) || !isFiniteNumber(hb['timeoutMs'])) {
+        return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "heartbeat.intervalMs" and "heartbeat.timeoutMs"');
+      }
+      if (!isFiniteNumber(f['tokenExpiresAt'])) return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "tokenExpiresAt"');
+      if (optional(f['epoch'], isEpoch)) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && '"epoch" must be a string of 1 to 64 characters');
     }
     case 'pong':
-      return isString(f['id']) && isFiniteNumber(f['serverTime']) ? ok : bad(type, 'needs "id" and "serverTime"');
+      if (isString(f['id']) && isFiniteNumber(f['serverTime'])) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "id" and "serverTime"');
     case 'ping':
-      return isString(f['id']) && isFiniteNumber(f['serverTime']) && optional(f['rttMs'], isFiniteNumber)
-        ? ok
-        : bad(type, 'needs "id", "serverTime" and an optional numeric "rttMs"');
+      if (isString(f['id']) && isFiniteNumber(f['serverTime']) && optional(f['rttMs'], isFiniteNumber)) {
+        return ok;
+      }
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "id", "serverTime" and an optional numeric "rttMs"');
     case 'auth_ok':
-      return isFiniteNumber(f['tokenExpiresAt']) && isFiniteNumber(f['serverTime'])
-        ? ok
-        : bad(type, 'needs "tokenExpiresAt" and "serverTime"');
+      if (isFiniteNumber(f['tokenExpiresAt']) && isFiniteNumber(f['serverTime'])) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "tokenExpiresAt" and "serverTime"');
     case 'subscribed':
-      return Array.isArray(f['topics']) && isObject(f['filter']) ? ok : bad(type, 'needs "topics" and "filter"');
+      if (Array.isArray(f['topics']) && isObject(f['filter'])) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "topics" and "filter"');
     case 'resumed':
-      return isSeq(f['fromSeq']) && isSeq(f['toSeq']) && isSeq(f['count']) ? ok : bad(type, 'needs "fromSeq", "toSeq" and "count"');
+      if (isSeq(f['fromSeq']) && isSeq(f['toSeq']) && isSeq(f['count'])) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "fromSeq", "toSeq" and "count"');
     case 'resync':
-      return oneOf(f['reason'], RESYNC_REASONS) && isSeq(f['lastSeq']) ? ok : bad(type, 'needs "reason" and "lastSeq"');
+      if (oneOf(f['reason'], RESYNC_REASONS) && isSeq(f['lastSeq'])) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "reason" and "lastSeq"');
     case 'error':
-      return isString(f['code']) && isString(f['message']) ? ok : bad(type, 'needs "code" and "message"');
+      if (isString(f['code']) && isString(f['message'])) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs "code" and "message"');
     case 'batch':
       // Each element is checked as it is delivered, so one bad event does not cost the others.
-      return Array.isArray(f['events']) ? ok : bad(type, 'needs an "events" list');
+      if (Array.isArray(f['events'])) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs an "events" list');
     case 'closing':
-      return isCloseCode(f['code']) && isString(f['reason']) ? ok : bad(type, 'needs an integer "code" (1000..4999) and a string "reason"');
+      if (isCloseCode(f['code']) && isString(f['reason'])) return ok;
+      return bad(type, (typeof ngDevMode === 'undefined' || !!ngDevMode) && 'needs an integer "code" (1000..4999) and a string "reason"');
     default:
-      return new FrameRejection('unknown_type', `unknown frame type "${type}"`);
+      return new FrameRejection('unknown_type', (typeof ngDevMode === 'undefined' || !!ngDevMode) ? `unknown frame type "${type}"` : type);
   }
 }
 

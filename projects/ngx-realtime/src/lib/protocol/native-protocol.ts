@@ -1,5 +1,5 @@
 import { FrameRejection, checkServerFrame, readServerFrame } from './frame-validation';
-import { HTTP_ERRORS, type SequencedEvent, type ServerFrame, type WelcomeFrame } from './protocol';
+import { TOKEN_EXPIRED_ERROR, type SequencedEvent, type ServerFrame, type WelcomeFrame } from './protocol';
 import type { ConnectContext, ConnectRequest, ProtocolReady, ProtocolSink, RealtimeEvent, RealtimeProtocol, StreamPosition } from './realtime-protocol';
 
 /**
@@ -83,7 +83,7 @@ const NATIVE_PROTOCOL: RealtimeProtocol = {
   },
 
   tokenExpired(status: number, error: string | null): boolean {
-    return status === 401 && error === HTTP_ERRORS.tokenExpired;
+    return status === 401 && error === TOKEN_EXPIRED_ERROR;
   },
 };
 
@@ -144,7 +144,10 @@ function batchEvents(events: readonly unknown[], sink: ProtocolSink): RealtimeEv
   for (let i = 0; i < events.length; i++) {
     const event = checkServerFrame(events[i]);
     if (event instanceof FrameRejection) sink.invalid(event.code, `batch element ${i}: ${event.message}`, events[i]);
-    else if ((event as SequencedEvent).seq === undefined) sink.invalid('invalid_frame', `batch element ${i}: "${event.type}" is not a sequenced event`, events[i]);
+    else if ((event as SequencedEvent).seq === undefined) {
+      const why = (typeof ngDevMode === 'undefined' || !!ngDevMode) ? `batch element ${i}: "${event.type}" is not a sequenced event` : `batch element ${i}: ${event.type}`;
+      sink.invalid('invalid_frame', why, events[i]);
+    }
     else valid.push(event as unknown as RealtimeEvent);
   }
   return valid;

@@ -61,6 +61,18 @@ export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * How long a connection may stay silent before it counts as dead, when the server does not say
+ * (`PROTOCOL_DEFAULTS.heartbeatTimeoutMs`; a constant of its own so the SDK's bundle takes this
+ * number and not the whole table).
+ *
+ * @example
+ * ```ts
+ * const timeoutMs = welcome.heartbeat?.timeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
+ * ```
+ */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 45_000;
+
+/**
  * Default numbers of the protocol. A server may be configured otherwise; `welcome` tells the
  * client the heartbeat figures actually in force.
  *
@@ -72,7 +84,7 @@ export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 export const PROTOCOL_DEFAULTS = {
   authTimeoutMs: 5_000,
   heartbeatIntervalMs: 15_000,
-  heartbeatTimeoutMs: 45_000,
+  heartbeatTimeoutMs: DEFAULT_HEARTBEAT_TIMEOUT_MS,
   statsIntervalMs: 5_000,
   maxFrameBytes: 4_096,
   rateLimitFrames: 20,
@@ -467,11 +479,22 @@ export interface HttpErrorBody {
   error: string;
 }
 
+/**
+ * The `error` of a 401 that means the token expired (refresh it) rather than that it is bad:
+ * `HTTP_ERRORS.tokenExpired`, a constant of its own so the SDK's bundle takes this string alone.
+ *
+ * @example
+ * ```ts
+ * if (status === 401 && body.error === TOKEN_EXPIRED_ERROR) refresh();
+ * ```
+ */
+export const TOKEN_EXPIRED_ERROR = 'Token has expired';
+
 /** The exact 401/403 messages ApexStore uses. */
 export const HTTP_ERRORS = {
   missingAuth: 'Missing authorization header',
   invalidToken: 'Invalid authentication token',
-  tokenExpired: 'Token has expired',
+  tokenExpired: TOKEN_EXPIRED_ERROR,
   forbidden: 'Insufficient permissions',
 } as const;
 

@@ -49,8 +49,10 @@ export interface KeyChangeFilter {
 /** Stands in for the protocol when there is no configuration: nothing connects then anyway. */
 const NO_PROTOCOL = nativeProtocol();
 
-const NO_CONFIG =
-  'ngx-realtime: no configuration found. Add provideRealtime({url: ...}) to your application providers.';
+// Programmer errors say what to do in development builds; production builds keep a short code.
+const NO_CONFIG = (typeof ngDevMode === 'undefined' || !!ngDevMode)
+  ? 'ngx-realtime: no configuration found. Add provideRealtime({url: ...}) to your application providers.'
+  : 'ngx-realtime: RT01';
 
 /**
  * The app's one live connection to the server's events, over WebSocket or (as a fallback) long
@@ -260,7 +262,9 @@ export class WebSocketService {
     if (this.#isServer) return;
     if (!this.#config) throw new Error(NO_CONFIG);
     if (typeof token !== 'function' && (typeof token !== 'string' || token.length === 0)) {
-      throw new Error('ngx-realtime: connect() needs a non-empty token or a TokenProvider function.');
+      throw new Error(
+        (typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime: connect() needs a non-empty token or a TokenProvider function.' : 'ngx-realtime: RT02',
+      );
     }
     this.#start(typeof token === 'string' ? { kind: 'static', token } : { kind: 'provider', provider: token });
   }

@@ -36,7 +36,8 @@ export function resolveToken(
     if (!live) return;
     live = false;
     if (typeof token === 'string' && token.length > 0) onToken(token);
-    else onError(new Error('ngx-realtime: the TokenProvider produced no token'));
+    // The message is for development builds; production builds keep a short code.
+    else onError(new Error((typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime: the TokenProvider produced no token' : 'ngx-realtime: RT05'));
   };
   const reject = (error: unknown) => {
     if (!live) return;
@@ -54,7 +55,7 @@ export function resolveToken(
     const sub = result.pipe(take(1)).subscribe({
       next: accept,
       error: reject,
-      complete: () => reject(new Error('ngx-realtime: the TokenProvider completed without a token')),
+      complete: () => reject(new Error((typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime: the TokenProvider completed without a token' : 'ngx-realtime: RT06')),
     });
     return () => {
       live = false;

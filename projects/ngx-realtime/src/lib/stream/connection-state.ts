@@ -201,25 +201,19 @@ function down(state: ConnectionState, status: ConnectionStatus, reason: Disconne
  * ```
  */
 export function reasonForCloseCode(code: number): DisconnectReason {
-  switch (code) {
-    case 1000:
-    case 1001:
-      return 'server_shutdown';
-    case 1008:
-      return 'rate_limited';
-    case 1003:
-    case 1009:
-    case 4001:
-      return 'protocol';
-    case 4002:
-      return 'heartbeat_timeout';
-    case 4003:
-      return 'unauthorized';
-    case 4004:
-      return 'token_expired';
-    case 4005:
-      return 'session_revoked';
-    default:
-      return 'network';
-  }
+  return CLOSE_REASONS[code] ?? 'network';
 }
+
+/** The close codes with a reason of their own; every other code is `network`. */
+const CLOSE_REASONS: Readonly<Record<number, DisconnectReason>> = {
+  1000: 'server_shutdown',
+  1001: 'server_shutdown',
+  1008: 'rate_limited',
+  1003: 'protocol',
+  1009: 'protocol',
+  4001: 'protocol',
+  4002: 'heartbeat_timeout',
+  4003: 'unauthorized',
+  4004: 'token_expired',
+  4005: 'session_revoked',
+};

@@ -21,13 +21,19 @@ export class WantedRooms {
   change(call: 'join' | 'leave', rooms: readonly string[]): void {
     const protocol = this.protocol;
     if (!protocol.capabilities.rooms || !protocol.join || !protocol.leave) {
+      // The messages are for development builds; production builds keep a short code.
       throw new Error(
-        `ngx-realtime: ${call}() needs a protocol with rooms, and the ${protocol.name} protocol has none. ` +
-          'Use withProtocol() with one that has rooms (ignisProtocol()), or filter events with on(type, filter).',
+        (typeof ngDevMode === 'undefined' || !!ngDevMode)
+          ? `ngx-realtime: ${call}() needs a protocol with rooms, and the ${protocol.name} protocol has none. ` +
+              'Use withProtocol() with one that has rooms (ignisProtocol()), or filter events with on(type, filter).'
+          : 'ngx-realtime: RT03',
       );
     }
     if (rooms.some((room) => typeof room !== 'string' || room.length === 0)) {
-      throw new Error(`ngx-realtime: ${call}() takes non-empty room names, got ${JSON.stringify(rooms)}.`);
+      // The messages are for development builds; production builds keep a short code.
+      throw new Error(
+        (typeof ngDevMode === 'undefined' || !!ngDevMode) ? `ngx-realtime: ${call}() takes non-empty room names, got ${JSON.stringify(rooms)}.` : 'ngx-realtime: RT04',
+      );
     }
     const wanted = this.#rooms();
     this.#rooms.set(call === 'join' ? [...new Set([...wanted, ...rooms])] : wanted.filter((room) => !rooms.includes(room)));

@@ -1,4 +1,4 @@
-import { PROTOCOL_DEFAULTS } from '../protocol/protocol';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../protocol/protocol';
 import type { ProtocolReady, ProtocolSink } from '../protocol/realtime-protocol';
 import type { TransportKind } from './transport-kind';
 import { LivenessWatch } from './liveness-watch';
@@ -107,7 +107,7 @@ export abstract class ProtocolLink implements Transport {
     const timeoutMs =
       this.options.heartbeatTimeoutMs ??
       ready.heartbeatTimeoutMs ??
-      (protocol.capabilities.serverHeartbeat ? PROTOCOL_DEFAULTS.heartbeatTimeoutMs : Infinity);
+      (protocol.capabilities.serverHeartbeat ? DEFAULT_HEARTBEAT_TIMEOUT_MS : Infinity);
     this.#watch.watch(timeoutMs);
     // One ping of our own gives a latency figure at once; later ones come with the server's pings.
     const ping = this.canSend ? protocol.ping(LATENCY_PING_ID) : null;

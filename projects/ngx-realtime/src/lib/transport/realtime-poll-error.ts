@@ -1,4 +1,4 @@
-import { HTTP_ERRORS } from '../protocol/protocol';
+import { TOKEN_EXPIRED_ERROR } from '../protocol/protocol';
 
 /**
  * A poll that failed with an HTTP status (`status` 0: network error, no answer).
@@ -20,6 +20,6 @@ export class RealtimePollError extends Error {
 
   /** The token expired: refresh it and retry. */
   get tokenExpired(): boolean {
-    return this.status === 401 && this.serverMessage === HTTP_ERRORS.tokenExpired;
+    return this.status === 401 && this.serverMessage === TOKEN_EXPIRED_ERROR;
   }
 }
