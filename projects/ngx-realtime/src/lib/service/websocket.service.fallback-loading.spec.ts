@@ -75,7 +75,7 @@ describe('WebSocketService loading its fallbacks on first need', () => {
     expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'disconnected', reason: 'client' }));
   });
 
-  it('reports a failed load as fallback_load_failed and retries like a failed attempt, loading again', async () => {
+  it('reports a failed load as fallback_load_failed and retries on the WebSocket, loading again when it fails again', async () => {
     const held = heldLoader();
     const { service, controller, errors } = setup({ providers: [{ provide: REALTIME_FALLBACKS, useValue: held.loader }] });
     service.connect('t');
@@ -85,10 +85,23 @@ describe('WebSocketService loading its fallbacks on first need', () => {
     expect(errors).toEqual([{ code: 'fallback_load_failed', message: 'the fallback transports could not be loaded', detail: failure }]);
     expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'reconnecting', reason: 'network', attempt: 1 }));
     controller.tick(1000);
+    // Back on the WebSocket: a browser that keeps the failed import must not strand the session.
+    controller.expectConnection().refuse();
     expect(held.loader).toHaveBeenCalledTimes(2);
     await held.load();
     controller.expectStream().open();
     expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', transport: 'sse' }));
+  });
+
+  it('goes on working on the WebSocket when the fallback code never loads', async () => {
+    const held = heldLoader();
+    const { service, controller } = setup({ providers: [{ provide: REALTIME_FALLBACKS, useValue: held.loader }] });
+    service.connect('t');
+    controller.expectConnection().refuse();
+    await held.fail(new TypeError('Failed to fetch dynamically imported module'));
+    controller.tick(1000);
+    controller.expectConnection().open();
+    expect(service.connectionState()).toEqual(jasmine.objectContaining({ status: 'connected', transport: 'websocket' }));
   });
 
   it('a protocol that cannot rotate on the open socket loads the code to renew its token beside it', async () => {

@@ -237,7 +237,9 @@ export class ConnectionSession implements RealtimeSource {
   /**
    * Runs `use` with the fallbacks: at once when their code has loaded, else once it has, unless the
    * session ended or moved on meanwhile (another attempt, a lost connection). A failed load is
-   * reported and retried like a failed attempt.
+   * reported and retried like a failed attempt, on the WebSocket again: a browser may keep the
+   * failure of a dynamic import for the life of the page, and a session that kept waiting for the
+   * fallbacks would then never connect again, even once the WebSocket works.
    */
   #withFallbacks(use: (fallbacks: TransportSwitch) => void): void {
     const moves = this.#moves;
@@ -251,6 +253,7 @@ export class ConnectionSession implements RealtimeSource {
       (error) => {
         if (this.#ended || moves !== this.#moves) return;
         this.#host.report('fallback_load_failed', 'the fallback transports could not be loaded', error);
+        this.#ladder.reset();
         this.retryLater('network', null);
       },
     );
