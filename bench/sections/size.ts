@@ -3,6 +3,9 @@
  * (`bench/size/sdk-app.ts`: `provideRealtime`, `withAuth`, `WebSocketService`), next to the same
  * measure for a minimal app of each of seven realtime clients (`bench/size/<peer>.ts`). Angular and
  * RxJS are external everywhere, so only the client library's code (and the app's few lines) count.
+ * The bundle is split at dynamic imports as an app's build splits it: the SDK figure is the code the
+ * app loads at start, and the fallbacks chunk it loads only when a session first needs it is shown
+ * apart. Variants of the small app (`bench/size/sdk-*.ts`) price each optional feature.
  */
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -119,24 +122,33 @@ const shippedSdk: Plugin = {
 };
 
 /**
- * The parts of the library the size section names, by source file: what the protocol seam and
- * each transport weigh, in the minimal app's initial code and in what it loads later.
+ * The parts of the library the size section names, by source file: every file of the minimal app
+ * falls in one, so together they say what its initial code is made of, and what loads later.
  */
 const PARTS: { label: string; files: RegExp }[] = [
-  { label: 'protocol seam (RealtimeProtocol, native protocol, ProtocolLink, LivenessWatch, EventStream)', files: /lib\/(protocol\/(realtime-protocol|native-protocol)|transport\/(protocol-link|liveness-watch|transport)|stream\/event-stream)\.ts$/ },
-  { label: 'WebSocket transport', files: /lib\/transport\/websocket-transport\.ts$/ },
+  { label: 'session (attempts, retries, backoff, the connection state)', files: /lib\/(session\/(connection-session|backoff|session-urls)|stream\/connection-state(-store)?)\.ts$/ },
+  { label: 'tokens (withAuth, providers, rotation, expiry)', files: /lib\/session\/(session-token|token-rotation|token-provider|token-refresh)\.ts$/ },
+  { label: 'native protocol and frame validation', files: /lib\/protocol\/(native-protocol|frame-validation|protocol|realtime-protocol)\.ts$/ },
+  { label: 'WebSocket transport (ProtocolLink, liveness, the browser backend)', files: /lib\/transport\/(websocket-transport|protocol-link|liveness-watch|transport|realtime-backend|backend-io|realtime-poll-error)\.ts$/ },
+  { label: 'event stream (sequencing, fan-out, batches, resync, errors)', files: /lib\/stream\/(event-stream|event-fanout|event-sequencer|batch-boundary)\.ts$/ },
+  { label: 'WebSocketService', files: /lib\/service\/websocket\.service\.ts$/ },
+  { label: 'configuration and platform (provideRealtime, withAuth, clock, network)', files: /lib\/(config|platform)\/[\w-]+\.ts$/ },
+  { label: 'rooms (join, leave)', files: /lib\/(stream\/wanted-rooms|session\/room-membership)\.ts$/ },
+  { label: 'which transport next, and the fallbacks loader', files: /lib\/(session\/transport-ladder|fallbacks\/load-fallbacks)\.ts$/ },
+  { label: 'tab sharing hook', files: /lib\/tab-sharing\/[\w-]+\.ts$/ },
   { label: 'Server-Sent Events transport (SseTransport, SseParser)', files: /lib\/transport\/sse-(transport|parser)\.ts$/ },
   { label: 'long polling transport', files: /lib\/transport\/polling-transport\.ts$/ },
   { label: 'switching and probing (TransportSwitch)', files: /lib\/session\/transport-switch\.ts$/ },
-  { label: "the browser's HTTP I/O (fetch for streams, polls and the upgrade check)", files: /lib\/transport\/browser-http\.ts$/ },
+  { label: "the browser's HTTP I/O (fetch for streams and polls)", files: /lib\/transport\/browser-http\.ts$/ },
 ];
 
 /** The optional features the size section prices: each a variant of the minimal app under `bench/size/`. */
-const FEATURES = [
+const FEATURES: { label: string; entry: string; note?: string }[] = [
   { label: 'withTabSharing()', entry: 'sdk-tab-sharing.ts' },
-  { label: 'withProtocol(apexStoreCdc())', entry: 'sdk-apexstore.ts' },
+  // Its default transport is a Server-Sent Events stream, which comes with the fallbacks chunk.
+  { label: 'withProtocol(apexStoreCdc())', entry: 'sdk-apexstore.ts', note: 'and the fallbacks chunk at its first connection: SSE is its transport' },
   { label: 'liveResource() + reduceKeyChanges()', entry: 'sdk-live-resource.ts' },
-] as const;
+];
 
 /**
  * Minified bytes per part of the minimal app, in its initial code and in its lazy chunks, from a
@@ -229,11 +241,16 @@ export const size: Section = async () => {
       `gzipped: ngx-realtime ${kb(sdk!.gzipped)} initial + ${kb(sdk!.lazyGzipped)} in ${sdk!.lazyChunks} chunk(s) loaded when a fallback is first needed; ${measured.map((peer) => `${peer.pkg} ${kb(peer.size.gzipped)}`).join(', ')}`,
       `minified: ngx-realtime ${kb(sdk!.minified)} initial + ${kb(sdk!.lazyMinified)} later; ${measured.map((peer) => `${peer.pkg} ${kb(peer.size.minified)}`).join(', ')}`,
       `what each feature adds to the initial code, gzipped: ${features
-        .map((feature) => `${feature.label} +${bytes(added(feature.size))}${feature.size.lazyGzipped !== sdk!.lazyGzipped ? ` (later: ${bytes(feature.size.lazyGzipped)})` : ''}`)
+        .map((feature) => `${feature.label} +${bytes(added(feature.size))}${feature.note ? ` (${feature.note})` : ''}`)
         .join('; ')}; the fallbacks (Server-Sent Events, long polling, probing back, token renewal beside a stream) ${bytes(sdk!.lazyGzipped)}, loaded only when first needed`,
       `versions: ${measured.map((peer) => `${peer.pkg} ${peer.version}`).join(', ')}`,
-      `what each part weighs in the minimal app (minified bytes from a source bundle, initial / later; gzipped at the app's ratio ${gzipRatio.toFixed(2)}): ${parts
-        .map((part) => `${part.label} ${bytes(part.initial)} / ${bytes(part.lazy)} (~${bytes(Math.round((part.initial + part.lazy) * gzipRatio))} gz)`)
+      `what the minimal app's initial code is made of (minified bytes from a source bundle; gzipped at the app's ratio ${gzipRatio.toFixed(2)}): ${parts
+        .filter((part) => part.initial > 0)
+        .map((part) => `${part.label} ${bytes(part.initial)} (~${bytes(Math.round(part.initial * gzipRatio))} gz)`)
+        .join('; ')}`,
+      `what it loads later (minified): ${parts
+        .filter((part) => part.lazy > 0)
+        .map((part) => `${part.label} ${bytes(part.lazy)}`)
         .join('; ')}`,
       'other protocols are not in the minimal app at all: nothing it imports reaches them, so they tree-shake away',
     ],
