@@ -9,6 +9,11 @@
  *   one it had until that expires (`detail` is the frame).
  * - `poll_failed`: a long poll failed (`detail` is the `RealtimePollError`).
  * - `history_lost`: the server's sequence went backwards (e.g. it lost its data); a resync follows.
+ * - `fallback_load_failed`: the fallback transports' code (a chunk loaded on first need) could not be
+ *   loaded; the session goes back to the WebSocket and retries (`detail` is the import's error).
+ *
+ * Messages are for people; production builds shorten some (a rejected frame's says only its type).
+ * Act on `code`.
  *
  * @example
  * ```ts
