@@ -5,7 +5,7 @@ import { InjectionToken } from '@angular/core';
  *
  * @example
  * ```ts
- * const fallbacks: RealtimeFallbacks = await preloadRealtimeFallbacks().then(() => loadFallbacks() as RealtimeFallbacks);
+ * whenLoaded(loadFallbacks, (fallbacks: RealtimeFallbacks) => new fallbacks.SseTransport(options), report);
  * ```
  */
 export type RealtimeFallbacks = typeof import('./fallbacks');
