@@ -185,3 +185,35 @@ test('a bad token: one attempt at the stream, then the session ends as unauthori
   expect(await counters(), 'GET /events requests').toBe(start + 1);
   await expect(page).toHaveURL(/\/login/);
 });
+
+test('pages whose events never come say so and refresh over HTTP: a probe going bad, a compaction to its end', async ({ page, request }) => {
+  test.setTimeout(60_000);
+  const server = await compatServer();
+  const baseUrl = server.server.url;
+  // The same sign-in as everywhere, with the HTTP refresh every 2 s instead of 10.
+  await page.goto(`${baseUrl}/login?${FAST_REALTIME}&rt-refresh-ms=2000`);
+  await page.getByTestId('login-username').fill('admin');
+  await page.getByTestId('login-password').fill('admin');
+  await page.getByTestId('login-submit').click();
+  await expect(connectionStatus(page)).toHaveText('connected · sse');
+  const other = await otherClient(request, baseUrl);
+
+  await page.getByTestId('nav-health').click();
+  await expect(page.getByTestId('http-refresh-notice')).toContainText('Health events do not come on ApexStore 2.2');
+  await expect(page.getByTestId('probe-readiness-status')).toHaveText('healthy');
+  await other.chaos('health', { probe: 'readiness', status: 'unhealthy', reason: 'disk full' });
+  // No health_change comes on this stream: only the refresh over HTTP can show it.
+  await expect(page.getByTestId('probe-readiness-status')).toHaveText('unhealthy', { timeout: 6_000 });
+  await expect(page.getByTestId('health-banner')).toContainText('The readiness probe is unhealthy');
+  await expect(page.getByTestId('http-refreshed-ago')).toHaveText(/^Refreshed [0-2] s ago$/);
+  await other.chaos('health', { probe: 'readiness', status: 'healthy' });
+  await expect(page.getByTestId('health-banner')).toHaveCount(0, { timeout: 6_000 });
+
+  await page.getByTestId('nav-compaction').click();
+  await expect(page.getByTestId('compaction-status')).toHaveText('Idle');
+  await page.getByTestId('compaction-start').click();
+  // Asked at once after the start, then every second while it runs (a 2 s compaction).
+  await expect(page.getByTestId('compaction-status')).toHaveText(/^(Started|Compacting) · default$/, { timeout: 3_000 });
+  await expect(page.getByTestId('compaction-status')).toHaveText('Completed · default', { timeout: 6_000 });
+  await expect(page.getByTestId('compaction-percent')).toHaveText('100%');
+});
