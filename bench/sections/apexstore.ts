@@ -46,7 +46,7 @@ export const apexstore: Section = async ({ smoke }) => {
   const skipped = median(f.throughput.cdc.map((b) => b.skipped));
   const native = 'native over SSE';
   return {
-    name: '10. ApexStore 2.2 direct',
+    name: '11. ApexStore 2.2 direct',
     method:
       `the SDK on ApexStore 2.2's change stream (apexStoreCdc(), GET /events of a --compat apexstore-2.2 server) against the SDK on the native protocol over SSE: ` +
       `a ${f.count.toLocaleString('en')}-change burst (request to last change in), then ${f.latencyCount.toLocaleString('en')} changes at ${f.perSecond.toLocaleString('en')}/s ` +

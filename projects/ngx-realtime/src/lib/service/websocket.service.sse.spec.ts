@@ -151,6 +151,21 @@ describe('WebSocketService over Server-Sent Events', () => {
     expect(seqs()).toEqual([1, 2, 3]);
   });
 
+  it('a probe still connecting when the stream it would replace ends is dropped, so one connection follows', () => {
+    const { service, controller } = setup({ features: [withPollingFallback({ probeIntervalMs: 5000 })] });
+    service.connect('t');
+    controller.expectConnection().refuse();
+    const stream = controller.expectStream();
+    stream.open();
+    controller.tick(5000);
+    const probe = controller.expectConnection();
+    stream.end();
+    expect(probe.closedByClient).not.toBeNull();
+    tickToRetry(service, controller);
+    controller.expectStream().open();
+    expect(controller.openSockets).toBe(0);
+  });
+
   it('from polling it probes the WebSocket first, then SSE, and takes the first that gets ready', () => {
     const { service, controller } = setup({ features: [withPollingFallback({ probeIntervalMs: 5000 })] });
     service.connect('t');

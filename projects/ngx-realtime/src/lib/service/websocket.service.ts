@@ -282,6 +282,19 @@ export class WebSocketService {
   }
 
   /**
+   * @internal Whether events that arrived together (a batch frame, a poll answer, a relayed
+   * batch) are being delivered, for `liveResource`: it then applies them in one pass at the end.
+   */
+  ɵbatching(): boolean {
+    return this.#stream.batch.open;
+  }
+
+  /** @internal Runs `callback` when the group of events being delivered ends (at once when none is). */
+  ɵafterBatch(callback: () => void): void {
+    this.#stream.batch.afterBatch(callback);
+  }
+
+  /**
    * Joins rooms on protocols that have them (`capabilities.rooms`, e.g. Ignis): sent at once when
    * connected, and again on every new connection and by whichever tab holds a shared connection,
    * since servers forget rooms with the connection. Remembered until {@link leave}, across

@@ -120,6 +120,7 @@ export class ConnectionSession implements RealtimeSource {
     this.transport.close(1000, 'network changed');
     this.transport = null;
     this.lost();
+    this.#switch.liveLost();
     this.attempt();
   }
 
@@ -302,6 +303,7 @@ export class ConnectionSession implements RealtimeSource {
   #onClosed(info: TransportClosed): void {
     this.transport = null;
     this.lost();
+    this.#switch.liveLost();
     const timedOut = info.heartbeatTimeout || info.connectTimeout === true;
     const code = timedOut ? null : info.code;
     const meaning = timedOut ? null : (this.#host.protocol.closeReason?.(info.code) ?? reasonForCloseCode(info.code));
