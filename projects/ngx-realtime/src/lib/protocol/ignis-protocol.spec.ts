@@ -88,7 +88,7 @@ describe('ignisProtocol()', () => {
         batching: false,
         rooms: true,
         transports: ['websocket'],
-        clientHeartbeat: { intervalMs: 25_000 },
+        clientHeartbeat: { intervalMs: 20_000 },
       });
       expect(protocol.join!(['orders', 'user:7'])).toBe('{"event":"join","data":{"rooms":["orders","user:7"]}}');
       expect(protocol.leave!(['orders'])).toBe('{"event":"leave","data":{"rooms":["orders"]}}');

@@ -47,7 +47,9 @@ export type IgnisConnectedEvent = IgnisEvent<'connected', { readonly id: string;
  *   with a `handshakeFn` and an `outboundTransformer`): see {@link ignisProtocol}. Default `false`.
  * - `heartbeatIntervalMs`: how often the client sends `{"event":"heartbeat"}` once connected. Ignis
  *   closes a client idle for more than its `heartbeatTimeout` (90 s by default) with 4002. Default
- *   25 000.
+ *   20 000: in a background tab whose timers run once a minute, heartbeats are then at most
+ *   20 + 60 = 80 s apart (60 s once throttling has set in), inside the 90 s. Keep it at most the
+ *   server's timeout less 60 s.
  * - `hkdfInfo`: the HKDF info of the server's ECDH helper, when it is not the default
  *   `'ignis-ecdh-p256-aes-256-gcm-v1'`.
  *
@@ -63,7 +65,7 @@ export interface IgnisProtocolOptions {
   readonly hkdfInfo?: string;
 }
 
-const DEFAULT_HEARTBEAT_INTERVAL_MS = 25_000;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 20_000;
 /** Ignis's close code for a refused or impossible encryption handshake ("Encryption required"). */
 const ENCRYPTION_REQUIRED = 4004;
 const HEARTBEAT_FRAME = '{"event":"heartbeat"}';
@@ -91,10 +93,12 @@ const CONNECTED_ENCRYPTED =
  * - No replay: Ignis numbers nothing and keeps nothing. After every reconnect `resync$` emits (reason
  *   `reconnected`): reload what you show.
  * - Heartbeat: the server never pings (Bun's protocol pings do not count) and closes clients idle
- *   for 90 s, so the client sends `{"event":"heartbeat"}` every `heartbeatIntervalMs` (25 s) from a
- *   timer, and also from the message handler as soon as one is due: a background tab's timers may
- *   fire only once a minute, its network events do not wait. Silence from the server is not judged
- *   (it may have nothing to say); `withHeartbeat({ timeoutMs })` does, for servers known to talk.
+ *   for 90 s, so the client sends `{"event":"heartbeat"}` every `heartbeatIntervalMs` (20 s) from a
+ *   timer, and also from the message handler as soon as one is due. A background tab's timers may
+ *   fire only once a minute (Chrome's intensive throttling), which still gives one heartbeat at most
+ *   80 s after the last; its network events are not throttled, so while frames arrive a due heartbeat
+ *   goes out with the next one. Silence from the server is not judged (it may have nothing to say);
+ *   `withHeartbeat({ timeoutMs })` does, for servers known to talk.
  * - Close codes: 4003 (authentication failed, after an `error` frame) ends the session
  *   `unauthorized`; 4001 (authentication timeout) reconnects with reason `protocol`; 4002
  *   (heartbeat timeout) reconnects with reason `heartbeat_timeout`; 1001 (server shutdown)
