@@ -85,17 +85,22 @@ describe('WebSocketService with jsonEventsProtocol() (fake server)', () => {
     expect(frame.controller.expectConnection().accept().sentRaw).toEqual(['{"type":"auth","token":"secret"}']);
   });
 
-  it('is never connected by a socket that closed before its asynchronous auth frame was made', async () => {
+  it('is never connected, and runs no timer, for a socket that closed before its asynchronous auth frame was made', async () => {
     let resolve!: (frame: unknown) => void;
-    const { service, controller, states } = jsonSocket({ authFrame: () => new Promise((r) => (resolve = r)) });
+    const { service, controller, states } = jsonSocket({
+      authFrame: () => new Promise((r) => (resolve = r)),
+      heartbeat: { frame: 'ping', intervalMs: 1_000 },
+    });
     service.connect('t1');
     const connection = controller.expectConnection().accept();
     expect(service.connectionState().status).toBe('reconnecting');
     connection.close(1006);
+    expect(controller.clock.pendingTimers).toBe(1); // the retry
     resolve({ token: 't1' });
     await flushMicrotasks();
     expect(states.some((s) => s.status === 'connected')).toBeFalse();
     expect(service.connectionState().status).toBe('reconnecting');
+    expect(controller.clock.pendingTimers).toBe(1); // no connect deadline, no heartbeat for the closed socket
   });
 
   it('sends the client heartbeat the app asked for once connected', () => {
