@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every suite on a fresh machine (installing Chromium and npm packages if missing) and ends
 # with one line 'N passed, N failed' summing them all. Exit code is non-zero on any failure.
-#   suites: import cycles (node --test) · library build (ng-packagr) · package contents (node --test) · library unit + integration specs (Karma) · demo specs
+#   suites: import cycles (node --test) · library build (ng-packagr) · package contents (node --test) · library unit + integration specs (Karma: against
+#   the mock server, and through integration/harness.cjs against the real Ignis server helper on redis-server and AuroraBot/Fluxora-shaped servers) · demo specs
 #   (Karma) · mock server (bun test), on sqlite and again on Redis · protocol conformance with the `ws` client (node --test) ·
 #   the benchmark suite with tiny counts (bun bench/suite.ts) · end-to-end (Playwright, system Chromium)
 set -uo pipefail
@@ -60,7 +61,7 @@ code=$?; [[ $code == 0 ]] && record "library build" 1 0 0 || record "library bui
 echo "-- package contents (node --test: what npm pack of the build ships)"
 run_node_test "package contents (node)" scripts/package-contents.test.mjs package-contents
 
-echo "-- library specs (Karma, with the mock server for integration specs)"
+echo "-- library specs (Karma, with the mock server, Ignis and plain JSON sockets for integration specs)"
 run_karma "library specs (karma)" ngx-realtime
 
 echo "-- demo specs (Karma)"
