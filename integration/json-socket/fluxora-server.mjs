@@ -40,6 +40,9 @@ const wss = new WebSocketServer({ server, path: '/ws/streams', maxPayload: MAX_M
 wss.on('connection', (socket) => {
   socket.isAlive = true;
   socket.on('pong', () => (socket.isAlive = true));
+  // ws reports an oversized message as an error before it closes with 1009: without a listener the
+  // error would end the whole server.
+  socket.on('error', () => {});
   const sentAt = [];
   socket.on('message', () => {
     const now = Date.now();

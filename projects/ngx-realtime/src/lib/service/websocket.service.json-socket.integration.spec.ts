@@ -112,9 +112,11 @@ describe('WebSocketService with jsonEventsProtocol() against plain JSON sockets 
 
     it('ends on 1008 (rate_limited) when the app calls it final', async () => {
       // A heartbeat every 50 ms is more than the server's 10 messages in 10 s.
-      const { service, sockets } = client(url, { typeField: 'event', heartbeat: { frame: { type: 'ping' }, intervalMs: 50 }, finalCloseCodes: [1008, 1009] });
+      const { service, sockets, states } = client(url, { typeField: 'event', heartbeat: { frame: { type: 'ping' }, intervalMs: 50 }, finalCloseCodes: [1008, 1009] });
       service.connect('unused');
-      await waitFor('disconnected', () => service.connectionState().status === 'disconnected', 5000);
+      await waitFor('disconnected', () => service.connectionState().status === 'disconnected', 5000).catch((error: Error) => {
+        throw new Error(`${error.message}; states: ${JSON.stringify(states)}; sockets: ${sockets.length}`);
+      });
       expect(service.connectionState()).toEqual(jasmine.objectContaining({ reason: 'rate_limited', lastCloseCode: 1008 }));
       await pause(600);
       expect(sockets.length).toBe(1);
