@@ -127,23 +127,32 @@ test('the header fits at every width from 360 to 1400 px: no page overflow, no l
   expect(misfits).toEqual([]);
 });
 
-test('the pill tells WebSocket from polling by colour and is a polite live region', async ({ signedIn: page, other }) => {
+test('the pill tells WebSocket, SSE and polling apart by colour and is a polite live region', async ({ signedIn: page, other }) => {
   const pill = page.locator('.pill');
   const status = connectionStatus(page);
+  const colour = () => pill.evaluate((el) => getComputedStyle(el).backgroundColor);
   await expect(status).toHaveAttribute('role', 'status');
   await expect(status).toHaveAttribute('aria-live', 'polite');
   await expect(pill).toHaveAttribute('data-transport', 'websocket');
-  const websocketColour = await pill.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const websocketColour = await colour();
 
   await other.chaos('block-websocket', { enabled: true });
   await other.chaos('drop');
+  await expect(status).toHaveText('connected · sse');
+  const sseColour = await colour();
+  expect(sseColour).not.toBe(websocketColour);
+
+  await other.chaos('block-sse', { enabled: true });
+  await other.chaos('drop');
   await expect(status).toHaveText('connected · polling');
-  const pollingColour = await pill.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const pollingColour = await colour();
   expect(pollingColour).not.toBe(websocketColour);
+  expect(pollingColour).not.toBe(sseColour);
 
   await other.chaos('block-websocket', { enabled: false });
+  await other.chaos('block-sse', { enabled: false });
   await expect(status).toHaveText('connected · websocket');
-  expect(await pill.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(websocketColour);
+  expect(await colour()).toBe(websocketColour);
 });
 
 test('tab titles name the page and the app', async ({ page }) => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every suite on a fresh machine (installing Chromium and npm packages if missing) and ends
 # with one line 'N passed, N failed' summing them all. Exit code is non-zero on any failure.
-#   suites: import cycles (node --test) · library build (ng-packagr) · package contents (node --test) · library unit + integration specs (Karma: against
+#   suites: import cycles (node --test) · library build (ng-packagr, then the ng add schematic) · package contents (node --test) ·
+#   ng add (node --test: the schematic, then ng new -> ng add -> ng build -> Chromium) · library unit + integration specs (Karma: against
 #   the mock server, and through integration/harness.cjs against the real Ignis server helper on redis-server and AuroraBot/Fluxora-shaped servers) · demo specs
 #   (Karma) · mock server (bun test), on sqlite and again on Redis · protocol conformance with the `ws` client (node --test) ·
 #   the benchmark suite with tiny counts (bun bench/suite.ts) · end-to-end (Playwright, system Chromium)
@@ -54,12 +55,15 @@ run_node_test() {
 echo "-- import cycles (node --test: the check itself, then projects/ and mock-server/)"
 run_node_test "import cycles (node)" scripts/check-import-cycles.test.mjs import-cycles
 
-echo "-- building the library (ng-packagr, both entry points)"
-npx ng build ngx-realtime > "$out/build-lib.log" 2>&1
+echo "-- building the library (ng-packagr, both entry points; then the ng add schematic)"
+bash scripts/build-lib.sh > "$out/build-lib.log" 2>&1
 code=$?; [[ $code == 0 ]] && record "library build" 1 0 0 || record "library build" 0 1 "$code" "$out/build-lib.log"
 
 echo "-- package contents (node --test: what npm pack of the build ships)"
 run_node_test "package contents (node)" scripts/package-contents.test.mjs package-contents
+
+echo "-- ng add (node --test: the schematic, then ng new -> ng add the tarball twice -> ng build -> Chromium)"
+run_node_test "ng add (node)" scripts/ng-add.e2e.test.mjs ng-add
 
 echo "-- library specs (Karma, with the mock server, Ignis and plain JSON sockets for integration specs)"
 run_karma "library specs (karma)" ngx-realtime

@@ -1,6 +1,7 @@
 /**
  * Recovery in Chromium, against the real mock server CLI on a sqlite file: the server killed and
- * restarted, a half-open link (`/__chaos/stall`), and WebSockets blocked (`/__chaos/block-websocket`).
+ * restarted, a half-open link (`/__chaos/stall`), WebSockets blocked (`/__chaos/block-websocket`), then
+ * Server-Sent Events too (`/__chaos/block-sse`).
  * The page (bench/browser/pages/recovery.ts) holds the SDK and a naive bare WebSocket that
  * reconnects without resuming; this script runs the scenario and reads what the page saw.
  */
@@ -61,7 +62,7 @@ export const recovery: Section = async ({ smoke }) => {
     seen.states.push(...o.states);
   });
   const browser = launchChromium(`${server.url}/recovery.html?collector=${encodeURIComponent(collector.url)}`);
-  const figures = { restartToFirstEvent: [] as number[], naiveRestartToFirstEvent: [] as number[], detection: [] as number[], toPolling: [] as number[], backToWebSocket: [] as number[] };
+  const figures = { restartToFirstEvent: [] as number[], naiveRestartToFirstEvent: [] as number[], detection: [] as number[], toSse: [] as number[], toPolling: [] as number[], backToWebSocket: [] as number[] };
   const written: string[] = [];
   try {
     const ready = await collector.next<{ token: string; error?: string }>('recovery', 60_000);
@@ -109,16 +110,25 @@ export const recovery: Section = async ({ smoke }) => {
       await until(() => sdkHas(`r${r}-during-stall`), 10_000, 'the event written during the stall');
       await sleep(4200 - (Date.now() - stallAt));
 
-      // 3. WebSockets blocked: to long polling at once, and back when they are allowed again.
+      // 3. WebSockets blocked: to Server-Sent Events at once; SSE blocked too: to long polling;
+      //    both allowed again: back to the WebSocket.
       await until(() => seen.states.at(-1)?.status === 'connected', 5000, 'connected before blocking');
       await chaos('block-websocket', { enabled: true });
       const blockedAt = Date.now();
       await chaos('drop');
-      await until(() => stateSince(blockedAt, (s) => s.status === 'connected' && s.transport === 'polling') !== undefined, 10_000, 'the switch to polling');
-      figures.toPolling.push(stateSince(blockedAt, (s) => s.transport === 'polling')!.at - blockedAt);
+      await until(() => stateSince(blockedAt, (s) => s.status === 'connected' && s.transport === 'sse') !== undefined, 10_000, 'the switch to SSE');
+      figures.toSse.push(stateSince(blockedAt, (s) => s.transport === 'sse')!.at - blockedAt);
+      await put(`r${r}-while-sse`);
+      await until(() => sdkHas(`r${r}-while-sse`), 10_000, 'an event over SSE');
+      await chaos('block-sse', { enabled: true });
+      const sseBlockedAt = Date.now();
+      await chaos('drop');
+      await until(() => stateSince(sseBlockedAt, (s) => s.status === 'connected' && s.transport === 'polling') !== undefined, 10_000, 'the switch to polling');
+      figures.toPolling.push(stateSince(sseBlockedAt, (s) => s.transport === 'polling')!.at - sseBlockedAt);
       await put(`r${r}-while-polling`);
       await until(() => sdkHas(`r${r}-while-polling`), 10_000, 'an event over polling');
       await chaos('block-websocket', { enabled: false });
+      await chaos('block-sse', { enabled: false });
       const unblockedAt = Date.now();
       await until(() => stateSince(unblockedAt, connectedWs) !== undefined, 10_000, 'the way back to WebSocket');
       figures.backToWebSocket.push(stateSince(unblockedAt, connectedWs)!.at - unblockedAt);
@@ -139,13 +149,14 @@ export const recovery: Section = async ({ smoke }) => {
   const naive = count(seen.raw);
   return {
     name: '4. Recovery',
-    method: `${rounds} rounds against the mock server CLI on a sqlite file (heartbeat ${HEARTBEAT_TIMEOUT_MS} ms timeout, reconnect bound ${RECONNECT_DELAY_MS} ms, probe every ${PROBE_INTERVAL_MS} ms): kill -9 and restart, a 4 s stall, WebSockets blocked then allowed; medians.`,
+    method: `${rounds} rounds against the mock server CLI on a sqlite file (heartbeat ${HEARTBEAT_TIMEOUT_MS} ms timeout, reconnect bound ${RECONNECT_DELAY_MS} ms, probe every ${PROBE_INTERVAL_MS} ms): kill -9 and restart, a 4 s stall, WebSockets blocked, then SSE too, then both allowed; medians.`,
     rows: [
       row('restart: listening again to first event', median(figures.restartToFirstEvent), median(figures.naiveRestartToFirstEvent), 'ms', 'naive client, 250 ms retry'),
       row('events lost, SDK (target 0)', sdk.lost, Math.max(naive.lost, 1), 'events', `naive client lost ${naive.lost}`, { max: 0 }),
       row('events duplicated, SDK (target 0)', sdk.duplicated, Math.max(naive.duplicated, 1), 'events', `naive client duplicated ${naive.duplicated}`, { max: 0 }),
       row('half-open detected after', median(figures.detection), HEARTBEAT_TIMEOUT_MS, 'ms', 'heartbeat timeout'),
-      row('switch to polling after', median(figures.toPolling), RECONNECT_DELAY_MS, 'ms', 'first retry bound'),
+      row('WebSockets blocked: on SSE after', median(figures.toSse), RECONNECT_DELAY_MS, 'ms', 'first retry bound'),
+      row('SSE blocked too: on polling after', median(figures.toPolling), RECONNECT_DELAY_MS, 'ms', 'first retry bound'),
       row('back to WebSocket after', median(figures.backToWebSocket), PROBE_INTERVAL_MS, 'ms', 'probe interval'),
     ],
     notes: [`${written.length} events written in all; the SDK saw ${seen.sdk.length}, the naive client ${seen.raw.length}`],

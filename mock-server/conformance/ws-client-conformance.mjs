@@ -69,6 +69,68 @@ function open(query) {
   return { socket, next, opened, closeCode, send: (f) => socket.send(typeof f === 'string' ? f : JSON.stringify(f)) };
 }
 
+/**
+ * Opens `GET /events/stream` with Node's fetch and reads its body as Server-Sent Events (the WHATWG
+ * rules: `field: value` lines, a blank line dispatches, `:` starts a comment); `next(type)` awaits
+ * the next event whose data is a frame of that type, as `{ id, frame }` (`id` null without an id line).
+ */
+async function openStream(query, headers = {}) {
+  const controller = new AbortController();
+  const res = await fetch(`${baseUrl}/events/stream${query ? `?${query}` : ''}`, { headers, signal: controller.signal });
+  const queue = [];
+  const waiters = [];
+  const all = [];
+  const dispatch = (event) => {
+    all.push(event);
+    const i = waiters.findIndex((w) => w.match(event));
+    if (i >= 0) waiters.splice(i, 1)[0].resolve(event);
+    else queue.push(event);
+  };
+  const ended = (async () => {
+    if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return 'refused';
+    const decoder = new TextDecoder();
+    let buffer = '';
+    let id = null;
+    let data = [];
+    try {
+      for await (const chunk of res.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline;
+        while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
+          if (line === '') {
+            if (data.length > 0) dispatch({ id, frame: JSON.parse(data.join('\n')) });
+            id = null;
+            data = [];
+            continue;
+          }
+          if (line.startsWith(':')) continue;
+          const colon = line.indexOf(':');
+          const field = colon < 0 ? line : line.slice(0, colon);
+          let value = colon < 0 ? '' : line.slice(colon + 1);
+          if (value.startsWith(' ')) value = value.slice(1);
+          if (field === 'data') data.push(value);
+          else if (field === 'id') id = value;
+        }
+      }
+      return 'end';
+    } catch {
+      return 'error';
+    }
+  })();
+  const next = (type, timeoutMs = 3000) => {
+    const match = typeof type === 'function' ? type : (e) => e.frame.type === type;
+    const i = queue.findIndex(match);
+    if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({ match, resolve: (e) => { clearTimeout(timer); resolve(e); } });
+    });
+  };
+  return { res, next, all, ended, close: () => controller.abort() };
+}
+
 test('welcome after connecting with the token in the query', async () => {
   const token = await login();
   const client = open(`token=${token}`);
@@ -359,6 +421,63 @@ test('long polling returns the same events with the same seqs as the socket', as
   const live = await client.next('key_change');
   assert.deepEqual((await parked).body.events, [live]);
   client.socket.close();
+});
+
+test('Server-Sent Events: welcome first, then a written key arrives once, with its seq as the event id', async () => {
+  const token = await login();
+  const stream = await openStream('', { Authorization: `Bearer ${token}` });
+  assert.equal(stream.res.status, 200);
+  assert.equal(stream.res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  const welcome = await stream.next('welcome');
+  assert.equal(stream.all[0], welcome);
+  assert.equal(welcome.id, null);
+  assert.equal(welcome.frame.protocol, 1);
+  assert.equal(welcome.frame.userId, 'admin');
+  assert.deepEqual(welcome.frame.heartbeat, { intervalMs: 200, timeoutMs: 2000 });
+  assert.equal(typeof welcome.frame.epoch, 'string');
+  const put = await http('PUT', '/keys/sse-conformance', { token, body: { value: 'once' } });
+  assert.equal(put.status, 200);
+  const event = await stream.next((e) => e.frame.key === 'sse-conformance');
+  assert.equal(event.frame.seq, welcome.frame.lastSeq + 1);
+  assert.equal(event.id, String(event.frame.seq));
+  // Pings keep arriving; the key does not come again.
+  await stream.next('ping');
+  await stream.next('ping');
+  assert.equal(stream.all.filter((e) => e.frame.key === 'sse-conformance').length, 1);
+  stream.close();
+});
+
+test('Server-Sent Events: resume with lastSeq and epoch replays the missed events with their ids, then resumed', async () => {
+  const token = await login();
+  const first = await openStream(`token=${token}`);
+  const { frame: welcome } = await first.next('welcome');
+  first.close();
+  for (const value of ['a', 'b', 'c']) await http('PUT', `/keys/sse-resume-${value}`, { token, body: { value } });
+  const stream = await openStream(`token=${token}&lastSeq=${welcome.lastSeq}&epoch=${welcome.epoch}`);
+  await stream.next('welcome');
+  const replayed = [];
+  for (let i = 0; i < 3; i++) replayed.push(await stream.next('key_change'));
+  assert.deepEqual(replayed.map((e) => [e.frame.seq, e.id]), [1, 2, 3].map((n) => [welcome.lastSeq + n, String(welcome.lastSeq + n)]));
+  assert.deepEqual((await stream.next('resumed')).frame, { type: 'resumed', fromSeq: welcome.lastSeq + 1, toSeq: welcome.lastSeq + 3, count: 3 });
+  stream.close();
+});
+
+test('Server-Sent Events: a bad or missing token is a 401 with a JSON body, before any stream', async () => {
+  const bad = await openStream('', { Authorization: 'Bearer apx_not-a-real-token' });
+  assert.equal(bad.res.status, 401);
+  assert.deepEqual(await bad.res.json(), { error: 'Invalid authentication token' });
+  const missing = await openStream('');
+  assert.equal(missing.res.status, 401);
+  assert.deepEqual(await missing.res.json(), { error: 'Missing authorization header' });
+});
+
+test('Server-Sent Events: logout ends the stream in-band with closing 4005', async () => {
+  const token = await login();
+  const stream = await openStream('', { Authorization: `Bearer ${token}` });
+  await stream.next('welcome');
+  assert.equal((await http('POST', '/auth/logout', { token })).status, 200);
+  assert.deepEqual((await stream.next('closing')).frame, { type: 'closing', code: 4005, reason: 'Session revoked' });
+  assert.equal(await stream.ended, 'end');
 });
 
 test('chaos drop cuts the socket without a close frame (1006)', async () => {

@@ -1,4 +1,25 @@
 import { PROTOCOL_DEFAULTS } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { parseIngestAuth, type IngestCredentials } from './compat/ingest-auth';
+
+/**
+ * The other servers' protocols the mock can also speak (`--compat`).
+ *
+ * @example
+ * ```ts
+ * if (!COMPAT_MODES.includes(value as CompatMode)) throw new Error(`unknown --compat ${value}`);
+ * ```
+ */
+export const COMPAT_MODES = ['apexstore-2.2'] as const;
+
+/**
+ * One of {@link COMPAT_MODES}.
+ *
+ * @example
+ * ```ts
+ * const mode: CompatMode = 'apexstore-2.2';
+ * ```
+ */
+export type CompatMode = (typeof COMPAT_MODES)[number];
 
 /**
  * Everything a mock server instance can be configured with. Every duration is in milliseconds so
@@ -27,6 +48,19 @@ export interface ServerOptions {
    * not write it twice): 59 keys and one completed snapshot, as events. Default false.
    */
   seed?: boolean;
+  /**
+   * `'apexstore-2.2'`: also speak ApexStore 2.2's own change stream, as that server does:
+   * `GET /ws/events` becomes its WebSocket, `GET /events` its Server-Sent Events, and REST answers
+   * carry no `X-Last-Seq`. `/events/stream` and `/events/poll` stay native. Default: native only.
+   */
+  compat?: CompatMode;
+  /**
+   * Turns on the gateway `POST /ingest/apexstore` (ApexStore 2.2's CDC webhook in, native
+   * `key_change` events out), taking only requests with this header, written as ApexStore's
+   * `auth_header` setting: `'Header-Name: value'`, or a bare token for `Authorization: Bearer <token>`.
+   * Default: off (404).
+   */
+  ingestAuth?: string;
   tokenTtlMs?: number;
   authTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -51,7 +85,13 @@ export interface ServerOptions {
 }
 
 /** {@link ServerOptions} with every default filled in. */
-export type ServerConfig = Required<Omit<ServerOptions, 'staticDir' | 'redisUrl'>> & { staticDir: string | null; redisUrl: string | null };
+export type ServerConfig = Required<Omit<ServerOptions, 'staticDir' | 'redisUrl' | 'compat' | 'ingestAuth'>> & {
+  staticDir: string | null;
+  redisUrl: string | null;
+  compat: CompatMode | null;
+  /** The parsed `ingestAuth`, or null when the gateway is off. */
+  ingestAuth: IngestCredentials | null;
+};
 
 /**
  * Fills in defaults; the protocol numbers come from the shared protocol module.
@@ -62,6 +102,9 @@ export type ServerConfig = Required<Omit<ServerOptions, 'staticDir' | 'redisUrl'
  * ```
  */
 export function resolveConfig(options: ServerOptions = {}): ServerConfig {
+  if (options.compat !== undefined && !COMPAT_MODES.includes(options.compat)) {
+    throw new Error(`compat must be one of ${COMPAT_MODES.join(', ')}, got "${String(options.compat)}"`);
+  }
   return {
     port: options.port ?? 0,
     hostname: options.hostname ?? '127.0.0.1',
@@ -70,6 +113,8 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     staticDir: options.staticDir ?? null,
     redisUrl: options.redisUrl ?? null,
     seed: options.seed ?? false,
+    compat: options.compat ?? null,
+    ingestAuth: options.ingestAuth === undefined ? null : parseIngestAuth(options.ingestAuth),
     tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
     authTimeoutMs: options.authTimeoutMs ?? PROTOCOL_DEFAULTS.authTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? PROTOCOL_DEFAULTS.heartbeatIntervalMs,

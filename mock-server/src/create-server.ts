@@ -1,17 +1,26 @@
+import type { Server, WebSocketHandler } from 'bun';
 import { CLOSE_CODES, type SequencedEvent } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { Chaos } from './chaos/chaos';
 import { routeChaos } from './chaos/chaos-routes';
+import { CdcHub } from './compat/cdc-hub';
+import { createCdcWebsocketHandler } from './compat/cdc-socket';
+import { dispatchWebsockets, type AnySocketData } from './compat/websocket-dispatch';
+import { withoutPositions } from './compat/without-positions';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
 import { Auth } from './domain/auth';
 import { Domain } from './domain/domain';
 import { seedSampleData } from './domain/sample-data';
+import { openCdcEventStream, upgradeCdcWebsocket } from './http/cdc-endpoints';
 import { createFetchHandler } from './http/fetch-handler';
 import { routeHttp, type TokenSharing } from './http/http-routes';
 import { json } from './http/http-util';
+import { routeIngest } from './http/ingest-route';
+import { openEventStream } from './http/sse-endpoint';
 import { upgradeWebsocket } from './http/ws-upgrade';
 import { ConnectionHub } from './realtime/connection-hub';
 import { LongPolls } from './realtime/long-poll';
-import type { SocketData } from './realtime/socket-data';
+import type { Socket, SocketData } from './realtime/socket-data';
+import { StreamSessions } from './realtime/stream-sessions';
 import { createWebsocketHandler } from './realtime/ws-handler';
 import { EventLog } from './storage/event-log';
 import type { EventWriter } from './storage/event-writer';
@@ -39,6 +48,8 @@ export interface ServerParts {
   readonly domain: Domain;
   readonly events: EventWriter;
   readonly chaos: Chaos;
+  /** ApexStore 2.2's change-stream clients (`compat: 'apexstore-2.2'`), or null without compat. */
+  readonly cdc: CdcHub | null;
   /** Resolves once every write so far is applied here (see {@link EventWriter.settled}). */
   settled(): Promise<number>;
 }
@@ -61,7 +72,7 @@ export interface MockServer {
   readonly config: ServerConfig;
   /** Internals, for tests that need to look inside (event log, hub, store). */
   readonly context: ServerParts;
-  /** Graceful shutdown: sockets close with 1001, parked polls are answered, sqlite is closed. */
+  /** Graceful shutdown: sockets close with 1001 (SSE streams get `closing` 1001), parked polls are answered, sqlite is closed. */
   stop(): Promise<void>;
 }
 
@@ -95,11 +106,15 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   const auth = new Auth(store, config.tokenTtlMs, config.now);
   const hub = new ConnectionHub(config.maxBatchBytes);
   const polls = new LongPolls(log, config.pollMaxEvents);
+  const cdc = config.compat === 'apexstore-2.2' ? new CdcHub() : null;
   // Events reach the connections and the parked polls only once they are logged here.
   const deliver = (events: readonly SequencedEvent[], texts: readonly string[]): void => {
     hub.broadcastEvents(events, texts);
+    cdc?.deliver(events);
     polls.notify(events);
   };
+  // Every realtime client here, of either protocol, for /stats, /health and the Redis count.
+  const connectionsHere = cdc ? () => hub.size + cdc.size : () => hub.size;
 
   let replica: RedisReplica | null = null;
   let events: EventWriter;
@@ -110,7 +125,7 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
           store,
           log,
           config,
-          localConnections: () => hub.size,
+          localConnections: connectionsHere,
           listener: {
             applied: deliver,
             historyLost: (frame) => hub.sendToAll(frame),
@@ -127,12 +142,13 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   } else {
     events = new LocalEventWriter(store, log, deliver);
   }
-  const connectionsEverywhere = replica ? () => replica.connectionsTotal() : () => hub.size;
-  const domain = new Domain({ store, log, events, config, connections: { here: () => hub.size, everywhere: connectionsEverywhere } });
+  const connectionsEverywhere = replica ? () => replica.connectionsTotal() : connectionsHere;
+  const domain = new Domain({ store, log, events, config, connections: { here: connectionsHere, everywhere: connectionsEverywhere } });
   if (config.seed) await seedSampleData({ store, domain, events, now: config.now });
 
-  const ws = createWebsocketHandler({ hub, auth, log, config });
-  const chaos = new Chaos({ hub, polls, thaw: ws.thaw });
+  const sessions = new StreamSessions(hub, log, config);
+  const ws = createWebsocketHandler({ hub, auth, sessions, config });
+  const chaos = new Chaos({ hub, polls, thaw: ws.thaw, cdc });
   const httpParts = {
     config,
     auth,
@@ -145,15 +161,26 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
     stalls: chaos,
   };
   const chaosParts = { chaos, domain, events, maxBurstCount: config.maxBurstCount };
+  const ingestParts = config.ingestAuth ? { credentials: config.ingestAuth, domain, events } : null;
+  // Bun takes one data type per server; each endpoint only ever upgrades with its own.
+  type NativeServer = Server<SocketData>;
   const fetch = createFetchHandler({
     countRequest: (pathname) => chaos.countRequest(pathname),
-    websocket: (req, url, server) => upgradeWebsocket({ blocked: chaos.blockWebsocket }, req, url, server),
+    // In compat mode /ws/events is ApexStore's path, so it speaks ApexStore's protocol there.
+    websocket: cdc
+      ? (req, url, server) => upgradeCdcWebsocket({ auth }, { blocked: chaos.blockWebsocket }, req, url, server)
+      : (req, url, server) => upgradeWebsocket({ blocked: chaos.blockWebsocket }, req, url, server as NativeServer),
+    sse: (req, url, server) => openEventStream({ hub, auth, sessions }, { blocked: chaos.blockSse }, req, url, server as NativeServer),
+    cdcEvents: cdc ? (req, url, server) => openCdcEventStream({ auth, hub: cdc }, { blocked: chaos.blockSse }, req, url, server) : null,
     chaos: config.chaos ? (req, url) => routeChaos(chaosParts, req, url) : null,
-    http: (req, url) => routeHttp(httpParts, req, url),
+    ingest: ingestParts ? (req, url) => routeIngest(ingestParts, req, url) : null,
+    // ApexStore's answers say nothing about a position in a stream; in compat mode neither do ours.
+    http: cdc ? (req, url) => withoutPositions(routeHttp(httpParts, req, url)) : (req, url) => routeHttp(httpParts, req, url),
     staticDir: config.staticDir,
   });
+  const websocket = cdc ? dispatchWebsockets(ws.handler, createCdcWebsocketHandler(cdc)) : (ws.handler as WebSocketHandler<AnySocketData>);
 
-  const server = Bun.serve<SocketData>({
+  const server = Bun.serve<AnySocketData>({
     port: config.port,
     hostname: config.hostname,
     // Seconds; long polls may be parked for pollMaxWaitMs.
@@ -164,9 +191,10 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
       console.error('mock-server: unexpected error', error);
       return json({ error: 'Internal server error' }, 500);
     },
-    websocket: { ...ws.handler, maxPayloadLength: config.maxFrameBytes },
+    websocket: { ...websocket, maxPayloadLength: config.maxFrameBytes },
   });
-  hub.attachServer(server);
+  // Topics are published to native sockets only: only they ever subscribe.
+  hub.attachServer(server as NativeServer);
 
   const statsTimer = setInterval(() => {
     if (hub.size === 0) return;
@@ -182,6 +210,7 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
       clearInterval(statsTimer);
       chaos.endStall();
       hub.closeAll(CLOSE_CODES.goingAway, 'Server shutting down');
+      cdc?.closeAll();
       polls.releaseAll();
       events.stop();
       domain.stop();
@@ -192,6 +221,6 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
       store.close();
     })());
 
-  const context: ServerParts = { config, store, log, auth, hub, polls, domain, events, chaos, settled: () => events.settled() };
+  const context: ServerParts = { config, store, log, auth, hub, polls, domain, events, chaos, cdc, settled: () => events.settled() };
   return { url, wsUrl: `ws://${config.hostname}:${port}/ws/events`, port, config, context, stop };
 }

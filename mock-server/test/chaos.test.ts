@@ -3,7 +3,7 @@ import { api, login, putKey, startServer, stopAllServers, TestClient, until } fr
 
 afterEach(stopAllServers);
 
-const CHAOS_ROUTES = ['drop', 'stall', 'block-websocket', 'health', 'burst', 'counters'];
+const CHAOS_ROUTES = ['drop', 'stall', 'block-websocket', 'block-sse', 'health', 'burst', 'counters'];
 
 describe('chaos routes', () => {
   test('every chaos route is 404 without chaos', async () => {
@@ -20,7 +20,7 @@ describe('chaos routes', () => {
   test('counters: every request to /ws/events, accepted or refused, and every poll, since start', async () => {
     const server = await startServer({ chaos: true });
     const counters = async () => (await api(server, 'GET', '/__chaos/counters')).body;
-    expect(await counters()).toEqual({ upgradeAttempts: 0, polls: 0 });
+    expect(await counters()).toEqual({ upgradeAttempts: 0, polls: 0, sseStreams: 0 });
     const token = await login(server);
     // Accepted; accepted then closed for a bad token; a plain GET that is no upgrade; blocked with 503.
     const { client } = await TestClient.authed(server, token);
@@ -34,7 +34,7 @@ describe('chaos routes', () => {
     expect((await api(server, 'GET', '/events/poll')).status).toBe(401);
     expect((await api(server, 'GET', '/events/poll', { token: 'apx_wrong' })).status).toBe(401);
     expect((await fetch(`${server.url}/events/poll`, { method: 'OPTIONS' })).status).toBe(204);
-    expect(await counters()).toEqual({ upgradeAttempts: 4, polls: 3 });
+    expect(await counters()).toEqual({ upgradeAttempts: 4, polls: 3, sseStreams: 0 });
     expect((await api(server, 'POST', '/__chaos/counters')).status).toBe(405);
     client.close();
   });
@@ -139,6 +139,34 @@ describe('chaos routes', () => {
     expect((await api(server, 'POST', '/__chaos/burst', { body: { count: 10_000 } })).body).toMatchObject({ count: 2500, lastSeq: 4500 });
   });
 
+  test('burst with keys and deletes: puts and deletes at random among <prefix>0..keys-1, the same for the same seed, applied to the keys', async () => {
+    const server = await startServer({ chaos: true });
+    const token = await login(server);
+    await api(server, 'POST', '/__chaos/burst', { body: { count: 50, prefix: 'seeded:' } });
+    const listed = async () => (await api(server, 'GET', '/keys?prefix=seeded:&limit=1000', { token })).body.keys.map((k: { key: string }) => k.key).sort();
+    expect((await listed()).length).toBe(50);
+    const { client } = await TestClient.authed(server, token);
+    const shaped = { count: 400, prefix: 'seeded:', keys: 50, deletes: 0.4, seed: 7 };
+    const answer = (await api(server, 'POST', '/__chaos/burst', { body: shaped })).body;
+    await client.next((f) => f.seq === answer.lastSeq);
+    const events = client.frames.filter((f) => f.type === 'key_change');
+    expect(events.length).toBe(400);
+    expect(events.every((e) => /^seeded:\d+$/.test(e.key) && Number(e.key.slice(7)) < 50)).toBe(true);
+    const deletes = events.filter((e) => e.operation === 'delete').length;
+    expect(deletes).toBeGreaterThan(120);
+    expect(deletes).toBeLessThan(200);
+    // What is left is what the events say, key by key.
+    const alive = new Map<string, boolean>(Array.from({ length: 50 }, (_, i) => [`seeded:${i}`, true]));
+    for (const e of events) alive.set(e.key, e.operation === 'put');
+    expect(await listed()).toEqual([...alive].filter(([, on]) => on).map(([key]) => key).sort());
+    // The same seed picks the same keys again.
+    const again = await startServer({ chaos: true });
+    const { client: other } = await TestClient.authed(again, await login(again));
+    const replay = (await api(again, 'POST', '/__chaos/burst', { body: shaped })).body;
+    await other.next((f) => f.seq === replay.lastSeq);
+    expect(other.frames.filter((f) => f.type === 'key_change').map((e) => `${e.operation} ${e.key}`)).toEqual(events.map((e) => `${e.operation} ${e.key}`));
+  });
+
   test('malformed chaos bodies are 400', async () => {
     const server = await startServer({ chaos: true });
     const bad: Array<[string, unknown]> = [
@@ -153,6 +181,10 @@ describe('chaos routes', () => {
       ['burst', { count: 0 }],
       ['burst', { count: 1.5 }],
       ['burst', []],
+      ['burst', { count: 1, keys: 0 }],
+      ['burst', { count: 1, keys: 5, deletes: 2 }],
+      ['burst', { count: 1, deletes: 0.5 }],
+      ['burst', { count: 1, prefix: 7 }],
     ];
     for (const [route, body] of bad) {
       const res = await api(server, 'POST', `/__chaos/${route}`, { body });

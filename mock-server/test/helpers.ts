@@ -76,7 +76,7 @@ export async function api(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-export async function login(server: MockServer, user: 'admin' | 'viewer' = 'admin'): Promise<string> {
+export async function login(server: MockServer, user: 'admin' | 'viewer' | 'nobody' = 'admin'): Promise<string> {
   const res = await api(server, 'POST', '/auth/login', { body: { username: user, password: user } });
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
   return res.body.token as string;

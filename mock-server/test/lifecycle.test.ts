@@ -4,31 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLOSE_CODES } from '../../projects/ngx-realtime/src/lib/protocol/protocol';
 import { DEFAULT_DATA_PATH, parseArgs } from '../src/args';
+import { BUN, MAIN, killAllCli, spawnCli } from './cli-process';
 import { api, login, putKey, startServer, stopAllServers, stopServer, TestClient } from './helpers';
 
 afterEach(stopAllServers);
+afterEach(killAllCli);
 
 const tempDir = mkdtempSync(join(tmpdir(), 'mock-server-test-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
-
-const BUN = join(import.meta.dir, '..', '..', 'node_modules', '.bin', 'bun');
-const MAIN = join(import.meta.dir, '..', 'src', 'main.ts');
-
-/** Spawns the real CLI and resolves with its URL once it prints the listening line. */
-async function spawnCli(args: string[]) {
-  const proc = Bun.spawn([BUN, MAIN, ...args], { stdout: 'pipe', stderr: 'pipe' });
-  const reader = proc.stdout.getReader();
-  let out = '';
-  const deadline = Date.now() + 10_000;
-  while (!/listening on (http:\/\/\S+)\n/.test(out)) {
-    if (Date.now() > deadline) throw new Error(`CLI did not start: ${out}`);
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`CLI exited early: ${out}`);
-    out += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  return { proc, url: /listening on (http:\/\/\S+)\n/.exec(out)![1]! };
-}
 
 describe('persistence', () => {
   test('a restart on the same file keeps keys, tokens and the sequence', async () => {

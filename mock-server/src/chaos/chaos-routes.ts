@@ -3,6 +3,7 @@ import { HEALTH_PROBES, type Domain } from '../domain/domain';
 import { HttpError, json, optionalStringField, readJsonObject } from '../http/http-util';
 import type { EventDraft } from '../storage/event-log';
 import type { EventWriter } from '../storage/event-writer';
+import { BURST_IN_ORDER, burstDraft, seededRandom, type BurstShape } from './burst-drafts';
 import type { Chaos, ChaosCounters } from './chaos';
 
 const MAX_STALL_MS = 600_000;
@@ -43,10 +44,21 @@ async function stall({ chaos }: ChaosRouteParts, req: Request): Promise<Response
   return json({ stalledMs: ms });
 }
 
-async function blockWebsocket({ chaos }: ChaosRouteParts, req: Request): Promise<Response> {
+async function enabledField(req: Request): Promise<boolean> {
   const enabled = (await readJsonObject(req))['enabled'];
   if (typeof enabled !== 'boolean') throw new HttpError(400, 'Field "enabled" must be a boolean');
+  return enabled;
+}
+
+async function blockWebsocket({ chaos }: ChaosRouteParts, req: Request): Promise<Response> {
+  const enabled = await enabledField(req);
   chaos.blockWebsocket = enabled;
+  return json({ enabled });
+}
+
+async function blockSse({ chaos }: ChaosRouteParts, req: Request): Promise<Response> {
+  const enabled = await enabledField(req);
+  chaos.blockSse = enabled;
   return json({ enabled });
 }
 
@@ -63,10 +75,20 @@ async function health({ domain }: ChaosRouteParts, req: Request): Promise<Respon
   return json({ probe, status });
 }
 
-const burstDraft = (i: number): EventDraft => ({ type: 'key_change', operation: 'put', key: `burst:${i}`, cf: 'default', value: String(i) });
+/** The optional fields of a burst that shape it (`prefix`, `keys`, `deletes`, `seed`); absent, puts in order. */
+function burstShape(body: Record<string, unknown>): BurstShape {
+  if (body['prefix'] === undefined && body['keys'] === undefined && body['deletes'] === undefined) return BURST_IN_ORDER;
+  const prefix = optionalStringField(body, 'prefix') ?? BURST_IN_ORDER.prefix;
+  const keys = body['keys'] === undefined ? null : positiveInt(body, 'keys', 10_000_000);
+  const deletes = body['deletes'] ?? 0;
+  if (typeof deletes !== 'number' || !(deletes >= 0 && deletes <= 1)) throw new HttpError(400, 'Field "deletes" must be a number from 0 to 1');
+  if (deletes > 0 && keys === null) throw new HttpError(400, 'Field "deletes" needs "keys" (the keys to delete among)');
+  const seed = body['seed'] === undefined ? 1 : positiveInt(body, 'seed', 2 ** 31);
+  return { prefix, keys, deletes, random: seededRandom(seed) };
+}
 
 /** `perSecond`: one event at a time at that rate (each its own write, as live traffic is), not a burst. */
-async function paced(events: ChaosRouteParts['events'], count: number, perSecond: number): Promise<Response> {
+async function paced(events: ChaosRouteParts['events'], count: number, perSecond: number, shape: BurstShape): Promise<Response> {
   let firstSeq = 0;
   let lastSeq = 0;
   const start = performance.now();
@@ -74,7 +96,7 @@ async function paced(events: ChaosRouteParts['events'], count: number, perSecond
   emitting: for (let i = 0; i < count; ) {
     const due = Math.min(count, Math.floor(((performance.now() - start) * perSecond) / 1000) + 1);
     for (; i < due; i++) {
-      const given = await events.emitAsync([burstDraft(i)]);
+      const given = await events.emitAsync([burstDraft(i, shape)]);
       if (!given) break emitting;
       firstSeq ||= given.firstSeq;
       lastSeq = given.lastSeq;
@@ -87,13 +109,14 @@ async function paced(events: ChaosRouteParts['events'], count: number, perSecond
 async function burst({ events, maxBurstCount }: ChaosRouteParts, req: Request): Promise<Response> {
   const body = await readJsonObject(req);
   const count = positiveInt(body, 'count', maxBurstCount);
-  if (body['perSecond'] !== undefined) return paced(events, count, positiveInt(body, 'perSecond', 100_000));
+  const shape = burstShape(body);
+  if (body['perSecond'] !== undefined) return paced(events, count, positiveInt(body, 'perSecond', 100_000), shape);
   let firstSeq = 0;
   let lastSeq = 0;
   for (let done = 0; done < count; done += BURST_SLICE) {
     const drafts: EventDraft[] = [];
     for (let i = done; i < Math.min(count, done + BURST_SLICE); i++) {
-      drafts.push(burstDraft(i));
+      drafts.push(burstDraft(i, shape));
     }
     const given = await events.emitAsync(drafts);
     if (!given) break;
@@ -113,6 +136,7 @@ const CHAOS_ROUTES: Record<string, { method: 'GET' | 'POST'; handler: (parts: Ch
   '/__chaos/drop': { method: 'POST', handler: drop },
   '/__chaos/stall': { method: 'POST', handler: stall },
   '/__chaos/block-websocket': { method: 'POST', handler: blockWebsocket },
+  '/__chaos/block-sse': { method: 'POST', handler: blockSse },
   '/__chaos/health': { method: 'POST', handler: health },
   '/__chaos/burst': { method: 'POST', handler: burst },
   '/__chaos/counters': { method: 'GET', handler: counters },

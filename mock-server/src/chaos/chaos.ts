@@ -1,10 +1,12 @@
+import type { CdcHub } from '../compat/cdc-hub';
 import type { ConnectionHub } from '../realtime/connection-hub';
 import type { LongPolls } from '../realtime/long-poll';
 import type { Socket } from '../realtime/socket-data';
 
 /**
  * `GET /__chaos/counters`: requests since start, so a test can tell how hard a client tried (every
- * request to `/ws/events`, accepted or refused, and every `/events/poll`; CORS preflights excluded).
+ * request to `/ws/events` and to `/events/stream`, accepted or refused, and every `/events/poll`;
+ * CORS preflights excluded).
  *
  * @example
  * ```ts
@@ -14,13 +16,18 @@ import type { Socket } from '../realtime/socket-data';
 export interface ChaosCounters {
   upgradeAttempts: number;
   polls: number;
+  sseStreams: number;
 }
 
 /** The paths whose requests are counted, and the counter each one adds to. */
 const COUNTED: Readonly<Record<string, keyof ChaosCounters>> = {
   '/ws/events': 'upgradeAttempts',
   '/events/poll': 'polls',
+  '/events/stream': 'sseStreams',
 };
+
+/** With `--compat apexstore-2.2`, ApexStore's own stream counts with the other event streams. */
+const COUNTED_WITH_CDC: Readonly<Record<string, keyof ChaosCounters>> = { ...COUNTED, '/events': 'sseStreams' };
 
 /**
  * What chaos acts on: the connections it stalls and drops, the polls it freezes, and what a socket
@@ -28,13 +35,15 @@ const COUNTED: Readonly<Record<string, keyof ChaosCounters>> = {
  *
  * @example
  * ```ts
- * const chaos = new Chaos({ hub, polls, thaw: ws.thaw });
+ * const chaos = new Chaos({ hub, polls, thaw: ws.thaw, cdc: null });
  * ```
  */
 export interface ChaosParts {
   hub: Pick<ConnectionHub, 'hold' | 'release' | 'terminateAll' | 'all'>;
   polls: Pick<LongPolls, 'freeze'>;
   thaw(ws: Socket): void;
+  /** ApexStore's change-stream clients (`--compat apexstore-2.2`), stalled and dropped with the rest; null without. */
+  cdc: Pick<CdcHub, 'hold' | 'release' | 'terminateAll'> | null;
 }
 
 /**
@@ -51,23 +60,28 @@ export interface ChaosParts {
 export class Chaos {
   /** While true, `/ws/events` upgrades answer 503. */
   blockWebsocket = false;
-  readonly counters: ChaosCounters = { upgradeAttempts: 0, polls: 0 };
+  /** While true, `/events/stream` answers 503. */
+  blockSse = false;
+  readonly counters: ChaosCounters = { upgradeAttempts: 0, polls: 0, sseStreams: 0 };
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly thawWaiters: Array<() => void> = [];
+  private readonly counted: Readonly<Record<string, keyof ChaosCounters>>;
 
-  constructor(private readonly parts: ChaosParts) {}
+  constructor(private readonly parts: ChaosParts) {
+    this.counted = parts.cdc ? COUNTED_WITH_CDC : COUNTED;
+  }
 
   /** Counts a request by its path, before anything can refuse it, so a test sees every attempt. */
   countRequest(pathname: string): void {
-    const counter = COUNTED[pathname];
+    const counter = this.counted[pathname];
     if (counter) this.counters[counter]++;
   }
 
-  /** Cuts every connection without a close frame; returns how many there were. */
+  /** Cuts every connection (sockets and SSE streams, of both protocols) without a close frame; returns how many there were. */
   drop(): number {
     const dropped = this.parts.hub.all.size;
     this.parts.hub.terminateAll();
-    return dropped;
+    return dropped + (this.parts.cdc?.terminateAll() ?? 0);
   }
 
   /**
@@ -76,6 +90,7 @@ export class Chaos {
    */
   stall(ms: number): void {
     this.parts.hub.hold();
+    this.parts.cdc?.hold();
     this.parts.polls.freeze(ms);
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer = setTimeout(() => this.endStall(), ms);
@@ -97,5 +112,6 @@ export class Chaos {
     this.stallTimer = null;
     for (const resolve of this.thawWaiters.splice(0)) resolve();
     this.parts.hub.release(this.parts.thaw);
+    this.parts.cdc?.release();
   }
 }

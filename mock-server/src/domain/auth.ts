@@ -6,10 +6,19 @@ interface UserRecord extends AuthUser {
   password: string;
 }
 
-/** The mock's two accounts: admin/admin and viewer/viewer. */
+/**
+ * The mock's accounts: admin/admin and viewer/viewer, and nobody/nobody, who holds no permission at
+ * all, so a client can see the 403s of routes that need `Read`.
+ *
+ * @example
+ * ```ts
+ * USERS.find((u) => u.name === 'nobody')!.permissions; // []
+ * ```
+ */
 export const USERS: readonly UserRecord[] = [
   { id: 'admin', name: 'admin', password: 'admin', permissions: ['Read', 'Write', 'Admin'] },
   { id: 'viewer', name: 'viewer', password: 'viewer', permissions: ['Read'] },
+  { id: 'nobody', name: 'nobody', password: 'nobody', permissions: [] },
 ];
 
 const publicUser = ({ id, name, permissions }: UserRecord): AuthUser => ({ id, name, permissions: [...permissions] });

@@ -1,6 +1,8 @@
 import type { Server } from 'bun';
-import type { SocketData } from '../realtime/socket-data';
+import { SSE_STREAM_PATH } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
+import type { AnySocketData } from '../compat/websocket-dispatch';
 import { EventStoreUnavailableError } from '../storage/event-writer';
+import { CDC_SSE_PATH } from './cdc-endpoints';
 import { CORS_HEADERS, HttpError, json, refuseDeclaredOversize } from './http-util';
 import { isDocumentRequest, serveStatic } from './static-files';
 
@@ -12,16 +14,22 @@ type Route = (req: Request, url: URL) => Response | Promise<Response> | null;
  *
  * @example
  * ```ts
- * const fetch = createFetchHandler({ countRequest, websocket, chaos: null, http, staticDir: null });
+ * const fetch = createFetchHandler({ countRequest, websocket, sse, cdcEvents: null, chaos: null, ingest: null, http, staticDir: null });
  * ```
  */
 export interface FetchRoutes {
   /** Counts a request by its path before anything can refuse it (chaos counters). */
   countRequest(pathname: string): void;
-  /** `GET /ws/events`: undefined once upgraded. */
-  websocket(req: Request, url: URL, server: Server<SocketData>): Response | undefined;
+  /** `GET /ws/events` (native, or ApexStore's with `--compat apexstore-2.2`): undefined once upgraded. */
+  websocket(req: Request, url: URL, server: Server<AnySocketData>): Response | undefined;
+  /** `GET /events/stream`: the streaming answer, or a refusal. */
+  sse(req: Request, url: URL, server: Server<AnySocketData>): Response;
+  /** `GET /events`: ApexStore 2.2's Server-Sent Events with `--compat apexstore-2.2`, else null (a 404 like any unknown path). */
+  cdcEvents: ((req: Request, url: URL, server: Server<AnySocketData>) => Response) | null;
   /** The `/__chaos/*` routes, or null without `--chaos` (then they are 404s like any unknown path). */
   chaos: Route | null;
+  /** `POST /ingest/apexstore`, the gateway, or null without `--ingest-auth` (then a 404 like any unknown path). */
+  ingest: Route | null;
   /** The REST API. */
   http: Route;
   /** The built demo, served on the same origin. */
@@ -29,7 +37,7 @@ export interface FetchRoutes {
 }
 
 /**
- * The server's one `fetch` handler: preflights, the upgrade, the routes, static files, and every
+ * The server's one `fetch` handler: preflights, the realtime streams, the routes, static files, and every
  * error as JSON (an {@link HttpError} with its status, anything unexpected as a 500).
  *
  * @example
@@ -37,7 +45,7 @@ export interface FetchRoutes {
  * Bun.serve({ fetch: createFetchHandler(routes), websocket });
  * ```
  */
-export function createFetchHandler(routes: FetchRoutes): (req: Request, server: Server<SocketData>) => Promise<Response | undefined> {
+export function createFetchHandler(routes: FetchRoutes): (req: Request, server: Server<AnySocketData>) => Promise<Response | undefined> {
   return async (req, server) => {
     let url: URL;
     try {
@@ -49,6 +57,8 @@ export function createFetchHandler(routes: FetchRoutes): (req: Request, server: 
       if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
       routes.countRequest(url.pathname);
       if (url.pathname === '/ws/events') return routes.websocket(req, url, server);
+      if (url.pathname === SSE_STREAM_PATH) return routes.sse(req, url, server);
+      if (routes.cdcEvents && url.pathname === CDC_SSE_PATH) return routes.cdcEvents(req, url, server);
       refuseDeclaredOversize(req);
       // A reload of an app route that is also an API path (/keys, /health) must get the app, not JSON.
       if (routes.staticDir && isDocumentRequest(req)) {
@@ -57,6 +67,7 @@ export function createFetchHandler(routes: FetchRoutes): (req: Request, server: 
       }
       const response =
         routes.chaos?.(req, url) ??
+        routes.ingest?.(req, url) ??
         routes.http(req, url) ??
         (routes.staticDir ? serveStatic(routes.staticDir, req.method, url.pathname) : null);
       return (await response) ?? json({ error: 'Not found' }, 404);

@@ -3,7 +3,7 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { CORS_HEADERS } from './http-util';
 
 /** Path roots that belong to the API (the root itself and everything under it) and never fall back to index.html. */
-export const API_ROOTS = ['/ws', '/events', '/auth', '/keys', '/stats', '/admin', '/health', '/__chaos'];
+export const API_ROOTS = ['/ws', '/events', '/auth', '/keys', '/stats', '/admin', '/health', '/ingest', '/__chaos'];
 
 const isApiPath = (pathname: string) => API_ROOTS.some((root) => pathname === root || pathname.startsWith(`${root}/`));
 

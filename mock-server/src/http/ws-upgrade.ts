@@ -1,8 +1,8 @@
 import type { Server } from 'bun';
 import { newSocketData, type SocketData } from '../realtime/socket-data';
-import { HttpError, epochParam, intParam, json } from './http-util';
+import { json } from './http-util';
 import { bearerToken } from './request-auth';
-import { subscriptionFromQuery } from './subscription-query';
+import { streamQuery } from './stream-query';
 
 /**
  * `GET /ws/events`: checks the query and hands the request to Bun's upgrade with the socket's
@@ -21,13 +21,9 @@ export function upgradeWebsocket(
   server: Server<SocketData>,
 ): Response | undefined {
   if (state.blocked) return json({ error: 'WebSocket upgrades are blocked' }, 503);
-  const { topics, filter } = subscriptionFromQuery(url);
-  const lastSeq = intParam(url, 'lastSeq');
+  const { lastSeq, epoch, batch, topics, filter } = streamQuery(url);
   const token = url.searchParams.get('token') ?? bearerToken(req);
-  const batch = url.searchParams.get('batch');
-  if (batch !== null && batch !== '0' && batch !== '1') throw new HttpError(400, 'Query parameter "batch" must be 0 or 1');
-  const epoch = epochParam(url);
-  const data = newSocketData({ token, lastSeq, epoch, topics, filter, batch: batch === '1' });
+  const data = newSocketData({ token, lastSeq, epoch, topics, filter, batch });
   if (server.upgrade(req, { data })) return undefined;
   return json({ error: 'Expected a WebSocket upgrade' }, 400);
 }

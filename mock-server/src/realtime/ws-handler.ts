@@ -2,38 +2,30 @@ import type { WebSocketHandler } from 'bun';
 import {
   CLOSE_CODES,
   EVENT_TYPES,
-  PROTOCOL_VERSION,
   type ClientFrame,
   type ProtocolErrorCode,
-  type ServerPingFrame,
 } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
-import { matchesSubscription, parseClientFrame } from '../../../projects/ngx-realtime/src/lib/protocol/frame-validation';
+import { parseClientFrame } from '../../../projects/ngx-realtime/src/lib/protocol/frame-validation';
 import type { ServerConfig } from '../config';
 import { authErrorMessage, type TokenCheck } from '../domain/auth';
-import type { EventLog } from '../storage/event-log';
 import type { ConnectionHub } from './connection-hub';
 import type { Socket, SocketData } from './socket-data';
-
-// Bun timers take at most 2^31-1 ms; a longer token life is re-checked when this fires.
-const MAX_TIMER_MS = 2_147_483_647;
+import type { StreamSessions } from './stream-sessions';
 
 /**
- * What the WebSocket handler is built from: the hub it registers sockets with, the token check, the
- * log it replays from, and the protocol figures.
+ * What the WebSocket handler is built from: the hub it registers sockets with, the token check, what
+ * every authenticated connection lives through, and the limits of a two-way link.
  *
  * @example
  * ```ts
- * const ws = createWebsocketHandler({ hub, auth, log, config });
+ * const ws = createWebsocketHandler({ hub, auth, sessions, config });
  * ```
  */
 export interface WebsocketParts {
   hub: ConnectionHub;
   auth: { check(token: string): TokenCheck };
-  log: EventLog;
-  config: Pick<
-    ServerConfig,
-    'now' | 'authTimeoutMs' | 'heartbeatIntervalMs' | 'heartbeatTimeoutMs' | 'rateLimitFrames' | 'rateLimitWindowMs' | 'maxFrameBytes'
-  >;
+  sessions: StreamSessions;
+  config: Pick<ServerConfig, 'now' | 'authTimeoutMs' | 'heartbeatTimeoutMs' | 'rateLimitFrames' | 'rateLimitWindowMs' | 'maxFrameBytes'>;
 }
 
 /**
@@ -58,12 +50,12 @@ export interface WebsocketEndpoint {
  *
  * @example
  * ```ts
- * const ws = createWebsocketHandler({ hub, auth, log, config });
+ * const ws = createWebsocketHandler({ hub, auth, sessions, config });
  * Bun.serve({ fetch, websocket: { ...ws.handler, maxPayloadLength: config.maxFrameBytes } });
  * ```
  */
 export function createWebsocketHandler(parts: WebsocketParts): WebsocketEndpoint {
-  const { hub, auth, log, config } = parts;
+  const { hub, auth, sessions, config } = parts;
 
   function sendError(ws: Socket, code: ProtocolErrorCode, message: string): void {
     hub.send(ws, { type: 'error', code, message });
@@ -71,9 +63,9 @@ export function createWebsocketHandler(parts: WebsocketParts): WebsocketEndpoint
 
   function clearTimers(ws: Socket): void {
     const d = ws.data;
-    for (const timer of [d.authTimer, d.heartbeatTimer, d.expiryTimer]) if (timer) clearTimeout(timer);
-    if (d.pingTimer) clearInterval(d.pingTimer);
-    d.authTimer = d.heartbeatTimer = d.expiryTimer = d.pingTimer = null;
+    for (const timer of [d.authTimer, d.heartbeatTimer]) if (timer) clearTimeout(timer);
+    d.authTimer = d.heartbeatTimer = null;
+    sessions.end(ws);
   }
 
   function armAuthTimer(ws: Socket): void {
@@ -96,35 +88,6 @@ export function createWebsocketHandler(parts: WebsocketParts): WebsocketEndpoint
     }, config.heartbeatTimeoutMs);
   }
 
-  function armExpiry(ws: Socket): void {
-    const d = ws.data;
-    if (d.expiryTimer) clearTimeout(d.expiryTimer);
-    d.expiryTimer = null;
-    const remainingMs = d.tokenExpiresAt - config.now();
-    if (remainingMs <= 0) {
-      hub.close(ws, CLOSE_CODES.tokenExpired, 'Token has expired');
-      return;
-    }
-    d.expiryTimer = setTimeout(() => armExpiry(ws), Math.min(remainingMs, MAX_TIMER_MS));
-  }
-
-  /**
-   * The server drives the heartbeat: a client answers from its message handler, which browsers run
-   * promptly even in background tabs whose timers are throttled to once a minute.
-   */
-  function startPings(ws: Socket): void {
-    const d = ws.data;
-    d.pingTimer = setInterval(() => {
-      // A stalled link sends nothing; a ping queued behind the stall would only measure the stall.
-      if (d.closed || d.heldOutbound !== null) return;
-      const id = `s${++d.pingCounter}`;
-      const frame: ServerPingFrame = { type: 'ping', id, serverTime: config.now() };
-      if (d.rttMs !== null) frame.rttMs = d.rttMs;
-      d.pendingPing = { id, sentAt: performance.now() };
-      hub.send(ws, frame);
-    }, config.heartbeatIntervalMs);
-  }
-
   function onPong(ws: Socket, id: string): void {
     const d = ws.data;
     if (d.pendingPing?.id !== id) return;
@@ -144,9 +107,7 @@ export function createWebsocketHandler(parts: WebsocketParts): WebsocketEndpoint
       sendError(ws, 'auth_failed', 'the token belongs to another user; the connection keeps its current token');
       return;
     }
-    d.tokenHash = check.hash;
-    d.tokenExpiresAt = check.expiresAt;
-    armExpiry(ws);
+    sessions.rotate(ws, check.hash, check.expiresAt);
     hub.send(ws, { type: 'auth_ok', tokenExpiresAt: check.expiresAt, serverTime: config.now() });
   }
 
@@ -160,44 +121,9 @@ export function createWebsocketHandler(parts: WebsocketParts): WebsocketEndpoint
     }
     if (d.authTimer) clearTimeout(d.authTimer);
     d.authTimer = null;
-    d.user = check.user;
     if (batch) d.batch = true;
-    d.tokenHash = check.hash;
-    d.tokenExpiresAt = check.expiresAt;
     armHeartbeat(ws);
-    armExpiry(ws);
-    // Subscribing, welcome and the replay happen in one synchronous run, so no live event can land
-    // between them out of order.
-    hub.add(ws);
-    hub.send(ws, {
-      type: 'welcome',
-      protocol: PROTOCOL_VERSION,
-      connectionId: d.connectionId,
-      userId: check.user.id,
-      serverTime: config.now(),
-      heartbeat: { intervalMs: config.heartbeatIntervalMs, timeoutMs: config.heartbeatTimeoutMs },
-      lastSeq: log.lastSeq,
-      tokenExpiresAt: check.expiresAt,
-      epoch: log.epoch,
-    });
-    startPings(ws);
-    if (d.upgradeLastSeq !== null) replay(ws, d.upgradeLastSeq, d.upgradeEpoch);
-  }
-
-  /** Sends every retained event after `lastSeq` that the socket's subscription matches, then `resumed`. */
-  function replay(ws: Socket, lastSeq: number, epoch: string | null): void {
-    const { topics, filter } = ws.data;
-    const reason = log.resyncReason(lastSeq, epoch);
-    if (reason) {
-      hub.send(ws, { type: 'resync', reason, lastSeq: log.lastSeq });
-      return;
-    }
-    const texts: string[] = [];
-    for (const { event, text } of log.afterWithText(lastSeq)) {
-      if (matchesSubscription(event, topics, filter)) texts.push(text);
-    }
-    hub.sendEvents(ws, texts);
-    hub.send(ws, { type: 'resumed', fromSeq: lastSeq + 1, toSeq: log.lastSeq, count: texts.length });
+    sessions.begin(ws, check, d.upgradeLastSeq === null ? null : { lastSeq: d.upgradeLastSeq, epoch: d.upgradeEpoch });
   }
 
   function handleFrame(ws: Socket, frame: ClientFrame): void {
@@ -225,7 +151,7 @@ export function createWebsocketHandler(parts: WebsocketParts): WebsocketEndpoint
         hub.send(ws, { type: 'subscribed', topics: d.topics ?? [...EVENT_TYPES], filter: d.filter });
         return;
       case 'resume':
-        replay(ws, frame.lastSeq, frame.epoch ?? null);
+        sessions.replay(ws, frame.lastSeq, frame.epoch ?? null);
         return;
     }
   }

@@ -2,6 +2,7 @@ import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KeyValueBody, SnapshotInfo } from '../../../projects/ngx-realtime/src/lib/protocol/protocol';
+import { DataFileInUseError, isLockedError } from './data-file-in-use-error';
 
 /** A stored token row; only the sha-256 hash of the token is kept. */
 export interface TokenRow {
@@ -19,7 +20,8 @@ export interface KeyPage {
 
 /**
  * The mock's persistence: keys, hashed tokens, snapshots, the event log and its sequence, all in one
- * bun:sqlite database so a restart with the same file keeps everything.
+ * bun:sqlite database so a restart with the same file keeps everything. A file is held by one
+ * instance at a time: opening one another process holds throws {@link DataFileInUseError}.
  *
  * @example
  * ```ts
@@ -35,8 +37,18 @@ export class Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { create: true, strict: true });
     if (path !== ':memory:') {
-      // WAL + NORMAL keeps bursts of thousands of appends fast while surviving a process kill.
-      this.db.run('PRAGMA journal_mode = WAL');
+      try {
+        // One instance per file: two writing one file would give out the same seqs. The exclusive
+        // lock is taken here and held until this instance closes the file or dies (the OS drops
+        // it then), so a second instance is refused now instead of failing mid-write later.
+        this.db.run('PRAGMA locking_mode = EXCLUSIVE');
+        // WAL + NORMAL keeps bursts of thousands of appends fast while surviving a process kill.
+        this.db.run('PRAGMA journal_mode = WAL');
+      } catch (error) {
+        this.db.close();
+        if (isLockedError(error)) throw new DataFileInUseError(path);
+        throw error;
+      }
       this.db.run('PRAGMA synchronous = NORMAL');
     }
     this.db.run(`CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`);

@@ -29,11 +29,14 @@ export {
 } from './lib/protocol/realtime-protocol';
 export { nativeProtocol } from './lib/protocol/native-protocol';
 export { type RealtimeEventMap } from './lib/protocol/realtime-event-map';
+export { apexStoreCdc, type ApexStoreCdcOptions } from './lib/protocol/apexstore-cdc';
+export { type ApexStoreKeyChange } from './lib/protocol/apexstore-cdc-codec';
 
 export { WebSocketService, type KeyChangeFilter } from './lib/service/websocket.service';
 export { liveResource, type LiveResourceOptions } from './lib/live/live-resource';
 export { LiveSnapshot, liveSnapshot, snapshotFromResponse, type LiveLoadResult } from './lib/live/live-snapshot';
-export { reduceKeyed, reduceKeyChanges, type KeyedReducerOptions } from './lib/live/reduce-keyed';
+export { reduceKeyed, reduceKeyChanges, type KeyedReducer, type KeyedReducerOptions } from './lib/live/reduce-keyed';
+export { batchReducer, type LiveReducer } from './lib/live/live-reducer';
 export {
   provideRealtime,
   withReconnect,

@@ -6,8 +6,13 @@ import { Observable, finalize, map, type Subscription } from 'rxjs';
 import { liveResource } from './live-resource';
 import { LiveSnapshot, liveSnapshot, snapshotFromResponse } from './live-snapshot';
 import type { KeyChangeEvent, KeyListBody, KeyValueBody, ServerEvent, StatsUpdateEvent } from '../protocol/protocol';
-import { reduceKeyChanges } from './reduce-keyed';
+import { batchReducer } from './live-reducer';
+import { reduceKeyChanges, reduceKeyed, type KeyedReducerOptions } from './reduce-keyed';
+import { keyChangeOptions, referenceReducer, seeded } from './reduce-keyed.spec';
+import { withProtocol } from '../config/provide-realtime';
+import { apexStoreCdc } from '../protocol/apexstore-cdc';
 import { flushMicrotasks, put, setup } from '../service/websocket-service-test-bed.spec';
+import type { TestEvent } from 'ngx-realtime/testing';
 
 /** State that records every event applied to it, so "applied once" is visible. */
 interface Applied {
@@ -221,6 +226,26 @@ describe('liveResource', () => {
     expect(subscriptions()).toBe(0);
   });
 
+  it('applies the events without a seq that arrived during the load (protocols without replay)', async () => {
+    const bed = setup({ features: [withProtocol(apexStoreCdc())], providers: [provideHttpClient(), provideHttpClientTesting()] });
+    bed.service.connect('t');
+    const stream = bed.controller.expectStream().accept();
+    stream.emitRaw('data: {"type":"connected","message":"CDC event stream connected"}\n\n');
+    let answer!: (value: LiveSnapshot<string[]>) => void;
+    const ref = TestBed.runInInjectionContext(() =>
+      liveResource({
+        load: () => new Promise<LiveSnapshot<string[]>>((resolve) => (answer = resolve)),
+        events: (rt) => rt.onKeyChanges(),
+        reduce: (keys: string[], event: KeyChangeEvent) => [...keys, event.key],
+      }),
+    );
+    await settle();
+    stream.emitRaw('data: {"type":"put","cf":"default","key":"61","value":[49],"timestamp":1733550000123456789}\n\n');
+    answer(liveSnapshot(['snapshot']));
+    await settle();
+    expect(ref.value()).toEqual(['snapshot', 'a']);
+  });
+
   it('applies volatile events only after the snapshot', async () => {
     const { controller } = live();
     const stats = (total: number): StatsUpdateEvent => ({
@@ -280,5 +305,181 @@ describe('liveResource', () => {
     );
     await settle();
     expect(ref.error()?.message).toMatch(/^ngx-realtime: liveResource's load must produce an HttpResponse/);
+  });
+
+  describe('batches', () => {
+    const keyEvent = (operation: 'put' | 'delete', key: string, seq: number): KeyChangeEvent =>
+      operation === 'put'
+        ? { type: 'key_change', operation, key, cf: 'default', value: `v${seq}`, seq, timestamp: 0 }
+        : { type: 'key_change', operation, key, cf: 'default', seq, timestamp: 0 };
+
+    it('applies the events of a batch frame in one call when its last one is delivered, a lone event at once', async () => {
+      const { controller, service } = live();
+      const one = jasmine.createSpy('reduce').and.callFake((state: Applied, e: KeyChangeEvent) => ({ ...state, seqs: [...state.seqs, e.seq] }));
+      const many = jasmine
+        .createSpy('reduceMany')
+        .and.callFake((state: Applied, events: readonly KeyChangeEvent[]) => ({ ...state, seqs: [...state.seqs, ...events.map((e) => e.seq)] }));
+      const ref = TestBed.runInInjectionContext(() =>
+        liveResource({ load: () => Promise.resolve(liveSnapshot<Applied>({ from: 's', seqs: [] }, 0)), events: (rt) => rt.onKeyChanges(), reduce: batchReducer(one, many) }),
+      );
+      await settle();
+      // Subscribed after the resource: during the batch it still sees the state from before it.
+      const seenDuring: number[][] = [];
+      service.onKeyChanges().subscribe(() => seenDuring.push([...ref.value()!.seqs]));
+      controller.connection.current()!.emitBatch([put('a'), put('b'), put('c')]);
+      expect(seenDuring).toEqual([[], [], []]);
+      expect(many).toHaveBeenCalledTimes(1);
+      expect(many.calls.mostRecent().args[1].map((e: KeyChangeEvent) => e.key)).toEqual(['a', 'b', 'c']);
+      expect(one).not.toHaveBeenCalled();
+      expect(ref.value()?.seqs).toEqual([1, 2, 3]);
+      controller.emit(put('d'));
+      expect(one).toHaveBeenCalledTimes(1);
+      expect(ref.value()?.seqs).toEqual([1, 2, 3, 4]);
+    });
+
+    it('applies a batch through a per-event reducer that has no batch form, and through the app\'s own operators', async () => {
+      const { controller } = live();
+      const ref = TestBed.runInInjectionContext(() =>
+        liveResource({
+          load: () => Promise.resolve(liveSnapshot<string[]>([], 0)),
+          events: (rt) => rt.onKeyChanges().pipe(map((e) => ({ ...e, key: e.key.toUpperCase() }))),
+          reduce: (keys: string[], e: KeyChangeEvent) => [...keys, e.key],
+        }),
+      );
+      await settle();
+      controller.connection.current()!.emitBatch([put('a'), put('b')]);
+      expect(ref.value()).toEqual(['A', 'B']);
+    });
+
+    /**
+     * Random puts and deletes over few keys, delivered in random groups (batch frames, lone
+     * frames, replays that overlap what came before), some while the snapshot loads; the state
+     * must be the snapshot with every later event applied once, in order, by the reference.
+     */
+    // Rows that keep the seqs applied to them: applying an event twice, or one the snapshot holds, shows.
+    const history: KeyedReducerOptions<KeyValueBody, KeyChangeEvent> = {
+      ...keyChangeOptions,
+      toRow: (e, row) => (e.operation === 'delete' ? null : { key: e.key, value: `${row?.value ?? ''}${e.seq},`, cf: e.cf }),
+    };
+    const seek = (row: KeyValueBody, e: KeyChangeEvent) => (row.key < e.key ? -1 : row.key > e.key ? 1 : 0);
+    const collections = {
+      'reduceKeyChanges()': { reduce: () => reduceKeyChanges(), reference: referenceReducer(keyChangeOptions) },
+      'sorted, keeping history': { reduce: () => reduceKeyed({ ...history, seek }), reference: referenceReducer(history) },
+      'unsorted, keeping history': {
+        reduce: () => reduceKeyed({ ...history, compare: undefined }),
+        reference: referenceReducer({ ...history, compare: undefined }),
+      },
+    };
+    for (const [name, { reduce, reference }] of Object.entries(collections)) {
+      it(`gives what applying the events one by one gives, across the snapshot, with repeats: ${name}`, async () => {
+        const random = seeded(1903);
+        for (let round = 0; round < 8; round++) {
+          TestBed.resetTestingModule();
+          const { controller } = live();
+          const events = Array.from({ length: 60 + Math.floor(random() * 60) }, (_, i) =>
+            keyEvent(random() < 0.3 ? 'delete' : 'put', `k${Math.floor(random() * 10)}`, i + 1),
+          );
+          const snapshotSeq = Math.floor(random() * 30);
+          const arrivedBeforeSnapshot = snapshotSeq + Math.floor(random() * 10);
+          let start: readonly KeyValueBody[] = [];
+          for (const event of events.slice(0, snapshotSeq)) start = reference(start, event);
+          let answer!: (snapshot: LiveSnapshot<readonly KeyValueBody[]>) => void;
+          const withBatches = TestBed.runInInjectionContext(() =>
+            liveResource({
+              load: () => new Promise<LiveSnapshot<readonly KeyValueBody[]>>((resolve) => (answer = resolve)),
+              events: (rt) => rt.onKeyChanges(),
+              reduce: reduce(),
+            }),
+          );
+          // The same stream through the reference reducer, which has no batch form.
+          const oneByOne = TestBed.runInInjectionContext(() =>
+            liveResource({ load: () => Promise.resolve(liveSnapshot(start, snapshotSeq)), events: (rt) => rt.onKeyChanges(), reduce: reference }),
+          );
+          await settle();
+          const socket = controller.connection.current()!;
+          let sent = 0;
+          const send = (until: number) => {
+            while (sent < until) {
+              const size = 1 + Math.floor(random() * 8);
+              // A replay overlapping what was delivered: the repeats are dropped before the resource.
+              const overlap = Math.min(sent, Math.floor(random() * 3));
+              const group = events.slice(sent - overlap, Math.min(until, sent + size)) as TestEvent[];
+              if (group.length === 1 && random() < 0.5) socket.emit(group[0]!);
+              else socket.emitBatch(group);
+              sent = Math.min(until, sent + size);
+            }
+          };
+          send(arrivedBeforeSnapshot);
+          answer(liveSnapshot(start, snapshotSeq));
+          await settle();
+          send(events.length);
+          let expected = start;
+          for (const event of events.slice(snapshotSeq)) expected = reference(expected, event);
+          expect(withBatches.value()).withContext(`${name}, round ${round}`).toEqual(expected);
+          expect(oneByOne.value()).withContext(`${name}, round ${round}, one by one`).toEqual(expected);
+        }
+      });
+    }
+
+    it('a reducer that throws mid-batch sets error() and applies nothing after it', async () => {
+      const { controller } = live();
+      const applied: string[] = [];
+      const perEvent = TestBed.runInInjectionContext(() =>
+        liveResource({
+          load: () => Promise.resolve(liveSnapshot<string[]>([], 0)),
+          events: (rt) => rt.onKeyChanges(),
+          reduce: (keys: string[], e: KeyChangeEvent) => {
+            applied.push(e.key);
+            if (e.key === 'bad') throw new Error('reducer bug');
+            return [...keys, e.key];
+          },
+        }),
+      );
+      const made: string[] = [];
+      const batched = TestBed.runInInjectionContext(() =>
+        liveResource({
+          load: () => Promise.resolve(liveSnapshot<readonly KeyValueBody[]>([], 0)),
+          events: (rt) => rt.onKeyChanges(),
+          reduce: reduceKeyed<KeyValueBody, KeyChangeEvent>({
+            ...keyChangeOptions,
+            toRow: (e) => {
+              made.push(e.key);
+              if (e.key === 'bad') throw new Error('toRow bug');
+              return { key: e.key, value: e.value ?? '', cf: e.cf };
+            },
+          }),
+        }),
+      );
+      await settle();
+      const socket = controller.connection.current()!;
+      socket.emitBatch([put('a'), put('bad'), put('c')]);
+      socket.emitBatch([put('d'), put('e')]);
+      socket.emit(put('f'));
+      expect(perEvent.error()?.message).toBe('reducer bug');
+      expect(applied).toEqual(['a', 'bad']);
+      expect(batched.error()?.message).toBe('toRow bug');
+      expect(made).toEqual(['a', 'bad']);
+    });
+
+    it('applies the held events that follow the snapshot in one call', async () => {
+      const { controller } = live();
+      const many = jasmine.createSpy('reduceMany').and.callFake((keys: string[], events: readonly KeyChangeEvent[]) => [...keys, ...events.map((e) => e.key)]);
+      let answer!: (value: LiveSnapshot<string[]>) => void;
+      const ref = TestBed.runInInjectionContext(() =>
+        liveResource({
+          load: () => new Promise<LiveSnapshot<string[]>>((resolve) => (answer = resolve)),
+          events: (rt) => rt.onKeyChanges(),
+          reduce: batchReducer((keys: string[], e: KeyChangeEvent) => [...keys, e.key], many),
+        }),
+      );
+      await settle();
+      const socket = controller.connection.current()!;
+      socket.emit(put('a'));
+      socket.emitBatch([put('b'), put('c'), put('d')]);
+      answer(liveSnapshot(['a', 'b'], 2));
+      await settle();
+      expect(many).toHaveBeenCalledOnceWith(['a', 'b'], [jasmine.objectContaining({ key: 'c' }), jasmine.objectContaining({ key: 'd' })]);
+      expect(ref.value()).toEqual(['a', 'b', 'c', 'd']);
+    });
   });
 });

@@ -15,6 +15,7 @@ import {
   untracked,
 } from '@angular/core';
 import { from, type Observable, type Subscription } from 'rxjs';
+import type { LiveReducer } from './live-reducer';
 import { toLiveSnapshot, type LiveLoadResult } from './live-snapshot';
 import type { RealtimeEvent } from '../protocol/realtime-protocol';
 import { WebSocketService } from '../service/websocket.service';
@@ -27,7 +28,9 @@ import { WebSocketService } from '../service/websocket.service';
  * - `load(params)`: fetches the state. It produces an `HttpResponse` (HttpClient with
  *   `observe: 'response'`, its `X-Last-Seq` header read) or a `liveSnapshot(value, seq)`.
  * - `events(realtime, params)`: the events that change the state, e.g. `rt.onKeyChanges({ keyPrefix })`.
- * - `reduce(state, event)`: applies one event; it must not mutate `state`.
+ * - `reduce(state, event)`: applies one event; it must not mutate `state`. A reducer with a batch
+ *   form ({@link LiveReducer}, e.g. `reduceKeyChanges()`) gets the events that arrived together in
+ *   one call.
  *
  * @example
  * ```ts
@@ -42,7 +45,7 @@ export interface LiveResourceOptions<T, E extends RealtimeEvent, P> {
   params?: () => P;
   load: (params: Exclude<P, undefined>) => Observable<LiveLoadResult<T>> | PromiseLike<LiveLoadResult<T>>;
   events: (realtime: WebSocketService, params: Exclude<P, undefined>) => Observable<E>;
-  reduce: (state: T, event: E) => T;
+  reduce: LiveReducer<T, E>;
   equal?: ValueEqualityFn<T>;
   injector?: Injector;
   debugName?: string;
@@ -56,7 +59,10 @@ export interface LiveResourceOptions<T, E extends RealtimeEvent, P> {
  * snapshot says which seq it reflects (the `X-Last-Seq` header), it applies only events above
  * that seq, so an event that raced the load is applied exactly once; without the header it applies
  * every held-back event, so reducers should then be idempotent (an upsert, not a counter). Volatile
- * events (`stats_update`) apply only once the snapshot is in. `resync$` reloads (while keeping the
+ * events (`stats_update`) apply only once the snapshot is in. Events that arrive together (a batch
+ * frame, a poll answer, a replay, a follower tab's relayed batch) are applied when the last of them
+ * is delivered, in one pass (the reducer's `reduceMany` when it has one) and one signal write; a
+ * lone event applies at once. `resync$` reloads (while keeping the
  * shown value); a load or stream error sets `error()` and events stop applying until a reload.
  * On the server platform it only loads. A local `value.set()` leaves live mode until `reload()`.
  *
@@ -137,7 +143,10 @@ function follow<T, E extends RealtimeEvent, P>(
     let appliedSeq = -1;
     let load: Subscription | null = null;
 
+    let stopped = false;
     const stop = () => {
+      stopped = true;
+      batch = [];
       for (const subscription of subscriptions) subscription.unsubscribe();
       load?.unsubscribe();
     };
@@ -150,23 +159,46 @@ function follow<T, E extends RealtimeEvent, P>(
       held = null;
       settle({ error: asError(error) });
     };
-    const apply = (event: E): boolean => {
-      const seq = (event as { seq?: unknown }).seq;
-      if (typeof seq === 'number') {
-        if (seq <= appliedSeq) return false;
-        appliedSeq = seq;
+    const reduce = options.reduce;
+    /** Events of the batch being delivered, applied together when it ends. */
+    let batch: E[] = [];
+    /**
+     * Applies `events` in order, those at or below the applied seq skipped; returns whether any
+     * was. A throwing reducer sets the error and nothing after its event is applied.
+     */
+    const applyAll = (events: readonly E[]): boolean => {
+      const fresh: E[] = [];
+      for (const event of events) {
+        const seq = (event as { seq?: unknown }).seq;
+        if (typeof seq === 'number') {
+          if (seq <= appliedSeq) continue;
+          appliedSeq = seq;
+        }
+        fresh.push(event);
       }
+      if (fresh.length === 0) return false;
       try {
-        state = options.reduce(state, event);
+        if (reduce.reduceMany && fresh.length > 1) state = reduce.reduceMany(state, fresh);
+        else for (const event of fresh) state = reduce(state, event);
       } catch (error) {
         fail(error);
         return false;
       }
       return true;
     };
+    const applyBatch = () => {
+      const events = batch;
+      batch = [];
+      // Failed, aborted or reloading since: what the batch held no longer applies here.
+      if (held || stopped) return;
+      if (applyAll(events)) output?.set({ value: state });
+    };
     const onEvent = (event: E) => {
       if (held) held.push(event);
-      else if (apply(event)) output?.set({ value: state });
+      else if (realtime?.ɵbatching()) {
+        // The first event of a batch asks to be called back at its end; the rest just wait.
+        if (batch.push(event) === 1) realtime.ɵafterBatch(applyBatch);
+      } else if (applyAll([event])) output?.set({ value: state });
     };
     const onSnapshot = (result: LiveLoadResult<T>) => {
       const snapshot = toLiveSnapshot(result);
@@ -174,12 +206,10 @@ function follow<T, E extends RealtimeEvent, P>(
       appliedSeq = snapshot.seq ?? -1;
       const waiting = held ?? [];
       held = null;
-      // Volatile events that came before the snapshot are older than it: only sequenced ones apply.
-      for (const event of waiting) {
-        if (!('seq' in event)) continue;
-        apply(event);
-        if (output) return; // the reducer threw and fail() settled the error
-      }
+      // Volatile events that came before the snapshot are older than it; durable ones apply (by
+      // seq when they have one, else all of them: protocols without seqs need idempotent reducers).
+      applyAll(realtime ? waiting.filter((event) => !realtime.ɵisVolatile(event)) : waiting);
+      if (output) return; // the reducer threw and fail() settled the error
       settle({ value: state });
     };
     const startLoad = () => {

@@ -43,6 +43,7 @@ describe('parseServerFrame', () => {
       { type: 'resumed', fromSeq: 3, toSeq: 9, count: 7 },
       { type: 'resync', reason: 'history_expired', lastSeq: 42 },
       { type: 'error', code: 'invalid_json', message: 'x' },
+      { type: 'closing', code: 4004, reason: 'Token has expired' },
     ];
     for (const frame of frames) {
       const result = parseServerFrame(JSON.stringify(frame));
@@ -89,6 +90,7 @@ describe('parseServerFrame', () => {
       { type: 'ping', id: 's1', serverTime: 1, rttMs: 'fast' },
       { type: 'auth_ok', serverTime: 1 },
       { type: 'resync', reason: 'bored', lastSeq: 1 },
+      { type: 'closing', reason: 'Token has expired' },
     ];
     for (const frame of broken) {
       const result = parseServerFrame(JSON.stringify(frame));
@@ -191,5 +193,29 @@ describe('stats with the total of every instance', () => {
     expect(checkServerFrame({ type: 'stats_update', timestamp: 1, stats })).not.toBeInstanceOf(FrameRejection);
     expect(checkServerFrame({ type: 'stats_update', timestamp: 1, stats: { ...stats, wsConnectionsTotal: 3 } })).not.toBeInstanceOf(FrameRejection);
     expect(checkServerFrame({ type: 'stats_update', timestamp: 1, stats: { ...stats, wsConnectionsTotal: '3' } })).toBeInstanceOf(FrameRejection);
+  });
+});
+
+describe('the closing frame of a Server-Sent Events stream', () => {
+  it('takes any close code from 1000 to 4999 with a string reason', () => {
+    for (const code of [1000, 1001, 4004, 4005, 4999]) {
+      expect(checkServerFrame({ type: 'closing', code, reason: '' })).withContext(String(code)).not.toBeInstanceOf(FrameRejection);
+    }
+  });
+
+  it('refuses a code outside that range or not an integer, and a missing or non-string reason', () => {
+    const broken: unknown[] = [
+      { type: 'closing', code: 999, reason: 'x' },
+      { type: 'closing', code: 5000, reason: 'x' },
+      { type: 'closing', code: 4004.5, reason: 'x' },
+      { type: 'closing', code: '4004', reason: 'x' },
+      { type: 'closing', code: 4004 },
+      { type: 'closing', code: 4004, reason: 7 },
+    ];
+    for (const frame of broken) {
+      const result = checkServerFrame(frame);
+      expect(result).withContext(JSON.stringify(frame)).toBeInstanceOf(FrameRejection);
+      expect((result as FrameRejection).code).toBe('invalid_frame');
+    }
   });
 });

@@ -37,6 +37,8 @@ const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === 
  */
 export const isEpoch = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
 const RESYNC_REASONS: readonly ResyncReason[] = ['history_expired', 'epoch_changed'];
+// The range WebSocket close codes live in, so a `closing` frame can carry any of them, future ones too.
+const isCloseCode = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1000 && (v as number) <= 4999;
 
 /**
  * Why a frame was rejected. A class, so the hot path can tell a rejection from a frame with one
@@ -250,6 +252,8 @@ export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
     case 'batch':
       // Each element is checked as it is delivered, so one bad event does not cost the others.
       return Array.isArray(f['events']) ? ok : bad(type, 'needs an "events" list');
+    case 'closing':
+      return isCloseCode(f['code']) && isString(f['reason']) ? ok : bad(type, 'needs an integer "code" (1000..4999) and a string "reason"');
     default:
       return new FrameRejection('unknown_type', `unknown frame type "${type}"`);
   }

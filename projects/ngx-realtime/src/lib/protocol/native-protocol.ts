@@ -115,6 +115,10 @@ function readControl(frame: ServerFrame, sink: ProtocolSink): void {
     case 'auth_ok':
       sink.tokenAccepted(frame.tokenExpiresAt, frame.serverTime);
       return;
+    case 'closing':
+      // A stream has no close code: the server sends it in-band before it ends the body.
+      sink.closing(frame.code, frame.reason);
+      return;
     case 'error':
       if (frame.code === 'auth_failed') sink.tokenRefused(frame.message, frame);
       else sink.error('server_error', frame.message, frame);

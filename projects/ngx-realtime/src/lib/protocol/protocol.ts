@@ -311,6 +311,25 @@ export interface BatchFrame {
   events: SequencedEvent[];
 }
 
+/**
+ * The server is ending a Server-Sent Events stream ({@link SSE_STREAM_PATH}), which has no close
+ * code of its own: `code` is the one a WebSocket would have been closed with (4004 token expired,
+ * 4005 session revoked, 1001 shutting down), and the response ends right after this frame. Never
+ * sent on a WebSocket. A stream that ends without it was cut (like close code 1006).
+ *
+ * @example
+ * ```ts
+ * if (frame.type === 'closing' && frame.code === CLOSE_CODES.tokenExpired) reconnectWithFreshToken();
+ * ```
+ */
+export interface ClosingFrame {
+  type: 'closing';
+  /** A close code (1000..4999); see {@link CLOSE_CODES}. */
+  code: number;
+  /** Informative only, like a close reason. */
+  reason: string;
+}
+
 /** Frames the server sends that are not events. */
 export type ControlFrame =
   | WelcomeFrame
@@ -321,10 +340,41 @@ export type ControlFrame =
   | ResumedFrame
   | ResyncFrame
   | ErrorFrame
-  | BatchFrame;
+  | BatchFrame
+  | ClosingFrame;
 
-/** Everything the server can send over the WebSocket. */
+/** Everything the server can send, over the WebSocket or as the `data` of a Server-Sent Event. */
 export type ServerFrame = ServerEvent | ControlFrame;
+
+// ---------------------------------------------------------------------------------------------
+// Server-Sent Events: the same server frames over a streaming HTTP response
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The native protocol over Server-Sent Events, for networks that break WebSocket upgrades:
+ * `GET /events/stream?lastSeq=&epoch=&batch=1&topics=&cf=&keyPrefix=` with
+ * `Authorization: Bearer <token>` (or `?token=`). Each server frame is one event, `data: <frame
+ * JSON>`, with `id: <seq>` on sequenced events and batches (their last seq); there is no `event:`
+ * line. Refusals before the stream starts are plain JSON answers (401, 403, 400, 503); ends decided
+ * by the server arrive in-band as a {@link ClosingFrame}. One-way: no pongs, no token rotation
+ * (reconnect with a fresh token and `lastSeq`).
+ *
+ * @example
+ * ```ts
+ * const res = await fetch(`${base}${SSE_STREAM_PATH}?lastSeq=${lastSeq}&epoch=${epoch}`, { headers: { Authorization: `Bearer ${token}` } });
+ * ```
+ */
+export const SSE_STREAM_PATH = '/events/stream';
+
+/**
+ * The `Content-Type` of a successful {@link SSE_STREAM_PATH} answer; anything else (JSON) is a refusal.
+ *
+ * @example
+ * ```ts
+ * if (res.ok && res.headers.get('content-type')?.startsWith('text/event-stream')) readStream(res.body!);
+ * ```
+ */
+export const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 
 // ---------------------------------------------------------------------------------------------
 // Client frames

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import type { KeyChangeEvent } from '../protocol/protocol';
-import { withBatching } from '../config/provide-realtime';
+import { withBatching, withPollingFallback, withTransports } from '../config/provide-realtime';
 import { put, setup } from './websocket-service-test-bed.spec';
 
 describe('WebSocketService batch frames', () => {
@@ -64,5 +64,33 @@ describe('WebSocketService batch frames', () => {
     connection.emitRaw('{"type":"batch","events":"nope"}');
     expect(errors.at(-1)!.code).toBe('invalid_frame');
     expect(service.connectionState().status).toBe('connected');
+  });
+
+  it('brackets the events of a batch frame and of a poll answer as one group; a lone event is none', () => {
+    const socket = setup();
+    const groups: string[] = [];
+    /** Per event: whether it came inside a group; and, per group, one callback when it ends. */
+    const watch = (service: typeof socket.service) =>
+      service.onKeyChanges().subscribe((e: KeyChangeEvent) => {
+        groups.push(`${e.key}:${service.ɵbatching() ? 'in' : 'alone'}`);
+        if (service.ɵbatching() && e.key.endsWith('first')) service.ɵafterBatch(() => groups.push('end'));
+      });
+    watch(socket.service);
+    socket.service.connect('t');
+    const connection = socket.controller.connection.open({ lastSeq: 0 });
+    connection.emit(put('single'));
+    connection.emitBatch([put('batch-first'), put('batch-second')]);
+    connection.emitBatch([put('lone-batch')]);
+    expect(groups).toEqual(['single:alone', 'batch-first:in', 'batch-second:in', 'end', 'lone-batch:alone']);
+    TestBed.resetTestingModule();
+
+    groups.length = 0;
+    const polling = setup({ features: [withPollingFallback(), withTransports('websocket', 'polling')] });
+    watch(polling.service);
+    polling.service.connect('t');
+    polling.controller.expectConnection().refuse();
+    polling.controller.expectPoll().respond({ events: [put('poll-first', 'v', 1), put('poll-second', 'v', 2)], lastSeq: 2 });
+    expect(groups).toEqual(['poll-first:in', 'poll-second:in', 'end']);
+    expect(polling.service.ɵbatching()).toBeFalse();
   });
 });

@@ -65,6 +65,19 @@ describe('WebSocketService over Server-Sent Events', () => {
     expect(seqs()).toEqual([1, 2]);
   });
 
+  it('honours the server\'s retry: as the least wait before the next stream', () => {
+    const { service, controller } = setup({ features: [withTransports('sse')] });
+    service.connect('t');
+    const stream = controller.expectStream();
+    stream.open();
+    stream.emitRaw('retry: 7000\n: the server asks for 7 s between reconnects\n\n');
+    stream.end();
+    controller.tick(6999);
+    controller.expectNoStream();
+    controller.tick(1);
+    controller.expectStream();
+  });
+
   it('declares a silent stream dead after the heartbeat timeout and reconnects; server pings keep it alive', () => {
     const { service, controller } = setup({ features: [withTransports('sse'), withHeartbeat({ timeoutMs: 8000 })] });
     service.connect('t');
@@ -136,6 +149,21 @@ describe('WebSocketService over Server-Sent Events', () => {
     probe.emit(put('b', 'v', 2)); // replay overlaps
     probe.emit(put('c', 'v', 3));
     expect(seqs()).toEqual([1, 2, 3]);
+  });
+
+  it('a probe still connecting when the stream it would replace ends is dropped, so one connection follows', () => {
+    const { service, controller } = setup({ features: [withPollingFallback({ probeIntervalMs: 5000 })] });
+    service.connect('t');
+    controller.expectConnection().refuse();
+    const stream = controller.expectStream();
+    stream.open();
+    controller.tick(5000);
+    const probe = controller.expectConnection();
+    stream.end();
+    expect(probe.closedByClient).not.toBeNull();
+    tickToRetry(service, controller);
+    controller.expectStream().open();
+    expect(controller.openSockets).toBe(0);
   });
 
   it('from polling it probes the WebSocket first, then SSE, and takes the first that gets ready', () => {

@@ -118,7 +118,7 @@ export class WebSocketService {
     adoptPosition: (position) => this.#stream.adoptPosition(position),
     deliver: (event) => this.#stream.deliver(event),
     deliverMany: (events) => this.#stream.deliverMany(events),
-    emitVolatile: (event) => this.fanout.emit(event),
+    emitVolatile: (event) => this.#stream.emitVolatile(event),
     resync: (gap) => this.#stream.resync(gap),
     ready: (ready) => this.#stream.ready(ready),
     rooms: () => this.#rooms.list(),
@@ -271,6 +271,27 @@ export class WebSocketService {
     // Without withTabSharing(), or without Web Locks and BroadcastChannel, this tab connects alone.
     this.#session = this.#shared?.(this.#host, credentials, urls) ?? new ConnectionSession(this.#host, credentials, urls);
     this.#session.start();
+  }
+
+  /**
+   * @internal Whether `event` was delivered as volatile (a stats push), for `liveResource`: such
+   * an event that came before a snapshot is older than it.
+   */
+  ɵisVolatile(event: RealtimeEvent): boolean {
+    return this.#stream.isVolatile(event);
+  }
+
+  /**
+   * @internal Whether events that arrived together (a batch frame, a poll answer, a relayed
+   * batch) are being delivered, for `liveResource`: it then applies them in one pass at the end.
+   */
+  ɵbatching(): boolean {
+    return this.#stream.batch.open;
+  }
+
+  /** @internal Runs `callback` when the group of events being delivered ends (at once when none is). */
+  ɵafterBatch(callback: () => void): void {
+    this.#stream.batch.afterBatch(callback);
   }
 
   /**

@@ -94,11 +94,33 @@ export class ConnectionSession implements RealtimeSource {
   }
 
   start(): void {
-    this.#wake = this.#host.network.wake$.subscribe(() => {
-      // Only a connection that is down and waiting benefits; a live one is left alone.
+    this.#wake = this.#host.network.wake$.subscribe((why) => {
       if (this.#waiting) this.attempt();
+      else if (why === 'online' && this.#silenceUnjudged()) this.#recheck();
     });
     this.#host.dispatch({ type: 'stable' });
+    this.attempt();
+  }
+
+  /**
+   * Nothing tells a dead connection from a quiet one: the server sends no heartbeat and the app set
+   * no silence timeout (an idle ApexStore stream, say).
+   */
+  #silenceUnjudged(): boolean {
+    return !this.#host.protocol.capabilities.serverHeartbeat && this.#host.config.heartbeat.timeoutMs === undefined;
+  }
+
+  /**
+   * The network came back: a connection that outlived the change may be dead without a word (the
+   * old route is gone, or the machine slept), and only silence could tell. Reconnect now; without
+   * replay, `resync$` then tells the app to reload what it shows.
+   */
+  #recheck(): void {
+    if (!this.transport?.reachedReady) return;
+    this.transport.close(1000, 'network changed');
+    this.transport = null;
+    this.lost();
+    this.#switch.liveLost();
     this.attempt();
   }
 
@@ -155,7 +177,8 @@ export class ConnectionSession implements RealtimeSource {
     this.#host.dispatch({ type: 'stopped', reason, closeCode });
   }
 
-  retryLater(reason: DisconnectReason, closeCode: number | null): void {
+  /** Schedules the next attempt with backoff, never sooner than the server asked (`minDelayMs`). */
+  retryLater(reason: DisconnectReason, closeCode: number | null, minDelayMs = 0): void {
     const options = this.#host.config.reconnect;
     const attempt = this.#host.state().attempt;
     if (attempt >= options.maxAttempts) {
@@ -167,7 +190,7 @@ export class ConnectionSession implements RealtimeSource {
       this.#host.dispatch({ type: 'waiting_offline', closeCode });
       return;
     }
-    const delayMs = backoffDelayMs(attempt, options, this.#host.random);
+    const delayMs = Math.max(backoffDelayMs(attempt, options, this.#host.random), minDelayMs);
     this.#host.dispatch({ type: 'retry_scheduled', attempt: attempt + 1, nextRetryAt: this.#host.clock.now() + delayMs, closeCode, reason });
     this.#cancelRetry = schedule(this.#host.clock, () => this.attempt(), delayMs);
   }
@@ -280,6 +303,7 @@ export class ConnectionSession implements RealtimeSource {
   #onClosed(info: TransportClosed): void {
     this.transport = null;
     this.lost();
+    this.#switch.liveLost();
     const timedOut = info.heartbeatTimeout || info.connectTimeout === true;
     const code = timedOut ? null : info.code;
     const meaning = timedOut ? null : (this.#host.protocol.closeReason?.(info.code) ?? reasonForCloseCode(info.code));
@@ -294,7 +318,7 @@ export class ConnectionSession implements RealtimeSource {
       this.attempt();
       return;
     }
-    this.retryLater(reason, code);
+    this.retryLater(reason, code, info.retryAfterMs);
   }
 }
 

@@ -229,6 +229,11 @@ export class TransportSwitch {
     this.#probeNext();
   }
 
+  /** The live transport went down: a probe or renewal opened beside it has nothing left to replace. */
+  liveLost(): void {
+    this.#stopCandidate('connection lost');
+  }
+
   /** Stops polling and any probe (the session ends). */
   end(): void {
     this.#poller?.stop();

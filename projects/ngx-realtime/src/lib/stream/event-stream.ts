@@ -1,6 +1,7 @@
 import { signal, type Signal } from '@angular/core';
 import { Subject, type Observable } from 'rxjs';
 import type { ProtocolGap, ProtocolReady, RealtimeEvent, RealtimeProtocol, StreamPosition } from '../protocol/realtime-protocol';
+import { BatchBoundary } from './batch-boundary';
 import { EventFanout } from './event-fanout';
 import { EventSequencer } from './event-sequencer';
 import type { RealtimeError } from './realtime-error';
@@ -20,6 +21,8 @@ import type { RealtimeResync } from './realtime-resync';
  */
 export class EventStream {
   readonly fanout = new EventFanout();
+  /** Brackets each {@link deliverMany}, so state kept from events is written once per group. */
+  readonly batch = new BatchBoundary();
   readonly #sequencer = new EventSequencer();
   /** The epoch the sequencer's `lastSeq` belongs to. */
   #epoch: string | null = null;
@@ -27,6 +30,8 @@ export class EventStream {
   readonly #resync = new Subject<RealtimeResync>();
   readonly #errors = new Subject<RealtimeError>();
   #readyBefore = false;
+  /** Events delivered as volatile (kept by identity: they are few, a stats push every few seconds). */
+  readonly #volatile = new WeakSet<RealtimeEvent>();
 
   /** Newest seq seen (or the server's position at the first connection); `null` before that. */
   readonly lastSeq: Signal<number | null> = this.#lastSeq.asReadonly();
@@ -57,8 +62,25 @@ export class EventStream {
     this.fanout.emit(event);
   }
 
+  /** Events that arrived together (a batch frame, a poll answer, a relayed batch): one group. */
   deliverMany(events: readonly RealtimeEvent[]): void {
+    if (events.length === 1) this.deliver(events[0]!);
+    else if (events.length !== 0) this.batch.run(() => this.#deliverEach(events));
+  }
+
+  #deliverEach(events: readonly RealtimeEvent[]): void {
     for (let i = 0; i < events.length; i++) this.deliver(events[i]!);
+  }
+
+  /** An event that is not kept or replayed: delivered, never sequenced. */
+  emitVolatile(event: RealtimeEvent): void {
+    this.#volatile.add(event);
+    this.fanout.emit(event);
+  }
+
+  /** Whether `event` came as volatile: older than any snapshot loaded after it. */
+  isVolatile(event: RealtimeEvent): boolean {
+    return this.#volatile.has(event);
   }
 
   /**

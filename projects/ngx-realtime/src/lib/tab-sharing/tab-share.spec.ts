@@ -90,6 +90,24 @@ describe('withTabSharing()', () => {
     expect(c.service.lastSeq()).toBe(17);
   });
 
+  it('a follower delivers a relayed batch as one group, as the leader does', () => {
+    const a = tab();
+    const b = tab();
+    a.service.connect('t');
+    b.service.connect('t');
+    const socket = a.controller.connection.open({ lastSeq: 0 });
+    const seen: string[] = [];
+    for (const [name, t] of [['leader', a], ['follower', b]] as const) {
+      t.service.onKeyChanges().subscribe((e) => {
+        seen.push(`${name} ${e.key} ${t.service.ɵbatching() ? 'in' : 'alone'}`);
+        if (e.key === 'k1') t.service.ɵafterBatch(() => seen.push(`${name} end`));
+      });
+    }
+    socket.emitBatch([put('k1', 1), put('k2', 2)]);
+    socket.emit(put('k3', 3));
+    expect(seen).toEqual(['leader k1 in', 'leader k2 in', 'leader end', 'follower k1 in', 'follower k2 in', 'follower end', 'leader k3 alone', 'follower k3 alone']);
+  });
+
   it('shares a Server-Sent Events stream like a socket: one stream, every tab gets each event once, a handover resumes', () => {
     const sse = { features: [withTransports('sse')] };
     const a = tab(sse);

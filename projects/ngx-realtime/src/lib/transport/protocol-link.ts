@@ -86,7 +86,7 @@ export abstract class ProtocolLink implements Transport {
       closing: (code, reason) => {
         if (this.done) return;
         this.abort();
-        this.finish({ code, reason, reachedReady: this.#ready, heartbeatTimeout: false, tokenExpired: code === 4004 });
+        this.finish({ code, reason, reachedReady: this.#ready, heartbeatTimeout: false });
       },
       error: (code, message, detail) => {
         if (!this.done) handlers.error(code, message, detail);

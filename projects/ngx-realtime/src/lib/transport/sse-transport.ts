@@ -23,9 +23,12 @@ export class SseTransport extends ProtocolLink {
   readonly kind = 'sse' as const;
   readonly canSend = false;
   readonly #stream: RealtimeStream;
+  /** The server's `retry:`: how long it wants clients to wait before reconnecting. */
+  #retryMs: number | undefined;
   readonly #parser = new SseParser({
     event: (message) => this.receive(message.data),
     comment: () => this.alive(),
+    retry: (ms) => (this.#retryMs = ms),
   });
 
   constructor(options: TransportOptions) {
@@ -53,13 +56,13 @@ export class SseTransport extends ProtocolLink {
   #onClose(info: StreamCloseInfo): void {
     if (this.done) return;
     const reachedReady = this.reachedReady;
-    const base = { reachedReady, heartbeatTimeout: false };
+    const base = this.#retryMs === undefined ? { reachedReady, heartbeatTimeout: false } : { reachedReady, heartbeatTimeout: false, retryAfterMs: this.#retryMs };
     const status = info.status;
     if (status === null) {
       this.finish({ ...base, code: 1006, reason: 'stream ended' });
     } else if (status === 401 || status === 403) {
       const expired = status === 401 && this.options.protocol.tokenExpired?.(status, info.error ?? null) === true;
-      this.finish({ ...base, code: expired ? 4004 : 4003, reason: info.error ?? `HTTP ${status}`, tokenExpired: expired });
+      this.finish({ ...base, code: expired ? 4004 : 4003, reason: info.error ?? `HTTP ${status}` });
     } else if (status >= 500 && status !== 503) {
       this.finish({ ...base, code: 1011, reason: info.error ?? `HTTP ${status}` });
     } else {

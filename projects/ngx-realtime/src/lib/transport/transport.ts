@@ -19,8 +19,8 @@ export interface TransportClosed extends SocketCloseInfo {
   heartbeatTimeout: boolean;
   /** The SDK gave up on the attempt: not ready within the connect timeout. */
   connectTimeout?: boolean;
-  /** The token expired (a socket's 4004, a stream's 401 saying so). */
-  tokenExpired?: boolean;
+  /** The server asked to wait at least this long before reconnecting (an event stream's `retry:`). */
+  retryAfterMs?: number;
 }
 
 /**

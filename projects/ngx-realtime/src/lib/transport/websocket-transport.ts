@@ -39,7 +39,7 @@ export class WebSocketTransport extends ProtocolLink {
     this.#socket = options.backend.openWebSocket(options.request.url, {
       open: () => this.#onOpen(),
       message: (data) => this.receive(data),
-      close: (info) => this.finish({ ...info, reachedReady: this.reachedReady, heartbeatTimeout: false, tokenExpired: info.code === 4004 }),
+      close: (info) => this.finish({ ...info, reachedReady: this.reachedReady, heartbeatTimeout: false }),
     });
     // A connect that hangs (blackholed host) is as dead as a silent socket.
     this.start();

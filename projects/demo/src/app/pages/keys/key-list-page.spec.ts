@@ -1,5 +1,5 @@
 import type { KeyChangeEvent } from 'ngx-realtime';
-import { inPage, keyListPage, reduceKeyListPage } from './key-list-page';
+import { firstAtOrAfter, inPage, keyListPage, reduceKeyListPage, rowOf, wholeList, type KeyListPage } from './key-list-page';
 
 const kv = (key: string) => ({ key, value: key, cf: 'default' });
 const put = (key: string): KeyChangeEvent => ({ type: 'key_change', operation: 'put', key, cf: 'default', value: 'new', seq: 1, timestamp: 0 });
@@ -35,5 +35,39 @@ describe('key list page', () => {
     expect(page.total).toBe(10);
     expect(page.changedElsewhere).toBe(2);
     expect(reduceKeyListPage(page, put('v:1'))).toBe(page);
+  });
+
+  it('applies a batch as its events one by one would, in range and out of it, with repeats', () => {
+    let seed = 19;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const keys = ['u:a', 'u:b', 'u:bb', 'u:c', 'u:cc', 'u:d', 'u:da', 'u:z', 'v:c'];
+    for (let round = 0; round < 200; round++) {
+      const events = Array.from({ length: Math.floor(random() * 20) }, () => {
+        const key = keys[Math.floor(random() * keys.length)]!;
+        return random() < 0.4 ? del(key) : put(key);
+      });
+      const start: KeyListPage = random() < 0.5 ? middle : wholeList([kv('u:a'), kv('u:c')], 'u:');
+      let oneByOne = start;
+      for (const event of events) oneByOne = reduceKeyListPage(oneByOne, event);
+      const batched = reduceKeyListPage.reduceMany(start, events);
+      expect(batched).withContext(`round ${round}`).toEqual(oneByOne);
+      if (oneByOne === start) expect(batched).toBe(start);
+    }
+  });
+
+  it('holding the whole list, takes every write under the prefix and counts its own rows', () => {
+    let all = wholeList([kv('u:b')], 'u:');
+    all = reduceKeyListPage.reduceMany(all, [put('u:a'), put('u:zzz'), del('u:b'), put('v:1')]);
+    expect(all.rows.map((r) => r.key)).toEqual(['u:a', 'u:zzz']);
+    expect(all.total).toBe(2);
+    expect(all.changedElsewhere).toBe(0);
+  });
+
+  it('finds a row and a window start by binary search', () => {
+    const rows = ['a', 'c', 'e'].map(kv);
+    expect([firstAtOrAfter(rows, ''), firstAtOrAfter(rows, 'c'), firstAtOrAfter(rows, 'd'), firstAtOrAfter(rows, 'z')]).toEqual([0, 1, 2, 3]);
+    const page = wholeList(rows, '');
+    expect(rowOf(page, 'c')).toBe(rows[1]);
+    expect(rowOf(page, 'd')).toBeUndefined();
   });
 });

@@ -214,6 +214,80 @@ describe('KeysPage', () => {
     });
   });
 
+  describe('the whole list ("All")', () => {
+    /** `user:0000` … (four digits, so the server's order is the numbers' order). */
+    const manyKeys = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => kv(`user:${String(from + i).padStart(4, '0')}`));
+
+    /** Switches to "All" and answers its requests: 1,500 keys in two chunks read at seqs 5 and 3. */
+    async function holdAll(): Promise<HTMLElement> {
+      setUp();
+      flushList(listBody(manyKeys(0, 100), { total: 1500, next: 'user:0099' }), 5);
+      let el = await render();
+      const select = q<HTMLSelectElement>(el, 'keys-page-size')!;
+      expect(select.options[4]!.textContent!.trim()).toBe('All');
+      select.value = select.options[4]!.value;
+      select.dispatchEvent(new Event('change'));
+      const first = flushList(listBody(manyKeys(0, 1000), { total: 1500, next: 'user:0999' }), 5);
+      expect([first.params.get('limit'), first.params.get('after')]).toEqual(['1000', null]);
+      const second = http.expectOne((r) => r.method === 'GET' && r.url === '/keys');
+      expect([second.request.params.get('limit'), second.request.params.get('after')]).toEqual(['1000', 'user:0999']);
+      second.flush(listBody(manyKeys(1000, 1500), { total: 1500, next: null }), { headers: { 'X-Last-Seq': '3' } });
+      el = await render();
+      return el;
+    }
+
+    it('loads every key along the cursor, shows 100 at a time and pages through them without reloading', async () => {
+      let el = await holdAll();
+      expect(text(el, 'keys-range')).toBe('1–100 of 1,500');
+      expect(shownKeys(el).length).toBe(100);
+      el = await click(el, 'keys-next');
+      expect(text(el, 'keys-range')).toBe('101–200 of 1,500');
+      expect(shownKeys(el)[0]).toBe('user:0100');
+      type(el, 'keys-jump', 'user:1450');
+      el = await click(el, 'keys-jump-go');
+      expect(text(el, 'keys-range')).toBe('1,451–1,500 of 1,500');
+      expect(q<HTMLButtonElement>(el, 'keys-next')!.disabled).toBeTrue();
+      el = await click(el, 'keys-previous');
+      expect(text(el, 'keys-range')).toBe('1,351–1,450 of 1,500');
+      http.expectNone((r) => r.url === '/keys'); // paging is local
+    });
+
+    it('applies a batch once, from the oldest chunk\'s seq, with exact counts and badges in the shown window', async () => {
+      let el = await holdAll();
+      el = await click(el, 'keys-next'); // user:0100 … user:0199
+      controller.connection.current()!.emitBatch([
+        // Seq 4 is above the oldest chunk's seq (3): it applies, though the first chunk had it.
+        { type: 'key_change', operation: 'put', key: 'user:0101', cf: 'default', value: 'seq 4', seq: 4 },
+        { type: 'key_change', operation: 'put', key: 'user:0150x', cf: 'default', value: 'new', seq: 6 },
+        { type: 'key_change', operation: 'put', key: 'user:0150x', cf: 'default', value: 'newer', seq: 7 },
+        { type: 'key_change', operation: 'delete', key: 'user:0120', cf: 'default', seq: 8 },
+        { type: 'key_change', operation: 'put', key: 'user:1499x', cf: 'default', value: 'far', seq: 9 },
+        { type: 'key_change', operation: 'delete', key: 'user:0003', cf: 'default', seq: 10 },
+      ]);
+      el = await render();
+      expect(text(el, 'keys-range')).toBe('100–199 of 1,500'); // two added, two deleted; one of them before this window
+      expect(row(el, 'user:0101')).toEqual({ exists: true, value: 'seq 4', badge: 'changed by another client', deleted: false });
+      // Added, then changed in the same batch: "changed", as when the events came one by one.
+      expect(row(el, 'user:0150x')).toEqual({ exists: true, value: 'newer', badge: 'changed by another client', deleted: false });
+      expect(row(el, 'user:0120').deleted).toBeTrue();
+      expect(row(el, 'user:1499x').exists).toBeFalse(); // another window
+      expect(row(el, 'user:0003').exists).toBeFalse();
+      expect(q(el, 'keys-elsewhere')).toBeNull();
+      // Six writes at once: four named, one toast for the rest.
+      expect(toasts()).toEqual([
+        'user:0101 was changed by another client',
+        'user:0150x was added by another client',
+        'user:0150x was changed by another client',
+        'user:0120 was deleted by another client',
+        '…and 2 more keys changed by other clients',
+      ]);
+      type(el, 'keys-jump', '');
+      el = await click(el, 'keys-jump-go');
+      expect(row(el, 'user:0003').deleted).toBeTrue();
+      expect(shownKeys(el).filter((key) => key !== 'user:0003').length).toBe(100);
+    });
+  });
+
   describe('own writes', () => {
     it('writes a key through the form and applies its own echo without a notification', async () => {
       setUp();

@@ -3,7 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { ActivatedRoute, Router } from '@angular/router';
 import { WebSocketService, liveResource, liveSnapshot, type KeyChangeEvent, type KeyValueBody, type LiveSnapshot } from 'ngx-realtime';
-import { map, type Observable } from 'rxjs';
+import { EMPTY, expand, map, reduce, type Observable } from 'rxjs';
 import { ApexApi, type WriteReceipt } from '../../core/apex-api';
 import { AuthService } from '../../core/auth-service';
 import { putBodyProblem, tooLargeMessage } from '../../core/body-size';
@@ -11,16 +11,22 @@ import { errorMessage } from '../../core/error-message';
 import { keyNameProblem } from '../../core/key-name';
 import { Notifier } from '../../core/notifier';
 import { hasPermission } from '../../core/session';
-import { inPage, keyListPage, reduceKeyListPage, type KeyListPage } from './key-list-page';
+import { Announcements } from './announcements';
+import { firstAtOrAfter, inPage, keyListPage, reduceKeyListPage, rowOf, wholeList, type KeyListPage } from './key-list-page';
 import { KeyPager } from './key-pager';
 import { KeyRowView, type KeyRow } from './key-row';
 import { KeyValueDialog } from './key-value-dialog';
 import { OwnWrites } from './own-writes';
 import { RemoteChanges } from './remote-changes';
 
-/** Page sizes on offer (the server lists at most 1000 keys at once). */
-const PAGE_SIZES = [25, 100, 500, 1000] as const;
+/** Page sizes on offer (the server lists at most 1000 keys at once); `ALL` holds the whole list. */
+const ALL = 0;
+const PAGE_SIZES = [25, 100, 500, 1000, ALL] as const;
 const DEFAULT_PAGE_SIZE = 100;
+/** Keys asked for per request when loading the whole list (the server's most). */
+const LIST_CHUNK = 1000;
+/** Rows shown at once when the whole list is held: the table stays small however long the list. */
+const WINDOW = 100;
 /** The column family the explorer lists (the server's default). */
 const CF = 'default';
 
@@ -39,7 +45,9 @@ interface WriteError {
 
 /**
  * Key explorer: one page of keys at a time, a `liveResource` (loaded over REST, kept exact by
- * `key_change` events inside the page's key range; writes to other pages only raise a hint).
+ * `key_change` events inside the page's key range; writes to other pages only raise a hint). With
+ * the "All" page size it holds every key of the prefix (100,000 and more: bursts apply in one pass
+ * per batch) and shows them 100 at a time, paging locally with no reload.
  * On top of it the page shows this tab's answered writes at once (marked "saved" until the live
  * stream has them), badges what another client changed, keeps rows another client deleted struck
  * through until the next search, and announces those writes in a toast. The prefix and page size
@@ -63,7 +71,7 @@ interface WriteError {
         <label class="size muted">
           Per page
           <select name="size" [ngModel]="pageSize()" (ngModelChange)="changePageSize($event)" data-testid="keys-page-size">
-            @for (size of pageSizes; track size) { <option [ngValue]="size">{{ size }}</option> }
+            @for (size of pageSizes; track size) { <option [ngValue]="size">{{ size === all ? 'All' : size }}</option> }
           </select>
         </label>
       </form>
@@ -98,8 +106,14 @@ interface WriteError {
         </p>
       }
       @if (paged()) {
-        <app-key-pager [offset]="start().offset" [shown]="view.shownCount" [total]="view.total" [hasPrevious]="trail().length > 1"
-          [hasNext]="view.next !== null" (previous)="previous()" (next)="next()" data-testid="keys-pager" />
+        <app-key-pager [offset]="view.offset" [shown]="view.shownCount" [total]="view.total" [hasPrevious]="view.hasPrevious"
+          [hasNext]="view.hasNext" (previous)="previous()" (next)="next()" data-testid="keys-pager" />
+      }
+      @if (holdsAll() && view.total > view.shownCount) {
+        <form class="jump" (ngSubmit)="jump()">
+          <input name="jump" placeholder="Go to key" [(ngModel)]="jumpTo" data-testid="keys-jump" aria-label="Go to key" />
+          <button type="submit" class="secondary" data-testid="keys-jump-go">Go</button>
+        </form>
       }
       @if (view.rows.length === 0) {
         <p class="muted" data-testid="keys-empty">
@@ -141,6 +155,8 @@ interface WriteError {
     .keys th.cf { width: 6rem; }
     .keys th.actions { width: 13rem; }
     .hint { background: #eef4ff; }
+    .jump { display: flex; justify-content: center; gap: .5rem; margin: 0 0 .8rem; }
+    .jump input { min-width: 0; flex: 0 1 16rem; }
     button.link { border: 0; background: none; color: var(--accent); padding: 0; text-decoration: underline; }
     .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
     @media (max-width: 40rem) {
@@ -161,11 +177,17 @@ export class KeysPage {
   private readonly query = this.route?.snapshot.queryParamMap;
 
   protected readonly pageSizes = PAGE_SIZES;
+  protected readonly all = ALL;
   /** The search and page size come from the URL, so a reload (or a shared link) shows the same list. */
   protected readonly prefix = signal(this.query?.get('prefix') ?? '');
   /** The prefix searched for (the input may have moved on since). */
   protected readonly searched = signal(this.prefix());
-  protected readonly pageSize = signal<number>(PAGE_SIZES.find((size) => String(size) === this.query?.get('size')) ?? DEFAULT_PAGE_SIZE);
+  protected readonly pageSize = signal<number>(sizeFromUrl(this.query?.get('size') ?? null));
+  /** The whole list is held (page size "All"): paging moves a window over it, locally. */
+  protected readonly holdsAll = computed(() => this.pageSize() === ALL);
+  /** Holding the whole list: the key the shown window starts at (the first one at or after it); null from the top. */
+  private readonly windowFrom = signal<string | null>(null);
+  protected readonly jumpTo = signal('');
   /** The pages walked through with Next, the shown one last (Previous goes back along it). */
   protected readonly trail = signal<readonly PageStart[]>([FIRST_PAGE]);
   protected readonly start = computed(() => this.trail()[this.trail().length - 1]!);
@@ -185,6 +207,8 @@ export class KeysPage {
   protected readonly shownWhole = signal<KeyValueBody | null>(null);
   /** What other clients did to this page's rows since the last search. */
   private readonly remote = new RemoteChanges();
+  /** Another client's writes, announced in toasts; a burst of them in a summary. */
+  private readonly announcements = new Announcements((text) => this.notifier.notify(text, 'info'));
 
   protected readonly keys = liveResource({
     params: () => ({ prefix: this.searched(), after: this.start().after, limit: this.pageSize() }),
@@ -193,24 +217,55 @@ export class KeysPage {
     reduce: reduceKeyListPage,
   });
 
-  /** The page as shown: the live list, this tab's answered writes on top, badges and struck-through rows. */
+  /**
+   * The page as shown: the live list, this tab's answered writes on top, badges and struck-through
+   * rows. Holding the whole list, only its window of {@link WINDOW} rows is shown and annotated, so
+   * this costs the same for 100,000 keys as for 100.
+   */
   protected readonly view = computed(() => {
     const page = this.currentPage();
     if (!page) return null;
     // A reload in flight may predate an answered write: keep showing it until the new list is in.
     const lastSeq = this.keys.isLoading() ? null : this.ws.lastSeq();
-    let shown = page;
     const saved = new Set<string>();
+    const writes: KeyChangeEvent[] = [];
     for (const write of this.own.unconfirmed(lastSeq)) {
       if (write.cf !== CF || !inPage(page, write.key)) continue;
-      shown = reduceKeyListPage(shown, asEvent(write));
+      writes.push(asEvent(write));
       if (write.value !== null) saved.add(write.key);
     }
+    const shown = writes.length === 0 ? page : reduceKeyListPage.reduceMany(page, writes);
+    let start = 0;
+    let end = shown.rows.length;
+    if (this.holdsAll()) {
+      const from = this.windowFrom();
+      start = from === null ? 0 : firstAtOrAfter(shown.rows, from);
+      // Past the end (its keys were deleted meanwhile): the last window.
+      if (start >= shown.rows.length) start = Math.max(0, shown.rows.length - WINDOW);
+      end = Math.min(shown.rows.length, start + WINDOW);
+    }
+    const windowRows = start === 0 && end === shown.rows.length ? shown.rows : shown.rows.slice(start, end);
+    // Struck-through rows show in the window whose key range holds them.
+    const low = start === 0 ? null : shown.rows[start]!.key;
+    const high = end === shown.rows.length ? null : shown.rows[end]!.key;
     const remote = this.remote.badges();
-    const rows: KeyRow[] = shown.rows.map((row) => ({ ...row, remote: remote.get(row.key), saved: saved.has(row.key) }));
-    for (const gone of this.remote.tombstones().values()) if (!rows.some((row) => row.key === gone.key)) rows.push({ ...gone, remote: 'deleted' });
+    const rows: KeyRow[] = windowRows.map((row) => ({ ...row, remote: remote.get(row.key), saved: saved.has(row.key) }));
+    for (const gone of this.remote.tombstones().values()) {
+      if ((low !== null && gone.key < low) || (high !== null && gone.key >= high)) continue;
+      if (rowOf(shown, gone.key) === undefined) rows.push({ ...gone, remote: 'deleted' });
+    }
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { rows, shownCount: shown.rows.length, total: shown.total, next: page.end, changedElsewhere: page.changedElsewhere };
+    const holdsAll = this.holdsAll();
+    return {
+      rows,
+      shownCount: windowRows.length,
+      total: shown.total,
+      next: page.end,
+      offset: holdsAll ? start : this.start().offset,
+      hasPrevious: holdsAll ? start > 0 : this.trail().length > 1,
+      hasNext: holdsAll ? end < shown.rows.length : page.end !== null,
+      changedElsewhere: page.changedElsewhere,
+    };
   });
   /** The dialog's row as it is now: another client's write to it shows there too. */
   protected readonly wholeRow = computed(() => {
@@ -220,7 +275,7 @@ export class KeysPage {
   /** Whether the list has more than this page (so the pager shows). */
   protected readonly paged = computed(() => {
     const view = this.view();
-    return this.trail().length > 1 || (view !== null && (view.next !== null || view.total > view.shownCount));
+    return view !== null && (view.hasPrevious || view.hasNext || view.total > view.shownCount);
   });
   protected readonly countText = computed(() => {
     const view = this.view();
@@ -255,6 +310,7 @@ export class KeysPage {
   protected search(): void {
     this.clearAnnotations();
     this.cancelMode();
+    this.windowFrom.set(null);
     const prefix = this.prefix().trim();
     const onFirstPage = this.trail().length === 1;
     if (prefix === this.searched() && onFirstPage) this.keys.reload();
@@ -273,12 +329,21 @@ export class KeysPage {
 
   protected next(): void {
     const view = this.view();
-    if (!view || view.next === null) return;
-    this.turnPage([...this.trail(), { after: view.next, offset: this.start().offset + view.shownCount }]);
+    if (!view || !view.hasNext) return;
+    if (this.holdsAll()) this.moveWindow(view.offset + WINDOW);
+    else this.turnPage([...this.trail(), { after: view.next, offset: this.start().offset + view.shownCount }]);
   }
 
   protected previous(): void {
-    if (this.trail().length > 1) this.turnPage(this.trail().slice(0, -1));
+    if (this.holdsAll()) this.moveWindow(Math.max(0, (this.view()?.offset ?? 0) - WINDOW));
+    else if (this.trail().length > 1) this.turnPage(this.trail().slice(0, -1));
+  }
+
+  /** Holding the whole list: shows the window that starts at the first key at or after the one typed. */
+  protected jump(): void {
+    this.cancelMode();
+    const key = this.jumpTo().trim();
+    this.windowFrom.set(key === '' ? null : key.startsWith(this.searched()) ? key : this.searched() + key);
   }
 
   protected put(): void {
@@ -350,14 +415,44 @@ export class KeysPage {
 
   private keepInUrl(): void {
     if (!this.route) return;
-    const queryParams = { prefix: this.searched() || null, size: this.pageSize() === DEFAULT_PAGE_SIZE ? null : this.pageSize() };
+    const size = this.pageSize();
+    const queryParams = { prefix: this.searched() || null, size: size === DEFAULT_PAGE_SIZE ? null : size === ALL ? 'all' : size };
     void this.router.navigate([], { relativeTo: this.route, queryParams, replaceUrl: true });
   }
 
   private loadPage(prefix: string, after: string | null, limit: number): Observable<LiveSnapshot<KeyListPage>> {
+    if (limit === ALL) return this.loadAll(prefix);
     return this.api
       .listKeys({ prefix, limit, after: after ?? undefined })
       .pipe(map((snapshot) => liveSnapshot(keyListPage(snapshot.value, prefix, after), snapshot.seq)));
+  }
+
+  /**
+   * Every key of `prefix`, a chunk per request along the server's cursor. The chunks are read at
+   * different seqs: the list is taken as of the oldest, and the events after it apply on top (keyed
+   * upserts and deletes land the same whether a chunk already had them or not).
+   */
+  private loadAll(prefix: string): Observable<LiveSnapshot<KeyListPage>> {
+    const chunk = (after?: string) => this.api.listKeys({ prefix, limit: LIST_CHUNK, after });
+    return chunk().pipe(
+      expand((snapshot) => (snapshot.value.next === null ? EMPTY : chunk(snapshot.value.next))),
+      reduce(
+        (whole, snapshot) => {
+          for (const row of snapshot.value.keys) whole.rows.push(row);
+          whole.seq = whole.seq === null || snapshot.seq === null ? null : Math.min(whole.seq, snapshot.seq);
+          return whole;
+        },
+        { rows: [] as KeyValueBody[], seq: Number.MAX_SAFE_INTEGER as number | null },
+      ),
+      map(({ rows, seq }) => liveSnapshot(wholeList(rows, prefix), seq)),
+    );
+  }
+
+  /** Holding the whole list: shows the window that starts at row `index`. */
+  private moveWindow(index: number): void {
+    this.cancelMode();
+    const rows = this.currentPage()?.rows ?? [];
+    this.windowFrom.set(index <= 0 || rows.length === 0 ? null : rows[Math.min(index, rows.length - 1)]!.key);
   }
 
   /** The shown page, if any (a failed load has none). */
@@ -368,6 +463,7 @@ export class KeysPage {
   private turnPage(trail: readonly PageStart[]): void {
     this.cancelMode();
     this.clearAnnotations();
+    this.windowFrom.set(null);
     this.trail.set(trail);
   }
 
@@ -410,12 +506,18 @@ export class KeysPage {
     const page = untracked(() => this.currentPage());
     // Writes to other pages only raise the page's hint; nothing of theirs shows here.
     if (!page || !inPage(page, event.key)) return;
-    const kind = this.remote.record(event, page.rows.find((row) => row.key === event.key), own);
+    const kind = this.remote.record(event, rowOf(page, event.key), own);
     if (!kind) return;
     // A row another client deleted can no longer be edited or deleted here.
     if (kind === 'deleted' && (this.editing() === event.key || this.confirming() === event.key)) this.cancelMode();
-    this.notifier.notify(`${event.key} was ${kind} by another client`, 'info');
+    this.announcements.add(`${event.key} was ${kind} by another client`);
   }
+}
+
+/** The page size a URL asks for (`size=all` for the whole list). */
+function sizeFromUrl(size: string | null): number {
+  if (size === 'all') return ALL;
+  return PAGE_SIZES.find((known) => known !== ALL && String(known) === size) ?? DEFAULT_PAGE_SIZE;
 }
 
 /** An answered write as the event it will become, to show it the way the list will. */
