@@ -37,7 +37,8 @@ export abstract class ProtocolLink implements Transport {
   #cancelHeartbeat: () => void = noop;
   /**
    * The sink the protocol writes to: the owner's handlers with ready, heartbeat, pong and closing seen
-   * here first, and nothing passed on once the connection ended.
+   * here first. Once the connection ended, every method is replaced by a no-op ({@link #silence}), so
+   * what a protocol reports late (an asynchronous decryption) goes nowhere, at no cost per frame.
    */
   private readonly sink: ProtocolSink;
 
@@ -45,20 +46,9 @@ export abstract class ProtocolLink implements Transport {
     const handlers = options.handlers;
     this.#watch = new LivenessWatch(options.clock, (reason) => this.#declareDead(reason));
     this.sink = {
-      ready: (ready) => {
-        if (!this.done) this.#onReady(ready);
-      },
-      event: (event) => {
-        if (!this.done) handlers.event(event);
-      },
-      events: (events) => {
-        if (!this.done) handlers.events(events);
-      },
-      volatile: (event) => {
-        if (!this.done) handlers.volatile(event);
-      },
+      ...handlers,
+      ready: (ready) => this.#onReady(ready),
       heartbeat: (serverTime, rttMs, answer) => {
-        if (this.done) return;
         // Answered here, from the message handler, never from a timer: a background tab's timers
         // may run once a minute, its network events do not wait.
         if (answer !== null && this.canSend) this.send(answer);
@@ -66,33 +56,14 @@ export abstract class ProtocolLink implements Transport {
         handlers.heartbeat(serverTime, rttMs, answer);
       },
       pong: (id) => {
-        if (!this.done && id === LATENCY_PING_ID && this.#latencySentAt !== null) {
+        if (id === LATENCY_PING_ID && this.#latencySentAt !== null) {
           handlers.latency(Math.max(0, options.clock.now() - this.#latencySentAt));
           this.#latencySentAt = null;
         }
       },
-      gap: (gap) => {
-        if (!this.done) handlers.gap(gap);
-      },
-      advance: (position) => {
-        if (!this.done) handlers.advance(position);
-      },
-      tokenAccepted: (tokenExpiresAt, serverTime) => {
-        if (!this.done) handlers.tokenAccepted(tokenExpiresAt, serverTime);
-      },
-      tokenRefused: (message, detail) => {
-        if (!this.done) handlers.tokenRefused(message, detail);
-      },
       closing: (code, reason) => {
-        if (this.done) return;
         this.abort();
         this.finish({ code, reason, reachedReady: this.#ready, heartbeatTimeout: false });
-      },
-      error: (code, message, detail) => {
-        if (!this.done) handlers.error(code, message, detail);
-      },
-      invalid: (code, message, raw) => {
-        if (!this.done) handlers.invalid(code, message, raw);
       },
     };
   }
@@ -107,6 +78,7 @@ export abstract class ProtocolLink implements Transport {
   close(code = 1000, reason = ''): void {
     if (this.done) return;
     this.done = true;
+    this.#silence();
     this.#watch.stop();
     this.#stopHeartbeat();
     this.abort(code, reason);
@@ -143,9 +115,15 @@ export abstract class ProtocolLink implements Transport {
   protected finish(info: TransportClosed): void {
     if (this.done) return;
     this.done = true;
+    this.#silence();
     this.#watch.stop();
     this.#stopHeartbeat();
     this.options.handlers.closed(info);
+  }
+
+  /** The connection ended: nothing the protocol reports from now on reaches the owner. */
+  #silence(): void {
+    Object.assign(this.sink, SILENT_SINK);
   }
 
   /** Arms the connect deadline; a subclass calls it once its I/O exists. */
@@ -201,3 +179,19 @@ export abstract class ProtocolLink implements Transport {
 }
 
 function noop(): void {}
+
+const SILENT_SINK: ProtocolSink = {
+  ready: noop,
+  event: noop,
+  events: noop,
+  volatile: noop,
+  heartbeat: noop,
+  pong: noop,
+  gap: noop,
+  advance: noop,
+  tokenAccepted: noop,
+  tokenRefused: noop,
+  closing: noop,
+  error: noop,
+  invalid: noop,
+};
