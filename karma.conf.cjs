@@ -2,8 +2,12 @@
 // needs as root in a container without outside network. For the library's integration specs it
 // also starts the real mock server on a free port and hands its URL to the browser through
 // `__karma__.config.args` (`--mock-url=http://127.0.0.1:N`), and one with 3 s tokens
-// (`--short-token-url=`); the servers are killed when Karma exits.
+// (`--short-token-url=`); the servers are killed when Karma exits. It also starts the integration
+// harness (`integration/harness.cjs`, `--harness-url=`), which starts the real Ignis server helper on a
+// real redis-server, Ignis's emitter, and servers shaped like AuroraBot's and Fluxora's when a spec
+// asks for them, and kills every one of them when Karma exits.
 const { startMockServerCli } = require('./mock-server/start-cli.cjs');
+const { startHarness } = require('./integration/harness.cjs');
 
 async function startMockServer() {
   const { url, child, stop } = await startMockServerCli(['--stats-interval', '60000', '--heartbeat-interval', '200', '--heartbeat-timeout', '2000']);
@@ -83,6 +87,7 @@ module.exports = async function (config) {
     args.push(`--short-token-url=${await startShortTokenServer()}`);
     const pair = await startRedisPair();
     if (pair) args.push(`--redis-pair=${pair.join(',')}`);
+    args.push(`--harness-url=${(await startHarness()).url}`);
   }
   config.set({
     basePath: '',

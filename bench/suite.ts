@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: `npm run bench` (all ten sections), `npm run bench -- latency size` (some),
+ * The benchmark suite: `npm run bench` (all eleven sections), `npm run bench -- latency size` (some),
  * `BENCH_SMOKE=1` (tiny counts: the test command runs this so the suite cannot rot). Prints every
  * figure next to its baseline and the ratio, and writes them all to `bench/results/latest.json`
  * (a smoke run writes `bench/results/smoke.json`). Exits non-zero only when a section crashed: a
@@ -10,6 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSection, type Section, type SectionResult } from './section';
+import { apexstore } from './sections/apexstore';
 import { dispatch } from './sections/dispatch';
 import { latency } from './sections/latency';
 import { liveState } from './sections/live-state';
@@ -21,7 +22,7 @@ import { size } from './sections/size';
 import { tabs } from './sections/tabs';
 import { throughput } from './sections/throughput';
 
-const SECTIONS: Record<string, Section> = { throughput, dispatch, latency, recovery, size, memory, server, tabs, 'scale-out': scaleOut, 'live-state': liveState };
+const SECTIONS: Record<string, Section> = { throughput, dispatch, latency, recovery, size, memory, server, tabs, 'scale-out': scaleOut, 'live-state': liveState, apexstore };
 
 const smoke = process.env['BENCH_SMOKE'] === '1';
 const asked = process.argv.slice(2);

@@ -39,6 +39,8 @@ function startMockServerCli(extraArgs = []) {
       if (!match) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
+      // A child that is gone needs no killing: a runner that starts many servers keeps no listener per dead one.
+      child.once('exit', () => process.off('exit', stop));
       // Keep draining stdout so a chatty server never blocks on a full pipe.
       child.stdout.removeAllListeners('data');
       child.stdout.resume();

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: npm packages (npm install, since npm ci rejects this
-# lockfile on other platforms) and, when asked with --chromium, Debian's Chromium and redis-server for the tests.
+# lockfile on other platforms), the real Ignis server helper the integration specs run against (in
+# integration/ignis/, a folder of its own: about 50 MB the main install does without) and, when asked
+# with --chromium, Debian's Chromium and redis-server for the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +27,13 @@ if [[ ! -f "$stamp" || package.json -nt "$stamp" || package-lock.json -nt "$stam
   echo "installing npm packages..."
   npm install --no-audit --no-fund --loglevel=error
   touch "$stamp"
+fi
+
+# @venizia/ignis-helpers (with @hono/zod-openapi, which it needs at run time) for integration/ignis/server.ts.
+ignis=integration/ignis
+ignis_stamp=$ignis/node_modules/.install-stamp
+if [[ ! -f "$ignis_stamp" || $ignis/package.json -nt "$ignis_stamp" || $ignis/package-lock.json -nt "$ignis_stamp" ]]; then
+  echo "installing the Ignis server helper for the integration specs..."
+  (cd "$ignis" && npm install --no-audit --no-fund --loglevel=error)
+  touch "$ignis_stamp"
 fi

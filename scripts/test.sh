@@ -2,7 +2,8 @@
 # Runs every suite on a fresh machine (installing Chromium and npm packages if missing) and ends
 # with one line 'N passed, N failed' summing them all. Exit code is non-zero on any failure.
 #   suites: import cycles (node --test) · library build (ng-packagr, then the ng add schematic) · package contents (node --test) ·
-#   ng add (node --test: the schematic, then ng new -> ng add -> ng build -> Chromium) · library unit + integration specs (Karma) · demo specs
+#   ng add (node --test: the schematic, then ng new -> ng add -> ng build -> Chromium) · library unit + integration specs (Karma: against
+#   the mock server, and through integration/harness.cjs against the real Ignis server helper on redis-server and AuroraBot/Fluxora-shaped servers) · demo specs
 #   (Karma) · mock server (bun test), on sqlite and again on Redis · protocol conformance with the `ws` client (node --test) ·
 #   the benchmark suite with tiny counts (bun bench/suite.ts) · end-to-end (Playwright, system Chromium)
 set -uo pipefail
@@ -64,7 +65,7 @@ run_node_test "package contents (node)" scripts/package-contents.test.mjs packag
 echo "-- ng add (node --test: the schematic, then ng new -> ng add the tarball twice -> ng build -> Chromium)"
 run_node_test "ng add (node)" scripts/ng-add.e2e.test.mjs ng-add
 
-echo "-- library specs (Karma, with the mock server for integration specs)"
+echo "-- library specs (Karma, with the mock server, Ignis and plain JSON sockets for integration specs)"
 run_karma "library specs (karma)" ngx-realtime
 
 echo "-- demo specs (Karma)"

@@ -11,7 +11,8 @@ function keepNavigations(req) {
 
 export default {
   '/ws/events': { target, ws: true, changeOrigin: true },
-  '/events/poll': { target, changeOrigin: true },
+  // /events/poll (long polling), /events/stream (native SSE) and /events (ApexStore 2.2's change stream).
+  '/events': { target, changeOrigin: true },
   '/auth': { target, changeOrigin: true },
   '/stats': { target, changeOrigin: true },
   '/admin': { target, changeOrigin: true },

@@ -16,9 +16,9 @@ export interface LiveClient {
 
 export type OnKeyChange = (event: { seq: number; timestamp: number; key: string }) => void;
 
-/** Signs in to the mock server once per page. */
-export async function login(): Promise<string> {
-  const res = await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
+/** Signs in to the mock server once per page (or to the one at `origin`). */
+export async function login(origin = ''): Promise<string> {
+  const res = await fetch(`${origin}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -52,11 +52,14 @@ export function rxjsClient(token: string, onEvent: OnKeyChange): Promise<LiveCli
   }));
 }
 
-/** The SDK as an app uses it: `provideRealtime()` in an injector of its own, `onKeyChanges()`. */
+/**
+ * The SDK as an app uses it: `provideRealtime()` in an injector of its own, `onKeyChanges()`.
+ * `url` points it at another server than the page's (default `/ws/events` on the page's origin).
+ */
 export async function sdkClient(
   token: string,
   onEvent: OnKeyChange,
-  options: { batching: boolean; features?: RealtimeFeature[]; providers?: (Provider | EnvironmentProviders)[]; polling?: boolean; sse?: boolean },
+  options: { batching: boolean; features?: RealtimeFeature[]; providers?: (Provider | EnvironmentProviders)[]; polling?: boolean; sse?: boolean; url?: string },
 ): Promise<LiveClient & { service: WebSocketService }> {
   const injector = createEnvironmentInjector(
     [
@@ -65,7 +68,7 @@ export async function sdkClient(
       // Relative URLs resolve against the page, as in an app.
       { provide: DOCUMENT, useValue: document },
       provideRealtime(
-        { url: '/ws/events' },
+        { url: options.url ?? '/ws/events' },
         withBatching(options.batching),
         ...(options.sse ? [withTransports('sse')] : options.polling ? [] : [withNoPollingFallback()]),
         ...(options.features ?? []),

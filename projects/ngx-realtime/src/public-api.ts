@@ -99,3 +99,11 @@ export { RealtimePollError } from './lib/transport/realtime-poll-error';
 export { preloadRealtimeFallbacks } from './lib/fallbacks/load-fallbacks';
 export { NetworkStatus, BrowserNetworkStatus, type WakeReason } from './lib/platform/network-status';
 export { TabSharingPlatform, BrowserTabSharingPlatform, type TabLocks, type TabChannel } from './lib/platform/tab-sharing-platform';
+
+export {
+  ignisProtocol,
+  type IgnisProtocolOptions,
+  type IgnisEvent,
+  type IgnisConnectedEvent,
+} from './lib/protocol/ignis-protocol';
+export { jsonEventsProtocol, type JsonEventsOptions, type JsonEvent } from './lib/protocol/json-events-protocol';

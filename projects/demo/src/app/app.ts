@@ -6,15 +6,17 @@ import { RealtimeAlerts } from './core/realtime-alerts';
 import { SessionRedirect } from './core/session-redirect';
 import { AppHeader } from './shell/app-header';
 import { HealthBanner } from './shell/health-banner';
+import { StreamModeBanner } from './shell/stream-mode-banner';
 import { ToastStack } from './shell/toast-stack';
 
-/** Root: header, the health banner, the routed page, toasts. */
+/** Root: header, the stream-mode and health banners, the routed page, toasts. */
 @Component({
   selector: 'app-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, AppHeader, HealthBanner, ToastStack],
+  imports: [RouterOutlet, AppHeader, StreamModeBanner, HealthBanner, ToastStack],
   template: `
     <app-header />
+    <app-stream-mode-banner />
     <app-health-banner />
     <main><router-outlet /></main>
     <app-toast-stack />

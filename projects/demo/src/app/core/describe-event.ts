@@ -1,7 +1,7 @@
-import type { SequencedEvent } from 'ngx-realtime';
+import type { LoggedEvent } from './event-log';
 
-/** A one-line, human summary of a durable event, for feeds and toasts. */
-export function describeEvent(event: SequencedEvent): string {
+/** A one-line, human summary of a durable event (or an ApexStore key change), for feeds and toasts. */
+export function describeEvent(event: LoggedEvent): string {
   switch (event.type) {
     case 'key_change':
       return `${event.operation} ${event.key}${event.cf !== 'default' ? ` (${event.cf})` : ''}`;

@@ -1,8 +1,19 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
-import { WebSocketService, type SequencedEvent } from 'ngx-realtime';
+import { WebSocketService, type ApexStoreKeyChange, type SequencedEvent } from 'ngx-realtime';
 import { AuthService } from './auth-service';
 
 const KEEP = 100;
+
+/**
+ * An event as the log keeps it: a durable event of the native protocol (with its seq), or a key
+ * change from ApexStore 2.2's change stream, which numbers nothing.
+ *
+ * @example
+ * ```ts
+ * const label = (e: LoggedEvent) => (e.seq === undefined ? '–' : `#${e.seq}`);
+ * ```
+ */
+export type LoggedEvent = SequencedEvent | ApexStoreKeyChange;
 
 /**
  * The recent durable events of this session, newest first, kept while the user moves between
@@ -11,7 +22,7 @@ const KEEP = 100;
  */
 @Injectable({ providedIn: 'root' })
 export class EventLog {
-  private readonly list = signal<readonly SequencedEvent[]>([]);
+  private readonly list = signal<readonly LoggedEvent[]>([]);
 
   /** Newest first, at most 100. */
   readonly events = this.list.asReadonly();
@@ -19,7 +30,7 @@ export class EventLog {
   constructor() {
     const sub = inject(WebSocketService).events$.subscribe((event) => {
       if (event.type === 'stats_update') return;
-      this.list.update((list) => [event, ...list].slice(0, KEEP));
+      this.list.update((list) => [event as LoggedEvent, ...list].slice(0, KEEP));
     });
     // A new user must not see the previous user's events.
     const authSub = inject(AuthService).token$.subscribe((token) => {

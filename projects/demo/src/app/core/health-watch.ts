@@ -3,6 +3,7 @@ import { liveResource, snapshotFromResponse, type HealthEvent, type HealthProbe 
 import { map } from 'rxjs';
 import { ApexApi } from './apex-api';
 import { AuthService } from './auth-service';
+import { refreshOverHttp } from './http-refresh';
 
 /**
  * One probe that is failing, with the server's reason when an event carried one.
@@ -44,7 +45,8 @@ export function applyHealthChange(failures: Failures, event: HealthEvent): Failu
  * The server's failing probes, for the whole app while someone is signed in: a `liveResource`
  * over `GET /health` kept current by `health_change` events. The shell's banner reads it, so a
  * probe going bad is seen on every page, not only on Health. Signed out, it is idle (no request:
- * the endpoints need a session).
+ * the endpoints need a session). On ApexStore 2.2's change stream, which has no health events, it
+ * is refreshed over HTTP instead, so the banner still comes and goes.
  *
  * @example
  * ```ts
@@ -73,6 +75,11 @@ export class HealthWatch {
     reduce: applyHealthChange,
     defaultValue: {},
   });
+
+  constructor() {
+    // Without health events (ApexStore 2.2), the banner would otherwise show the state at sign-in forever.
+    refreshOverHttp(() => this.failures);
+  }
 
   /** Failing probes in a fixed order (liveness, readiness, startup); empty when all is well or signed out. */
   readonly failing = computed<readonly FailingProbe[]>(() => {

@@ -2,7 +2,8 @@
  * Timings of the realtime connection. Production values are the SDK's defaults; a page opened with
  * `?rt-reconnect-ms=100&rt-probe-ms=500&rt-fallback-after=2&rt-poll-wait-ms=2000` (the end-to-end
  * tests do this) overrides them, so chaos scenarios finish in seconds without the app shipping
- * test-only timings.
+ * test-only timings. `rt-refresh-ms` sets how often pages whose events the stream does not carry
+ * (ApexStore 2.2's change stream) refresh over HTTP.
  */
 export interface RealtimeTuning {
   /** First reconnect delay (backoff start). */
@@ -15,15 +16,18 @@ export interface RealtimeTuning {
   probeIntervalMs: number;
   /** Long-poll wait. */
   pollWaitMs: number;
+  /** How often a page refreshes over HTTP what the stream does not carry (ApexStore 2.2). */
+  httpRefreshMs: number;
 }
 
-/** The production timings (also the SDK's defaults). */
+/** The production timings (the SDK's defaults, and the console's own HTTP refresh). */
 export const DEFAULT_TUNING: RealtimeTuning = {
   reconnectInitialMs: 500,
   reconnectMaxMs: 30_000,
   fallbackAfter: 3,
   probeIntervalMs: 30_000,
   pollWaitMs: 25_000,
+  httpRefreshMs: 10_000,
 };
 
 const PARAMS: Record<keyof RealtimeTuning, string> = {
@@ -32,6 +36,7 @@ const PARAMS: Record<keyof RealtimeTuning, string> = {
   fallbackAfter: 'rt-fallback-after',
   probeIntervalMs: 'rt-probe-ms',
   pollWaitMs: 'rt-poll-wait-ms',
+  httpRefreshMs: 'rt-refresh-ms',
 };
 
 const STORAGE_KEY = 'apex.rt-tuning';

@@ -3,7 +3,8 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { HealthBody, WebSocketService } from 'ngx-realtime';
 import type { RealtimeTestingController } from 'ngx-realtime/testing';
-import { configurePageTest } from '../../testing/configure-page-test';
+import { CDC_CONNECTED, configurePageTest } from '../../testing/configure-page-test';
+import type { StreamMode } from '../core/stream-mode';
 import { AuthService } from '../core/auth-service';
 import { HealthBanner } from './health-banner';
 
@@ -15,16 +16,17 @@ describe('HealthBanner', () => {
   let controller: RealtimeTestingController;
   let realtime: WebSocketService;
 
-  function setUp(signedIn = true): void {
+  function setUp(signedIn = true, mode: StreamMode = 'native'): void {
     if (signedIn) {
       const session = { token: 'apx_test', expiresAt: Date.now() + 3_600_000, user: { id: 'u1', name: 'Ada', permissions: ['Read'] } };
       sessionStorage.setItem('apex.session', JSON.stringify(session));
     }
     TestBed.configureTestingModule({ providers: [provideRouter([])] });
-    ({ http, controller, realtime } = configurePageTest());
+    ({ http, controller, realtime } = configurePageTest(mode));
     fixture = TestBed.createComponent(HealthBanner);
     realtime.connect('apx_test');
-    controller.connection.open();
+    if (mode === 'native') controller.connection.open();
+    else controller.expectStream().accept().emitRaw(CDC_CONNECTED);
   }
 
   afterEach(() => {
@@ -80,6 +82,18 @@ describe('HealthBanner', () => {
     const lines = (await banner())!;
     expect(lines.map((l) => l.split(' probe')[0])).toEqual(['The liveness', 'The startup']);
     expect(lines[0]).toContain(': b');
+  });
+
+  it('on ApexStore 2.2 (no health events) a probe going bad shows after the next refresh over HTTP, and goes the same way', async () => {
+    setUp(true, 'apexstore-2.2');
+    answerHealth(ALL_HEALTHY);
+    expect(await banner()).toBeNull();
+    controller.tick(10_000);
+    answerHealth({ status: 'unhealthy', probes: { liveness: 'healthy', readiness: 'unhealthy', startup: 'healthy' }, wsConnections: 1 });
+    expect(await banner()).toEqual(['The readiness probe is unhealthy']);
+    controller.tick(10_000);
+    answerHealth(ALL_HEALTHY);
+    expect(await banner()).toBeNull();
   });
 
   it('asks nothing and shows nothing while signed out', async () => {

@@ -56,6 +56,14 @@ export interface ProtocolCapabilities {
   readonly rooms: boolean;
   /** The transports this protocol runs on, in the order they are tried. */
   readonly transports: readonly TransportKind[];
+  /**
+   * The server expects the client to send a heartbeat (`protocol.heartbeatFrame()`) at least this
+   * often, or it closes idle connections (Ignis: every 90 s). The transport sends one every
+   * `intervalMs` once the connection is ready, from a timer and also from the message handler when one
+   * is due, since a background tab's timers may run only once a minute while its network events do
+   * not wait. Without it the client sends nothing unasked.
+   */
+  readonly clientHeartbeat?: { readonly intervalMs: number };
 }
 
 /**
@@ -167,8 +175,21 @@ export interface ConnectRequest {
   readonly url: string;
   /** Request headers (streams over `fetch` only: a browser's WebSocket cannot send headers). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Frames to send as soon as a WebSocket opens (authentication, joining rooms). */
-  readonly firstFrames?: readonly string[];
+  /**
+   * Frames to send as soon as a WebSocket opens (authentication, joining rooms). A promise when they
+   * take asynchronous work (a key pair from WebCrypto, an asynchronous credentials function): the
+   * transport sends them once the socket is open and the promise resolved, unless the connection
+   * ended meanwhile. A rejected promise ends the attempt (close code 4000, reported on `errors$` as
+   * `first_frames_failed`), and the session retries as after any failed attempt.
+   */
+  readonly firstFrames?: readonly string[] | PromiseLike<readonly string[]>;
+  /**
+   * The protocol's own state for this one connection (a key pair, a decryption queue), handed back
+   * unread as the last argument of {@link RealtimeProtocol.read} and {@link RealtimeProtocol.opened}
+   * for every frame of this connection, and dropped with it. Protocols without per-connection state
+   * leave it out.
+   */
+  readonly state?: unknown;
 }
 
 /**
@@ -191,8 +212,21 @@ export interface RealtimeProtocol {
   readonly paths?: { readonly sse?: string; readonly poll?: string };
   /** The request that opens a connection on `context.transport`. */
   connect(context: ConnectContext): ConnectRequest;
-  /** Reads one frame (a message's data, or an SSE event's data) into `sink`. */
-  read(data: unknown, sink: ProtocolSink): void;
+  /**
+   * Reads one frame (a message's data, or an SSE event's data) into `sink`. `state` is the
+   * connection's {@link ConnectRequest.state}. A protocol may call `sink` later, asynchronously (a
+   * frame that must be decrypted first), as long as it keeps the frames' order; calls that come after
+   * the connection ended are dropped by the transport.
+   */
+  read(data: unknown, sink: ProtocolSink, state?: unknown): void;
+  /**
+   * The connection is open at the I/O level and its first frames are sent. A protocol whose server
+   * says nothing when it accepts a connection (a plain JSON socket) calls `sink.ready()` here; the
+   * others leave it out and call it when the server's welcome arrives.
+   */
+  opened?(sink: ProtocolSink, state?: unknown): void;
+  /** The client heartbeat to send, for protocols with `capabilities.clientHeartbeat`. */
+  heartbeatFrame?(): string;
   /** The frame that moves the open connection to `token`; `null` when the protocol cannot (then it reconnects). */
   rotate(token: string): string | null;
   /** A ping of ours whose `pong` measures the round trip; `null` when the protocol has none. */
@@ -212,6 +246,13 @@ export interface RealtimeProtocol {
    * (`reasonForCloseCode`).
    */
   closeReason?(code: number): DisconnectReason;
+  /**
+   * Whether a close with this code ends the session, whatever its reason: the server would refuse
+   * every retry the same way (a frame it will always find too large, a handshake it will always
+   * refuse). The state then ends `disconnected` with the reason `closeReason(code)` gives. Without
+   * it, only `unauthorized` and `session_revoked` end a session.
+   */
+  closeIsFinal?(code: number): boolean;
   /** Whether a message from another tab is an event this protocol delivers (checked like a frame). */
   checkEvent?(value: unknown): value is RealtimeEvent;
   /** Whether an HTTP refusal of a stream or poll says the token expired (refresh it) rather than that it is bad. */

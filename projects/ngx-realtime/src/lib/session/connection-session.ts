@@ -353,6 +353,8 @@ export class ConnectionSession implements RealtimeSource {
     const meaning = timedOut ? null : (this.#host.protocol.closeReason?.(info.code) ?? reasonForCloseCode(info.code));
     if (meaning !== 'token_expired') this.#refreshing = false;
     if (meaning === 'unauthorized' || meaning === 'session_revoked') return this.stop(meaning, info.code);
+    // The server would refuse every retry the same way (the protocol says which codes mean that).
+    if (meaning !== null && this.#host.protocol.closeIsFinal?.(info.code) === true) return this.stop(meaning, info.code);
     if (meaning === 'token_expired') return this.rotation.recoverExpired(info.code);
     const reason: DisconnectReason = info.heartbeatTimeout ? 'heartbeat_timeout' : info.connectTimeout ? 'connect_timeout' : meaning!;
     if (!info.reachedReady && this.#ladder.failed(info.upgradeRefused === true)) {

@@ -40,8 +40,11 @@ export interface SessionHost {
   emitVolatile(event: RealtimeEvent): void;
   /** Events were missed and will not come: the app recovers (`resync$`). */
   resync(gap: ProtocolGap): void;
-  /** A connection is ready: adopt its position, or resync if the server lost its history. */
-  ready(ready: ProtocolReady): void;
+  /**
+   * A connection is ready: adopt its position, or resync if the server lost its history (or, without
+   * replay, because it is a reconnect). Returns the gap it reported, if any.
+   */
+  ready(ready: ProtocolReady): ProtocolGap | null;
   /** The rooms to be in (this tab's, and with tab sharing the other tabs' too), sent on every connection. */
   rooms(): readonly string[];
 }

@@ -83,25 +83,33 @@ export class EventStream {
     return this.#volatile.has(event);
   }
 
-  /** A connection is ready: adopt its position, or resync when the server lost what we hold. */
-  ready(ready: ProtocolReady): void {
+  /**
+   * A connection is ready: adopt its position, or resync when the server lost what we hold. Returns
+   * the gap it reported on `resync$`, if any, so a tab sharing the connection can pass it on.
+   */
+  ready(ready: ProtocolReady): ProtocolGap | null {
     const again = this.#readyBefore;
     this.#readyBefore = true;
     if (!this.protocol.capabilities.replay) {
       // Nothing tells what happened while there was no connection: the app must reload.
-      if (again) this.resync({ reason: 'reconnected', position: null });
-      return;
+      if (!again) return null;
+      const gap: ProtocolGap = { reason: 'reconnected', position: null };
+      this.resync(gap);
+      return gap;
     }
     const position = ready.position;
-    if (position === null) return;
+    if (position === null) return null;
     const known = this.position();
     if (position.epoch !== null) this.#epoch = position.epoch;
+    let gap: ProtocolGap | null = null;
     if (position.seq !== null && this.protocol.lostHistory?.(known, ready)) {
       this.report('history_lost', `server sequence restarted at ${position.seq}, below ${known?.seq}`, ready.detail);
-      this.resync({ reason: 'history_expired', position });
+      gap = { reason: 'history_expired', position };
+      this.resync(gap);
     }
     if (position.seq !== null) this.#sequencer.adoptIfUnknown(position.seq);
     this.#lastSeq.set(this.#sequencer.lastSeq);
+    return gap;
   }
 
   resync(gap: ProtocolGap): void {

@@ -93,6 +93,11 @@ export class TabShare implements RealtimeSource {
   readonly #tabId: string;
   /** While leading: the rooms each other tab wants, which this tab's connection joins for them. */
   readonly #followerRooms = new Map<string, readonly string[]>();
+  /**
+   * This tab followed a leader that was connected: should it lead, its first connection comes after
+   * a gap (the old leader's is gone), which a protocol without replay cannot fill.
+   */
+  #followedConnection = false;
 
   constructor(
     host: SessionHost,
@@ -183,6 +188,18 @@ export class TabShare implements RealtimeSource {
         host.resync(gap);
         this.#post({ kind: 'resync', gap });
       },
+      ready: (ready) => {
+        let gap = host.ready(ready);
+        if (gap === null && this.#followedConnection && !host.protocol.capabilities.replay) {
+          // Whatever the server sent between the old leader's connection and this one is lost.
+          gap = { reason: 'reconnected', position: null };
+          host.resync(gap);
+        }
+        this.#followedConnection = false;
+        // The followers' streams never see a ready: the leader's gaps are theirs too.
+        if (gap !== null) this.#post({ kind: 'resync', gap });
+        return gap;
+      },
       rooms: () => [...new Set([...host.rooms(), ...[...this.#followerRooms.values()].flat()])],
     };
     this.#leader = new ConnectionSession(relay, this.#credentials, this.#urls);
@@ -210,6 +227,7 @@ export class TabShare implements RealtimeSource {
       case 'state':
         if (this.#leader) return;
         host.dispatch({ type: 'mirror', state: message.state });
+        if (message.state?.status === 'connected') this.#followedConnection = true;
         // The leader's position is this tab's too: should it lead next, it resumes from there, even
         // if it joined after the last event (the channel is ordered, so nothing below it is missing).
         if (isPosition(message.position)) host.adoptPosition(message.position);

@@ -6,20 +6,24 @@ import { WebSocketService, liveResource, type CompactionEvent } from 'ngx-realti
 import { ApexApi } from '../../core/apex-api';
 import { AuthService } from '../../core/auth-service';
 import { errorMessage } from '../../core/error-message';
+import { refreshOverHttp } from '../../core/http-refresh';
 import { hasPermission } from '../../core/session';
+import { HttpRefreshNotice } from '../../shell/http-refresh-notice';
 
 /**
  * Starts a compaction of a column family (suggested from `GET /admin/column-families`; one that
  * does not exist gets the server's 404 message and nothing starts) and follows it live. The progress bar is a `liveResource` over
  * `GET /admin/compact` and `compaction_status` events, so it also shows a compaction someone else
- * started, even before this page opened.
+ * started, even before this page opened. On ApexStore 2.2's change stream (no compaction events)
+ * the status is refreshed over HTTP instead, every second while one runs.
  */
 @Component({
   selector: 'app-compaction-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, DatePipe, DecimalPipe],
+  imports: [FormsModule, DatePipe, DecimalPipe, HttpRefreshNotice],
   template: `
     <h1>Compaction</h1>
+    <app-http-refresh-notice [refresher]="refresher" missing="Compaction events" />
     <form class="card controls" (ngSubmit)="start()">
       <label>Column family
         <input name="cf" list="column-families" autocomplete="off" [(ngModel)]="cf" data-testid="compaction-cf" />
@@ -72,7 +76,10 @@ import { hasPermission } from '../../core/session';
             <td>{{ event.details.progress != null ? (event.details.progress * 100 | number: '1.0-0') + '%' : '' }}</td>
           </tr>
         } @empty {
-          <tr><td class="muted">No compaction since this page was opened.</td></tr>
+          <tr><td class="muted" data-testid="compaction-history-empty">
+            @if (refresher.active) { No history: it is made of compaction events, which this stream does not send. }
+            @else { No compaction since this page was opened. }
+          </td></tr>
         }
       </tbody>
     </table>
@@ -100,9 +107,11 @@ export class CompactionPage {
   protected readonly columnFamilies = computed(() => (this.families.hasValue() ? this.families.value() : []));
   protected readonly error = signal<string | null>(null);
   protected readonly history = signal<readonly CompactionEvent[]>([]);
+  /** Where compaction events never come, the status is fetched again (often while one runs). */
+  protected readonly refresher = refreshOverHttp(() => this.current, { busy: () => this.running() });
   /** The newest compaction, also one that started before this page opened. */
   private readonly current = liveResource({
-    load: () => this.api.latestCompaction(),
+    load: () => this.api.latestCompaction().pipe(this.refresher.stamp()),
     events: (rt) => rt.onCompactionEvents(),
     reduce: (_: CompactionEvent | null, event: CompactionEvent) => event,
   });
@@ -140,8 +149,12 @@ export class CompactionPage {
   protected start(): void {
     this.error.set(null);
     this.api.compact(this.cf().trim()).subscribe({
-      // A family that appeared since the page loaded is now in the list too.
-      next: () => this.families.reload(),
+      // A family that appeared since the page loaded is now in the list too; without compaction
+      // events, the status is only known by asking.
+      next: () => {
+        this.families.reload();
+        if (this.refresher.active) this.refresher.refresh();
+      },
       error: (err: unknown) => this.error.set(errorMessage(err)),
     });
   }

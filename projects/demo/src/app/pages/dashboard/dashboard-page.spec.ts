@@ -2,7 +2,7 @@ import type { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { WebSocketService, type StatsBody } from 'ngx-realtime';
 import type { RealtimeTestingController } from 'ngx-realtime/testing';
-import { configurePageTest } from '../../../testing/configure-page-test';
+import { CDC_CONNECTED, cdcPut, configurePageTest } from '../../../testing/configure-page-test';
 import { EventLog } from '../../core/event-log';
 import { LiveMetrics } from '../../core/live-metrics';
 import { DashboardPage } from './dashboard-page';
@@ -130,5 +130,59 @@ describe('DashboardPage charts', () => {
     expect((await chart('chart-mem_kb')).now).toBe('14KB');
     expect((await chart('chart-wsConnections')).now).toBe('3');
     expect((await chart('chart-total_records')).line).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+$/);
+  });
+});
+
+describe('DashboardPage on ApexStore 2.2', () => {
+  let fixture: ComponentFixture<DashboardPage>;
+  let http: HttpTestingController;
+  let controller: RealtimeTestingController;
+  let realtime: WebSocketService;
+  let stream: ReturnType<RealtimeTestingController['expectStream']>;
+
+  beforeEach(async () => {
+    const session = { token: 't', expiresAt: Date.now() + 3_600_000, user: { id: 'u1', name: 'Ada', permissions: ['Read'] } };
+    sessionStorage.setItem('apex.session', JSON.stringify(session));
+    ({ http, controller, realtime } = configurePageTest('apexstore-2.2'));
+    TestBed.inject(EventLog);
+    TestBed.inject(LiveMetrics);
+    fixture = TestBed.createComponent(DashboardPage);
+    realtime.connect('t');
+    stream = controller.expectStream();
+    stream.accept().emitRaw(CDC_CONNECTED);
+    TestBed.tick();
+    http.expectOne('/stats').flush(STATS);
+    await fixture.whenStable();
+  });
+
+  afterEach(() => {
+    realtime.disconnect();
+    for (const req of http.match('/stats')) req.flush(STATS);
+    http.verify();
+    controller.verify();
+    sessionStorage.removeItem('apex.session');
+  });
+
+  const el = () => fixture.nativeElement as HTMLElement;
+
+  it('lists the key changes of the change stream as they come, without a seq (ApexStore numbers nothing)', async () => {
+    stream.emitRaw(cdcPut('user:1', 'Ada'));
+    stream.emitRaw(cdcPut('user:2', 'Grace'));
+    await fixture.whenStable();
+    const rows = Array.from(el().querySelectorAll('[data-testid="event-row"]'));
+    expect(rows.map((r) => r.getAttribute('data-key'))).toEqual(['user:2', 'user:1']);
+    expect(rows.map((r) => r.getAttribute('data-seq'))).toEqual([null, null]);
+    expect(rows[0].querySelector('.seq')!.textContent!.trim()).toBe('–');
+    expect(rows[0].textContent).toContain('put user:2');
+  });
+
+  it('says the stats are not pushed, and fetches them again every 10 s', async () => {
+    expect(el().querySelector('[data-testid="http-refresh-notice"]')!.textContent).toContain('Stats pushes do not come on ApexStore 2.2');
+    controller.tick(10_000);
+    TestBed.tick();
+    http.expectOne('/stats').flush({ ...STATS, total_records: 77 });
+    await fixture.whenStable();
+    expect(el().querySelector('[data-testid="stat-total_records"]')!.textContent!.trim()).toBe('77');
+    expect(el().querySelector('[data-testid="http-refreshed-ago"]')!.textContent!.trim()).toBe('Refreshed 0 s ago');
   });
 });

@@ -7,7 +7,9 @@ import { ApexApi } from '../../core/apex-api';
 import { describeEvent } from '../../core/describe-event';
 import { errorMessage } from '../../core/error-message';
 import { EventLog } from '../../core/event-log';
+import { refreshOverHttp } from '../../core/http-refresh';
 import { LiveMetrics } from '../../core/live-metrics';
+import { HttpRefreshNotice } from '../../shell/http-refresh-notice';
 import { LineChart } from './line-chart';
 
 /** The stats shown, when they arrived and from where. */
@@ -40,12 +42,14 @@ const CHARTED: { field: 'total_records' | 'mem_kb' | 'wsConnections'; label: str
  * Live overview: the server's stats (a `liveResource` over `GET /stats` kept current by
  * `stats_update` pushes, reloaded right after key writes so record counts move with the data),
  * charts of the last minutes (events per second and a few stats, sampled by `LiveMetrics`), and
- * the feed of recent events.
+ * the feed of recent events. On ApexStore 2.2's change stream the feed, the events per second and
+ * the reload after writes stay live (they are key changes); the stats push does not exist there,
+ * so the stats are also refreshed over HTTP on a timer, and the feed's events have no seq.
  */
 @Component({
   selector: 'app-dashboard-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, DecimalPipe, LineChart],
+  imports: [DatePipe, DecimalPipe, LineChart, HttpRefreshNotice],
   template: `
     <h1>Dashboard</h1>
     @if (error(); as message) {
@@ -65,6 +69,7 @@ const CHARTED: { field: 'total_records' | 'mem_kb' | 'wsConnections'; label: str
     <p class="muted" data-testid="stats-updated">
       @if (updatedAt(); as at) { Updated {{ at | date: 'mediumTime' }} ({{ source() }}) } @else { Loading stats… }
     </p>
+    <app-http-refresh-notice [refresher]="refresher" missing="Stats pushes" />
 
     <h2>Last minutes</h2>
     <section class="charts" data-testid="charts">
@@ -86,9 +91,10 @@ const CHARTED: { field: 'total_records' | 'mem_kb' | 'wsConnections'; label: str
     <table class="table" data-testid="events-feed">
       <tbody>
         @for (event of log.events(); track $index) {
-          <tr data-testid="event-row" [attr.data-seq]="event.seq" [attr.data-type]="event.type"
+          <tr data-testid="event-row" [attr.data-seq]="event.seq ?? null" [attr.data-type]="event.type"
               [attr.data-key]="event.type === 'key_change' ? event.key : null">
-            <td class="seq">#{{ event.seq }}</td>
+            <!-- ApexStore 2.2 numbers nothing: its key changes come without a seq. -->
+            <td class="seq" [attr.title]="event.seq === undefined ? 'not numbered by the server' : null">{{ event.seq === undefined ? '–' : '#' + event.seq }}</td>
             <td class="time">{{ event.timestamp | date: 'mediumTime' }}</td>
             <td><span class="tag" [class]="'tag tag-' + event.type">{{ event.type }}</span></td>
             <td>{{ describe(event) }}</td>
@@ -131,9 +137,11 @@ export class DashboardPage {
     }));
   });
 
+  /** Where no stats are pushed, they are fetched again on a timer (and after writes, as always). */
+  protected readonly refresher = refreshOverHttp(() => this.shown);
   private readonly shown = liveResource({
     load: () =>
-      this.api.stats().pipe(map((response) => snapshotFromResponse(response, (stats): ShownStats => ({ stats, at: Date.now(), source: 'fetched' })))),
+      this.api.stats().pipe(this.refresher.stamp(), map((response) => snapshotFromResponse(response, (stats): ShownStats => ({ stats, at: Date.now(), source: 'fetched' })))),
     events: (rt) => rt.onStats(),
     reduce: (_: ShownStats, event: StatsUpdateEvent): ShownStats => ({ stats: event.stats, at: Date.now(), source: 'live' }),
   });

@@ -4,6 +4,8 @@ import { liveResource, snapshotFromResponse, type HealthEvent, type HealthProbe 
 import { map } from 'rxjs';
 import { ApexApi } from '../../core/apex-api';
 import { errorMessage } from '../../core/error-message';
+import { refreshOverHttp } from '../../core/http-refresh';
+import { HttpRefreshNotice } from '../../shell/http-refresh-notice';
 
 type ProbeStatus = 'healthy' | 'unhealthy';
 
@@ -18,13 +20,17 @@ const PROBES: HealthProbe[] = ['liveness', 'readiness', 'startup'];
 
 type ProbeStates = Partial<Record<HealthProbe, ProbeState>>;
 
-/** Probe states: a `liveResource` over `GET /health` and `health_change` events. */
+/**
+ * Probe states: a `liveResource` over `GET /health` and `health_change` events; on ApexStore 2.2's
+ * change stream (no health events) refreshed over HTTP instead.
+ */
 @Component({
   selector: 'app-health-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe],
+  imports: [DatePipe, HttpRefreshNotice],
   template: `
     <h1>Health</h1>
+    <app-http-refresh-notice [refresher]="refresher" missing="Health events" />
     @if (error(); as message) {
       <p class="notice error" data-testid="health-error">{{ message }}</p>
     }
@@ -58,9 +64,11 @@ export class HealthPage {
   private readonly api = inject(ApexApi);
 
   protected readonly probes = PROBES;
+  protected readonly refresher = refreshOverHttp(() => this.probeStates);
   private readonly probeStates = liveResource({
     load: () =>
       this.api.health().pipe(
+        this.refresher.stamp(),
         map((response) =>
           snapshotFromResponse(response, (body): ProbeStates =>
             Object.fromEntries(PROBES.map((p) => [p, { status: body.probes[p] }])),

@@ -6,7 +6,9 @@ import { WebSocketService, liveResource, type SnapshotEvent, type SnapshotInfo }
 import { ApexApi } from '../../core/apex-api';
 import { AuthService } from '../../core/auth-service';
 import { errorMessage } from '../../core/error-message';
+import { refreshOverHttp } from '../../core/http-refresh';
 import { hasPermission } from '../../core/session';
+import { HttpRefreshNotice } from '../../shell/http-refresh-notice';
 
 /** A completed snapshot joins the stored list. */
 function addCompleted(list: readonly SnapshotInfo[], event: SnapshotEvent): readonly SnapshotInfo[] {
@@ -18,12 +20,13 @@ function addCompleted(list: readonly SnapshotInfo[], event: SnapshotEvent): read
 /**
  * Snapshots, for admins (the server refuses the list to everyone else, and a viewer sees only that
  * refusal): the stored list (a `liveResource` over `GET /admin/snapshots`, a snapshot anyone
- * completes joining it) and the ones in flight, from `snapshot_event`s.
+ * completes joining it) and the ones in flight, from `snapshot_event`s. On ApexStore 2.2's change
+ * stream (no snapshot events) the list is refreshed over HTTP instead.
  */
 @Component({
   selector: 'app-snapshots-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, DecimalPipe],
+  imports: [DatePipe, DecimalPipe, HttpRefreshNotice],
   template: `
     <h1>Snapshots</h1>
     @if (!isAdmin() || refused()) {
@@ -33,6 +36,7 @@ function addCompleted(list: readonly SnapshotInfo[], event: SnapshotEvent): read
         Snapshots need the Admin permission; your account ({{ permissionsText() }}) cannot list or create them.
       </p>
     } @else {
+      <app-http-refresh-notice [refresher]="refresher" missing="Snapshot events" />
       <div class="controls">
         <button type="button" (click)="create()" [disabled]="creating()" data-testid="snapshot-create">
           {{ creating() ? 'Requesting…' : 'Create snapshot' }}
@@ -90,10 +94,12 @@ export class SnapshotsPage {
   private readonly auth = inject(AuthService);
 
   protected readonly isAdmin = computed(() => hasPermission(this.auth.user(), 'Admin'));
+  /** Where snapshot events never come, the list is fetched again (a viewer's idle list asks nothing). */
+  protected readonly refresher = refreshOverHttp(() => this.stored);
   protected readonly stored = liveResource({
     // Only admins may list them: a viewer's page asks nothing and shows the refusal.
     params: () => (this.isAdmin() ? true : undefined),
-    load: () => this.api.listSnapshots(),
+    load: () => this.api.listSnapshots().pipe(this.refresher.stamp()),
     events: (rt) => rt.onSnapshotEvents(),
     reduce: addCompleted,
     defaultValue: [],
@@ -140,7 +146,11 @@ export class SnapshotsPage {
     this.creating.set(true);
     this.error.set(null);
     this.api.createSnapshot().subscribe({
-      next: () => this.creating.set(false),
+      next: () => {
+        this.creating.set(false);
+        // Without snapshot events, the new one is only seen by asking.
+        if (this.refresher.active) this.refresher.refresh();
+      },
       error: (err: unknown) => {
         this.creating.set(false);
         this.error.set(errorMessage(err));

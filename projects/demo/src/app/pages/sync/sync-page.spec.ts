@@ -2,7 +2,8 @@ import type { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { LoginResponse, WebSocketService } from 'ngx-realtime';
 import type { RealtimeTestingController } from 'ngx-realtime/testing';
-import { configurePageTest, endPageTest } from '../../../testing/configure-page-test';
+import { CDC_CONNECTED, configurePageTest, endPageTest } from '../../../testing/configure-page-test';
+import type { StreamMode } from '../../core/stream-mode';
 import { SyncPage } from './sync-page';
 
 describe('SyncPage', () => {
@@ -11,13 +12,14 @@ describe('SyncPage', () => {
   let controller: RealtimeTestingController;
   let realtime: WebSocketService;
 
-  function setUp(permissions: LoginResponse['user']['permissions'] = ['Admin']): void {
+  function setUp(permissions: LoginResponse['user']['permissions'] = ['Admin'], mode: StreamMode = 'native'): void {
     const session = { token: 'apx_test', expiresAt: Date.now() + 3_600_000, user: { id: 'u1', name: 'Ada', permissions } };
     sessionStorage.setItem('apex.session', JSON.stringify(session));
-    ({ http, controller, realtime } = configurePageTest());
+    ({ http, controller, realtime } = configurePageTest(mode));
     fixture = TestBed.createComponent(SyncPage);
     realtime.connect('apx_test');
-    controller.connection.open({ lastSeq: 10 });
+    if (mode === 'native') controller.connection.open({ lastSeq: 10 });
+    else controller.expectStream().accept().emitRaw(CDC_CONNECTED);
     TestBed.tick();
   }
 
@@ -69,6 +71,30 @@ describe('SyncPage', () => {
     const el = await render();
     expect(el.querySelector<HTMLButtonElement>('[data-testid="sync-start"]')!.disabled).toBeTrue();
     expect(el.textContent).toContain('needs the Admin permission');
+  });
+
+  it('on ApexStore 2.2 (no sync events) says so, asks at once after a start and every second until the run ends', async () => {
+    setUp(['Admin'], 'apexstore-2.2');
+    answerLatest(null);
+    let el = await render();
+    expect(text(el, 'http-refresh-notice')).toContain('Sync events do not come on ApexStore 2.2');
+
+    el.querySelector<HTMLButtonElement>('[data-testid="sync-start"]')!.click();
+    http.expectOne((r) => r.method === 'POST' && r.url === '/admin/sync').flush({ status: 'started' }, { status: 202, statusText: 'Accepted' });
+    TestBed.tick();
+    answerLatest({ type: 'sync_event', status: 'started', details: {}, seq: 11, timestamp: Date.UTC(2026, 0, 1, 9) });
+    el = await render();
+    expect(text(el, 'sync-status-text')).toBe('Syncing…');
+
+    controller.tick(1_000);
+    TestBed.tick();
+    answerLatest({ type: 'sync_event', status: 'completed', details: { keysSynced: 61 }, seq: 12, timestamp: Date.UTC(2026, 0, 1, 9, 0, 2) });
+    el = await render();
+    expect(text(el, 'sync-status-text')).toBe('Completed');
+    expect(text(el, 'sync-status')).toContain('61 keys synced');
+    controller.tick(1_000);
+    TestBed.tick();
+    http.expectNone('/admin/sync');
   });
 
   it('shows why a start was refused', async () => {

@@ -5,7 +5,9 @@ import { map } from 'rxjs';
 import { ApexApi } from '../../core/apex-api';
 import { AuthService } from '../../core/auth-service';
 import { errorMessage } from '../../core/error-message';
+import { refreshOverHttp } from '../../core/http-refresh';
 import { hasPermission } from '../../core/session';
+import { HttpRefreshNotice } from '../../shell/http-refresh-notice';
 import { addSyncEvent, type SyncRun } from './sync-runs';
 
 const STATUS_TEXT: Record<SyncRun['status'], string> = { started: 'Syncing…', completed: 'Completed', conflict: 'Conflict' };
@@ -13,7 +15,8 @@ const STATUS_TEXT: Record<SyncRun['status'], string> = { started: 'Syncing…', 
 /**
  * Replication sync: start one (Admin), watch it live, and the runs seen. The runs are a
  * `liveResource` over `GET /admin/sync` (the newest sync event, so a sync started elsewhere or
- * before the page opened shows) and `sync_event`s, applied exactly once.
+ * before the page opened shows) and `sync_event`s, applied exactly once. On ApexStore 2.2's change
+ * stream (no sync events) the newest run is refreshed over HTTP instead, every second while it runs.
  *
  * @example
  * ```ts
@@ -23,9 +26,10 @@ const STATUS_TEXT: Record<SyncRun['status'], string> = { started: 'Syncing…', 
 @Component({
   selector: 'app-sync-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, DecimalPipe],
+  imports: [DatePipe, DecimalPipe, HttpRefreshNotice],
   template: `
     <h1>Sync</h1>
+    <app-http-refresh-notice [refresher]="refresher" missing="Sync events" />
     <section class="card status" data-testid="sync-status" [attr.data-status]="latest()?.status ?? 'idle'">
       <div class="head">
         <span class="dot" aria-hidden="true"></span>
@@ -95,9 +99,11 @@ export class SyncPage {
   private readonly auth = inject(AuthService);
 
   protected readonly statusText = STATUS_TEXT;
+  /** Where sync events never come, the newest run is fetched again (every second while it runs). */
+  protected readonly refresher = refreshOverHttp(() => this.seen, { busy: () => this.running() });
   private readonly seen = liveResource({
     load: () =>
-      this.api.latestSync().pipe(map(({ value, seq }) => liveSnapshot<readonly SyncRun[]>(value ? addSyncEvent([], value) : [], seq))),
+      this.api.latestSync().pipe(this.refresher.stamp(), map(({ value, seq }) => liveSnapshot<readonly SyncRun[]>(value ? addSyncEvent([], value) : [], seq))),
     events: (rt) => rt.onSyncEvents(),
     reduce: addSyncEvent,
     defaultValue: [],
@@ -118,7 +124,11 @@ export class SyncPage {
     this.requesting.set(true);
     this.error.set(null);
     this.api.startSync().subscribe({
-      next: () => this.requesting.set(false),
+      next: () => {
+        this.requesting.set(false);
+        // Without sync events, the run is only known by asking.
+        if (this.refresher.active) this.refresher.refresh();
+      },
       error: (err: unknown) => {
         this.requesting.set(false);
         this.error.set(errorMessage(err));
