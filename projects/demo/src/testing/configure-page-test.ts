@@ -2,9 +2,13 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { WebSocketService, apexStoreCdc, provideRealtime, withProtocol } from 'ngx-realtime';
+import { WebSocketService, apexStoreCdc, preloadRealtimeFallbacks, provideRealtime, withProtocol } from 'ngx-realtime';
 import { RealtimeTestingController, provideRealtimeTesting } from 'ngx-realtime/testing';
 import { STREAM_MODE, type StreamMode } from '../app/core/stream-mode';
+
+// ApexStore 2.2's stream is Server-Sent Events, whose transport loads with a dynamic import: loaded
+// once before any spec runs, a page spec that plays the stream stays synchronous.
+beforeAll(() => preloadRealtimeFallbacks());
 
 /**
  * The test bed every page spec needs: zoneless, HTTP and realtime both faked, so a spec plays the
