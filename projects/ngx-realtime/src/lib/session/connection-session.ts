@@ -5,7 +5,7 @@ import { schedule } from '../platform/clock';
 import type { ProtocolReady } from '../protocol/realtime-protocol';
 import { REALTIME_FALLBACKS, whenLoaded, type RealtimeFallbacks } from '../fallbacks/load-fallbacks';
 import { reasonForCloseCode, type DisconnectReason } from '../stream/connection-state';
-import type { Transport, TransportClosed, TransportHandlers } from '../transport/transport';
+import type { Transport, TransportClosed } from '../transport/transport';
 import type { TransportKind } from '../transport/transport-kind';
 import { WebSocketTransport } from '../transport/websocket-transport';
 import { backoffDelayMs } from './backoff';
@@ -15,6 +15,7 @@ import type { SessionHost } from './session-host';
 import { SessionToken, type Credentials } from './session-token';
 import type { SessionUrls } from './session-urls';
 import { TokenRotation } from './token-rotation';
+import { transportHandlers } from './transport-handlers';
 import { TransportLadder } from './transport-ladder';
 import type { TransportSwitch } from './transport-switch';
 
@@ -275,46 +276,8 @@ export class ConnectionSession implements RealtimeSource {
       authMode: config.authMode,
       params: filterParams(config),
     });
-    const live = () => transport === this.transport;
-    const handlers: TransportHandlers = {
-      ready: (ready) => (role === 'main' ? this.onReady(transport, ready, token) : this.#switch!.onCandidateReady(transport, ready, token)),
-      event: (event) => {
-        if (transport === this.transport) host.deliver(event);
-      },
-      events: (events) => {
-        if (live()) host.deliverMany(events);
-      },
-      volatile: (event) => {
-        if (live()) host.emitVolatile(event);
-      },
-      heartbeat: () => {
-        // Heartbeats arrive on time even where timers are throttled: a late rotation timer is caught up here.
-        if (live()) this.rotation.rotateIfDue();
-      },
-      pong: noop,
-      gap: (gap) => {
-        if (live()) host.resync(gap);
-      },
-      advance: (position) => {
-        if (live()) host.adoptPosition(position);
-      },
-      tokenAccepted: (tokenExpiresAt, serverTime) => {
-        if (live()) this.rotation.accepted(tokenExpiresAt, serverTime);
-      },
-      tokenRefused: (message, detail) => {
-        if (live()) this.rotation.refused(message, detail);
-      },
-      closing: noop,
-      error: (code, message, detail) => host.report(code, message, detail),
-      invalid: (code, message, raw) => host.report(code, message, raw),
-      latency: (latencyMs) => {
-        if (live()) host.dispatch({ type: 'latency', latencyMs });
-      },
-      closed: (info) => {
-        if (live()) this.#onClosed(info);
-        else this.#switch?.onCandidateClosed(transport, info);
-      },
-    };
+    const opened: { transport: Transport | null } = { transport: null };
+    const handlers = transportHandlers(this, host, opened, role, token);
     const options = {
       backend: host.backend,
       clock: host.clock,
@@ -325,8 +288,17 @@ export class ConnectionSession implements RealtimeSource {
       handlers,
     };
     // Only a session whose fallbacks have loaded asks for a stream.
-    const transport: Transport = kind === 'websocket' ? new WebSocketTransport(options) : new this.#fallbacks!.SseTransport(options);
-    return transport;
+    opened.transport = kind === 'websocket' ? new WebSocketTransport(options) : new this.#fallbacks!.SseTransport(options);
+    return opened.transport;
+  }
+
+  onCandidateReady(transport: Transport, ready: ProtocolReady, token: string): void {
+    this.#switch?.onCandidateReady(transport, ready, token);
+  }
+
+  closed(transport: Transport, info: TransportClosed): void {
+    if (transport === this.transport) this.#onClosed(info);
+    else this.#switch?.onCandidateClosed(transport, info);
   }
 
   onReady(transport: Transport, ready: ProtocolReady, token: string): void {
@@ -365,5 +337,6 @@ export class ConnectionSession implements RealtimeSource {
     this.retryLater(reason, code, info.retryAfterMs);
   }
 }
+
 
 function noop(): void {}
