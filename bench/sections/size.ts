@@ -7,7 +7,7 @@
  * app loads at start, and the fallbacks chunk it loads only when a session first needs it is shown
  * apart. Variants of the small app (`bench/size/sdk-*.ts`) price each optional feature.
  */
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -74,19 +74,27 @@ function initialChunks(outputs: Metafile['outputs'], entry: string): Set<string>
  * @example
  * const { gzipped } = await bundleSize(join(entries, 'phoenix.ts'));
  */
+/**
+ * How every bundle here is built: as an Angular production build would (dev-mode checks off,
+ * Angular and RxJS left to the app's own chunks), split where the SDK loads code later.
+ */
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  splitting: true,
+  outdir: join(root, 'dist', 'size-bundle'),
+  write: false,
+  metafile: true,
+  external: ['@angular/*', 'rxjs', 'rxjs/*'],
+  define: { ngDevMode: 'false' },
+} satisfies BuildOptions;
+
 async function bundleSize(entry: string, plugins: Plugin[] = []): Promise<BundleSize> {
   const result = await build({
     entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    splitting: true,
-    outdir: join(root, 'dist', 'size-bundle'),
-    write: false,
-    metafile: true,
-    external: ['@angular/*', 'rxjs', 'rxjs/*'],
-    define: { ngDevMode: 'false' },
+    ...BUNDLE_OPTIONS,
     logLevel: 'error',
     plugins,
   });
@@ -159,16 +167,7 @@ const FEATURES: { label: string; entry: string; note?: string }[] = [
 async function bytesByPart(): Promise<{ label: string; initial: number; lazy: number }[]> {
   const result = await build({
     entryPoints: [join(entries, 'sdk-app.ts')],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    splitting: true,
-    outdir: join(root, 'dist', 'size-bundle'),
-    write: false,
-    metafile: true,
-    external: ['@angular/*', 'rxjs', 'rxjs/*'],
-    define: { ngDevMode: 'false' },
+    ...BUNDLE_OPTIONS,
     tsconfig: join(root, 'tsconfig.json'),
     logLevel: 'error',
   });
