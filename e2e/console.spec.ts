@@ -183,6 +183,8 @@ test('a session revoked elsewhere lands on login, and signing in again returns t
 
 test('an expired token on an API call also returns to the page after signing in', async ({ signedIn: page }) => {
   await page.getByTestId('nav-compaction').click();
+  // The reload below must find the page there, not still on the dashboard.
+  await expect(page).toHaveURL(/\/compaction$/);
   // The server answers 401 to a request whose token it does not know, as for an expired one.
   await page.evaluate(() => {
     const session = JSON.parse(sessionStorage.getItem('apex.session')!) as { token: string };
