@@ -1,40 +1,10 @@
 import { reasonForCloseCode, type DisconnectReason } from '../stream/connection-state';
-import { IGNIS_HKDF_INFO, decrypt, deriveKey, makeKeyPair } from './ignis-encryption';
-import { eventName, readJsonObject } from './json-text-frame';
-import type { ConnectContext, ConnectRequest, ProtocolCapabilities, ProtocolSink, RealtimeEvent, RealtimeProtocol } from './realtime-protocol';
+import { EncryptedConnection, readEncrypted, withPublicKey } from './ignis-encrypted-connection';
+import { IGNIS_HKDF_INFO, makeKeyPair } from './ignis-encryption';
+import { ENCRYPTION_REQUIRED, authenticate, readPlain } from './ignis-frames';
+import type { ConnectContext, ConnectRequest, ProtocolCapabilities, ProtocolSink, RealtimeProtocol } from './realtime-protocol';
 
-/**
- * An event from an Ignis server as `ignisProtocol()` delivers it: the frame's `event` as `type`, its
- * `data` unchanged (`undefined` when the frame had none). Declare your server's events with it in
- * `RealtimeEventMap`, and `on(name)` is typed.
- *
- * @example
- * ```ts
- * declare module 'ngx-realtime' {
- *   interface RealtimeEventMap {
- *     'order.updated': IgnisEvent<'order.updated', { orderId: string; status: string }>;
- *   }
- * }
- * realtime.on('order.updated').subscribe((e) => render(e.data.orderId));
- * ```
- */
-export interface IgnisEvent<Name extends string = string, Data = unknown> extends RealtimeEvent {
-  readonly type: Name;
-  readonly data: Data;
-}
-
-/**
- * What an Ignis server said when it accepted the connection (its `connected` frame, without the
- * encryption keys), delivered once per connection as the event `connected`: the client's id on the
- * server (a new one for every connection, the target of `WebSocketEmitter.toClient()`), and the
- * user `authenticateFn` returned, if any.
- *
- * @example
- * ```ts
- * realtime.on<IgnisConnectedEvent>('connected').subscribe((e) => console.log(e.data.id, e.data.userId));
- * ```
- */
-export type IgnisConnectedEvent = IgnisEvent<'connected', { readonly id: string; readonly userId?: string; readonly time: string }>;
+export type { IgnisConnectedEvent, IgnisEvent } from './ignis-frames';
 
 /**
  * Options of {@link ignisProtocol}.
@@ -66,14 +36,7 @@ export interface IgnisProtocolOptions {
 }
 
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 20_000;
-/** Ignis's close code for a refused or impossible encryption handshake ("Encryption required"). */
-const ENCRYPTION_REQUIRED = 4004;
 const HEARTBEAT_FRAME = '{"event":"heartbeat"}';
-
-const CONNECTED_ENCRYPTED =
-  'the server encrypted its "connected" frame, which carries the keys needed to decrypt anything, so nothing it sends can ' +
-  "be read. This is the bug of Ignis's documented outboundTransformer example; the fix is one line on the server: return " +
-  "null from the outboundTransformer when event === 'connected' (the frame is then sent as is).";
 
 /**
  * The protocol of the WebSocket helper of Ignis (`WebSocketServerHelper` of npm
@@ -202,155 +165,6 @@ export function ignisProtocol(options: IgnisProtocolOptions = {}): RealtimeProto
 
 function defaultCredentials(token: string): Record<string, unknown> {
   return { token };
-}
-
-function authenticate(data: unknown): string {
-  return JSON.stringify({ event: 'authenticate', data });
-}
-
-function withPublicKey(data: unknown, publicKey: string): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new Error(
-      'ngx-realtime: ignisProtocol({encryption: true}) adds its public key to the authenticate data, so credentials(token) ' +
-        `must give an object, got ${Array.isArray(data) ? 'an array' : String(data)}.`,
-    );
-  }
-  return { ...data, publicKey };
-}
-
-/** A connected frame's data without the keys, or `null` when it is not one. */
-function connectedData(data: unknown): IgnisConnectedEvent['data'] | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const { id, userId, time } = data as Record<string, unknown>;
-  if (typeof id !== 'string' || (userId !== undefined && typeof userId !== 'string')) return null;
-  const info = { id, time: typeof time === 'string' ? time : '' };
-  return userId === undefined ? info : { ...info, userId };
-}
-
-function serverError(data: unknown, sink: ProtocolSink): void {
-  const message = (data as { message?: unknown } | null)?.message;
-  sink.error('server_error', typeof message === 'string' ? message : 'the server reported an error', data);
-}
-
-/** One frame of a connection without encryption: everything is synchronous. */
-function readPlain(data: unknown, sink: ProtocolSink): void {
-  const frame = readJsonObject(data);
-  if (typeof frame === 'string') return sink.invalid('invalid_frame', frame, data);
-  const name = eventName(frame, 'event');
-  if (name === null) return sink.invalid('invalid_frame', 'the frame has no "event" naming it', data);
-  switch (name) {
-    case 'connected':
-      return ready(frame['data'], sink, data);
-    case 'error':
-      return serverError(frame['data'], sink);
-    case 'encrypted':
-      return sink.invalid('invalid_frame', 'the server sent an encrypted frame, but ignisProtocol() was not given {encryption: true}', data);
-    default:
-      sink.event({ type: name, data: frame['data'] } as IgnisEvent);
-  }
-}
-
-function ready(data: unknown, sink: ProtocolSink, raw: unknown): void {
-  const info = connectedData(data);
-  if (info === null) return sink.invalid('invalid_frame', '"connected" without the client id', raw);
-  sink.ready({ position: null, detail: data });
-  sink.volatile({ type: 'connected', data: info } as IgnisConnectedEvent);
-}
-
-/**
- * One encrypted connection's state: its key pair, the key once derived, and the queue that keeps
- * frames in order while one of them (the handshake, a decryption) is asynchronous.
- */
-class EncryptedConnection {
-  key: CryptoKey | null = null;
-  connected = false;
-  #tail: Promise<void> = Promise.resolve();
-  /** Frames taken but not finished: while there are any, the next one waits its turn. */
-  #waiting = 0;
-
-  constructor(
-    readonly keys: Promise<{ keyPair: CryptoKeyPair; publicKey: string }>,
-    readonly hkdfInfo: string,
-  ) {}
-
-  /** Runs `work` now when nothing is pending, else after everything before it. */
-  enqueue(work: () => Promise<void> | void): void {
-    const release = () => {
-      this.#waiting--;
-    };
-    if (this.#waiting === 0) {
-      const pending = work();
-      if (pending === undefined) return;
-      this.#waiting++;
-      this.#tail = pending.then(release, release);
-      return;
-    }
-    this.#waiting++;
-    this.#tail = this.#tail.then(work).then(release, release);
-  }
-}
-
-/** One frame of an encrypted connection; a promise when it has to wait for WebCrypto. */
-function readEncrypted(data: unknown, sink: ProtocolSink, connection: EncryptedConnection): Promise<void> | void {
-  const frame = readJsonObject(data);
-  if (typeof frame === 'string') return sink.invalid('invalid_frame', frame, data);
-  const name = eventName(frame, 'event');
-  if (name === null) return sink.invalid('invalid_frame', 'the frame has no "event" naming it', data);
-  switch (name) {
-    case 'connected':
-      if (connection.connected) return sink.invalid('invalid_frame', 'a second "connected" on one connection', data);
-      connection.connected = true;
-      return handshake(frame['data'], sink, connection, data);
-    case 'error':
-      return serverError(frame['data'], sink);
-    case 'encrypted':
-      if (connection.key === null) return encryptionFailed(sink, CONNECTED_ENCRYPTED, data);
-      return open(frame['data'], sink, connection.key, data);
-    default:
-      return sink.invalid('unencrypted_frame', `"${name}" arrived unencrypted on an encrypted connection: dropped`, data);
-  }
-}
-
-async function handshake(data: unknown, sink: ProtocolSink, connection: EncryptedConnection, raw: unknown): Promise<void> {
-  const { serverPublicKey, salt } = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-  if (typeof serverPublicKey !== 'string' || typeof salt !== 'string') {
-    return encryptionFailed(
-      sink,
-      '"connected" carries no serverPublicKey and salt: the server does not encrypt (no handshakeFn?), and ' +
-        'ignisProtocol({encryption: true}) never falls back to plain text.',
-      raw,
-    );
-  }
-  try {
-    const { keyPair } = await connection.keys;
-    connection.key = await deriveKey(keyPair.privateKey, serverPublicKey, salt, connection.hkdfInfo);
-  } catch (error) {
-    return encryptionFailed(sink, `no key could be derived from the server's serverPublicKey and salt (${(error as Error)?.message ?? error})`, raw);
-  }
-  ready(data, sink, raw);
-}
-
-function encryptionFailed(sink: ProtocolSink, message: string, raw: unknown): void {
-  sink.error('encryption_failed', message, raw);
-  sink.closing(ENCRYPTION_REQUIRED, 'Encryption handshake failed');
-}
-
-async function open(sealed: unknown, sink: ProtocolSink, key: CryptoKey, raw: unknown): Promise<void> {
-  const { iv, ct } = (typeof sealed === 'object' && sealed !== null ? sealed : {}) as Record<string, unknown>;
-  if (typeof iv !== 'string' || typeof ct !== 'string') return sink.invalid('decrypt_failed', 'an encrypted frame without iv and ct: dropped', raw);
-  let text: string;
-  try {
-    text = await decrypt(key, iv, ct);
-  } catch {
-    return sink.invalid('decrypt_failed', 'an encrypted frame failed to decrypt (tampered with, or sealed with another key): dropped', raw);
-  }
-  const frame = readJsonObject(text);
-  if (typeof frame === 'string') return sink.invalid('invalid_frame', `decrypted, ${frame}`, text);
-  const name = eventName(frame, 'event');
-  if (name === null) return sink.invalid('invalid_frame', 'decrypted, the frame has no "event" naming it', text);
-  if (name === 'error') return serverError(frame['data'], sink);
-  if (name === 'connected' || name === 'encrypted') return sink.invalid('invalid_frame', `decrypted, a "${name}" frame inside an encrypted one`, text);
-  sink.event({ type: name, data: frame['data'] } as IgnisEvent);
 }
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
