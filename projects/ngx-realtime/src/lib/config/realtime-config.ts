@@ -202,7 +202,7 @@ export interface ResolvedRealtimeConfig {
  * const pollingEnabled = inject(REALTIME_CONFIG, { optional: true })?.polling !== null;
  * ```
  */
-export const REALTIME_CONFIG = new InjectionToken<ResolvedRealtimeConfig>('ngx-realtime REALTIME_CONFIG');
+export const REALTIME_CONFIG = new InjectionToken<ResolvedRealtimeConfig>((typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime REALTIME_CONFIG' : '');
 
 /**
  * Holds the token stream given to `withAuth()`.
@@ -212,7 +212,7 @@ export const REALTIME_CONFIG = new InjectionToken<ResolvedRealtimeConfig>('ngx-r
  * const tokens$ = inject(REALTIME_AUTH_SOURCE, { optional: true });
  * ```
  */
-export const REALTIME_AUTH_SOURCE = new InjectionToken<Observable<string | null>>('ngx-realtime REALTIME_AUTH_SOURCE');
+export const REALTIME_AUTH_SOURCE = new InjectionToken<Observable<string | null>>((typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime REALTIME_AUTH_SOURCE' : '');
 
 /**
  * Resolves a possibly relative WebSocket URL against `base` and maps `http(s)` to `ws(s)`.

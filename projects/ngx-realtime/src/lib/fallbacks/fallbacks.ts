@@ -7,4 +7,4 @@
  */
 export { TransportSwitch } from '../session/transport-switch';
 export { SseTransport } from '../transport/sse-transport';
-export { pollOverHttp, streamOverHttp } from '../transport/browser-http';
+export { answersHttp, pollOverHttp, streamOverHttp } from '../transport/browser-http';

@@ -67,7 +67,7 @@ export function preloadRealtimeFallbacks(): Promise<void> {
  * providers: [{ provide: REALTIME_FALLBACKS, useValue: () => pending }]
  * ```
  */
-export const REALTIME_FALLBACKS = new InjectionToken<FallbackLoader>('ngx-realtime REALTIME_FALLBACKS', {
+export const REALTIME_FALLBACKS = new InjectionToken<FallbackLoader>((typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime REALTIME_FALLBACKS' : '', {
   providedIn: 'root',
   factory: () => loadFallbacks,
 });

@@ -69,7 +69,7 @@ export class BrowserRealtimeClock extends RealtimeClock {
  * providers: [{ provide: RANDOM_SOURCE, useValue: () => 0.5 }]
  * ```
  */
-export const RANDOM_SOURCE = new InjectionToken<() => number>('ngx-realtime RANDOM_SOURCE', {
+export const RANDOM_SOURCE = new InjectionToken<() => number>((typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime RANDOM_SOURCE' : '', {
   providedIn: 'root',
   factory: () => Math.random,
 });

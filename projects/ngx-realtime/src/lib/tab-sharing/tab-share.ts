@@ -42,7 +42,7 @@ export type SharedSourceFactory = (host: SessionHost, credentials: Credentials, 
  * { provide: REALTIME_SHARED_SOURCE, useFactory: () => tabShareFactory(inject(TabSharingPlatform), 'default') }
  * ```
  */
-export const REALTIME_SHARED_SOURCE = new InjectionToken<SharedSourceFactory>('ngx-realtime REALTIME_SHARED_SOURCE');
+export const REALTIME_SHARED_SOURCE = new InjectionToken<SharedSourceFactory>((typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime REALTIME_SHARED_SOURCE' : '');
 
 /**
  * The factory `withTabSharing()` provides: a {@link TabShare} on a channel and lock named for the

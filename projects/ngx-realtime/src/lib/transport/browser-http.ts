@@ -6,7 +6,8 @@ import { RealtimePollError } from './realtime-poll-error';
 
 /*
  * The browser's HTTP I/O for `BrowserRealtimeBackend`: long polls and Server-Sent Events streams over
- * `fetch`. Only the fallbacks use them, so they load with the fallbacks, on first need. With zone.js
+ * `fetch`, and the check that tells a refused WebSocket upgrade from a server that is down. Only
+ * the fallbacks use them, so they load with the fallbacks, on first need. With zone.js
  * the requests start outside the Angular zone (a pending long poll must not keep the app from
  * becoming stable) and what they deliver is handed over inside it.
  */
@@ -110,4 +111,27 @@ export function streamOverHttp(request: StreamRequest, listener: StreamListener,
       controller.abort();
     },
   };
+}
+
+const UPGRADE_CHECK_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether the WebSocket's address answers a plain HTTP GET at all. The token is left out of the
+ * request, and `no-cors` lets a cross-origin server answer without CORS headers.
+ *
+ * @example
+ * ```ts
+ * if (await answersHttp('wss://h/ws/events?token=t')) fallBackAtOnce(); // the upgrade was refused
+ * ```
+ */
+export async function answersHttp(socketUrl: string): Promise<boolean> {
+  try {
+    const url = new URL(socketUrl);
+    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+    url.search = '';
+    await fetch(url.toString(), { mode: 'no-cors', cache: 'no-store', signal: AbortSignal.timeout(UPGRADE_CHECK_TIMEOUT_MS) });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -78,12 +78,14 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
           return;
         }
         // A browser reports a refused upgrade (HTTP 503, a proxy's 403) exactly like an unreachable
-        // server. One plain request tells them apart: any HTTP answer means the server is up.
-        void answersHttp(url).then((refused) => {
+        // server. One plain request tells them apart: any HTTP answer means the server is up. The
+        // check comes with the fallbacks, which a refused upgrade is about to need anyway.
+        const report = (refused: boolean) => {
           if (done) return;
           done = true;
           this.#inside(() => listener.close({ code: e.code, reason: e.reason, upgradeRefused: refused }));
-        });
+        };
+        whenLoaded(loadFallbacks, (fallbacks) => void fallbacks.answersHttp(url).then(report), () => report(false));
       };
       return {
         send: (text: string) => {
@@ -136,23 +138,5 @@ export class BrowserRealtimeBackend extends RealtimeBackend {
         stream?.close();
       },
     };
-  }
-}
-
-const UPGRADE_CHECK_TIMEOUT_MS = 5_000;
-
-/**
- * Whether the WebSocket's address answers a plain HTTP GET at all. The token is left out of the
- * request, and `no-cors` lets a cross-origin server answer without CORS headers.
- */
-async function answersHttp(socketUrl: string): Promise<boolean> {
-  try {
-    const url = new URL(socketUrl);
-    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
-    url.search = '';
-    await fetch(url.toString(), { mode: 'no-cors', cache: 'no-store', signal: AbortSignal.timeout(UPGRADE_CHECK_TIMEOUT_MS) });
-    return true;
-  } catch {
-    return false;
   }
 }
