@@ -27,6 +27,7 @@ export {
   type ConnectContext,
   type ConnectRequest,
 } from './lib/protocol/realtime-protocol';
+export { protocolRooms, type ProtocolRooms, type RoomFrames, type RoomMembership } from './lib/protocol/protocol-rooms';
 export { nativeProtocol } from './lib/protocol/native-protocol';
 export { type RealtimeEventMap } from './lib/protocol/realtime-event-map';
 export { apexStoreCdc, type ApexStoreCdcOptions } from './lib/protocol/apexstore-cdc';

@@ -90,8 +90,9 @@ describe('ignisProtocol()', () => {
         transports: ['websocket'],
         clientHeartbeat: { intervalMs: 20_000 },
       });
-      expect(protocol.join!(['orders', 'user:7'])).toBe('{"event":"join","data":{"rooms":["orders","user:7"]}}');
-      expect(protocol.leave!(['orders'])).toBe('{"event":"leave","data":{"rooms":["orders"]}}');
+      const membership = protocol.rooms!.membership();
+      expect(membership.sync(['orders', 'user:7'])).toEqual(['{"event":"join","data":{"rooms":["orders","user:7"]}}']);
+      expect(membership.sync(['user:7'])).toEqual(['{"event":"leave","data":{"rooms":["orders"]}}']);
       expect(protocol.heartbeatFrame!()).toBe('{"event":"heartbeat"}');
       expect(ignisProtocol({ heartbeatIntervalMs: 5_000 }).capabilities.clientHeartbeat).toEqual({ intervalMs: 5_000 });
       expect(protocol.rotate('t')).toBeNull();

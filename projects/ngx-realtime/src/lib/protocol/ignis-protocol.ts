@@ -2,6 +2,7 @@ import { reasonForCloseCode, type DisconnectReason } from '../stream/connection-
 import { EncryptedConnection, readEncrypted, withPublicKey } from './ignis-encrypted-connection';
 import { IGNIS_HKDF_INFO, makeKeyPair } from './ignis-encryption';
 import { ENCRYPTION_REQUIRED, authenticate, readPlain } from './ignis-frames';
+import { protocolRooms } from './protocol-rooms';
 import type { ConnectContext, ConnectRequest, ProtocolCapabilities, ProtocolSink, RealtimeProtocol } from './realtime-protocol';
 
 export type { IgnisConnectedEvent, IgnisEvent } from './ignis-frames';
@@ -151,8 +152,10 @@ export function ignisProtocol(options: IgnisProtocolOptions = {}): RealtimeProto
     },
 
     heartbeatFrame: () => HEARTBEAT_FRAME,
-    join: (rooms) => JSON.stringify({ event: 'join', data: { rooms } }),
-    leave: (rooms) => JSON.stringify({ event: 'leave', data: { rooms } }),
+    rooms: protocolRooms({
+      join: (rooms) => JSON.stringify({ event: 'join', data: { rooms } }),
+      leave: (rooms) => JSON.stringify({ event: 'leave', data: { rooms } }),
+    }),
     rotate: () => null,
     ping: () => null,
 

@@ -1,5 +1,6 @@
 import type { DisconnectReason } from '../stream/connection-state';
 import type { TransportKind } from '../transport/transport-kind';
+import type { ProtocolRooms } from './protocol-rooms';
 
 /**
  * An event as the SDK hands it to subscribers, whatever wire it came from: a `type` naming it, a
@@ -52,7 +53,7 @@ export interface ProtocolCapabilities {
   readonly rotation: boolean;
   /** The server can pack several events into one frame. */
   readonly batching: boolean;
-  /** The server has rooms the client joins and leaves (`join()`/`leave()`). */
+  /** The server has rooms the client joins and leaves (`join()`/`leave()`); the protocol then has `rooms`. */
   readonly rooms: boolean;
   /** The transports this protocol runs on, in the order they are tried. */
   readonly transports: readonly TransportKind[];
@@ -231,10 +232,12 @@ export interface RealtimeProtocol {
   rotate(token: string): string | null;
   /** A ping of ours whose `pong` measures the round trip; `null` when the protocol has none. */
   ping(id: string): string | null;
-  /** The frame that joins rooms (protocols with `capabilities.rooms`). */
-  join?(rooms: readonly string[]): string;
-  /** The frame that leaves rooms (protocols with `capabilities.rooms`). */
-  leave?(rooms: readonly string[]): string;
+  /**
+   * The rooms, for protocols with `capabilities.rooms`: made by `protocolRooms()` from the frames
+   * that join and leave them. The bookkeeping comes with the protocol, so an app whose protocol has
+   * no rooms bundles none of it.
+   */
+  readonly rooms?: ProtocolRooms;
   /**
    * Whether the server's position `ready` leaves a gap behind `known` that the server will not
    * report itself (it lost its history): the session then emits a resync.

@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { withProtocol } from '../config/provide-realtime';
 import { nativeProtocol } from '../protocol/native-protocol';
+import { protocolRooms } from '../protocol/protocol-rooms';
 import type { RealtimeProtocol } from '../protocol/realtime-protocol';
 import { setup, tickToRetry } from './websocket-service-test-bed.spec';
 
@@ -11,8 +12,10 @@ export function nativeWithRooms(): RealtimeProtocol {
     ...native,
     name: 'native-with-rooms',
     capabilities: { ...native.capabilities, rooms: true },
-    join: (rooms) => JSON.stringify({ type: 'join', rooms }),
-    leave: (rooms) => JSON.stringify({ type: 'leave', rooms }),
+    rooms: protocolRooms({
+      join: (rooms) => JSON.stringify({ type: 'join', rooms }),
+      leave: (rooms) => JSON.stringify({ type: 'leave', rooms }),
+    }),
   };
 }
 
@@ -67,6 +70,11 @@ describe('WebSocketService rooms', () => {
     const { service } = setup();
     expect(() => service.join('orders')).toThrowError(/^ngx-realtime: join\(\) needs a protocol with rooms, and the native protocol has none\./);
     expect(() => service.leave('orders')).toThrowError(/^ngx-realtime: leave\(\) needs a protocol with rooms/);
+    TestBed.resetTestingModule();
+    // Saying it has rooms is not enough: the protocol must bring them (protocolRooms()).
+    const { rooms: _, ...saysRoomsGivesNone } = nativeWithRooms();
+    const claimed = setup({ features: [withProtocol(saysRoomsGivesNone)] });
+    expect(() => claimed.service.join('orders')).toThrowError(/^ngx-realtime: join\(\) needs a protocol with rooms, and the native-with-rooms protocol has none\./);
     TestBed.resetTestingModule();
     const withRooms = setup({ features: [withProtocol(nativeWithRooms())] });
     expect(() => withRooms.service.join('')).toThrowError(/^ngx-realtime: join\(\) takes non-empty room names/);

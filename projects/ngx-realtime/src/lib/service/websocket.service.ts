@@ -1,5 +1,5 @@
 import { DOCUMENT, isPlatformServer } from '@angular/common';
-import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, type Signal } from '@angular/core';
+import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, signal, type Signal } from '@angular/core';
 import type { Observable, Subscription } from 'rxjs';
 import { distinctUntilChanged, map } from 'rxjs/operators';
 import { REALTIME_AUTH_SOURCE, REALTIME_CONFIG, type ResolvedRealtimeConfig } from '../config/realtime-config';
@@ -28,7 +28,6 @@ import { ConnectionStateStore } from '../stream/connection-state-store';
 import { EventStream } from '../stream/event-stream';
 import type { RealtimeError } from '../stream/realtime-error';
 import type { RealtimeResync } from '../stream/realtime-resync';
-import { WantedRooms } from '../stream/wanted-rooms';
 import { REALTIME_SHARED_SOURCE } from '../tab-sharing/tab-share';
 import { RealtimeBackend } from '../transport/realtime-backend';
 
@@ -81,7 +80,8 @@ export class WebSocketService {
   readonly #stream = new EventStream(this.#config?.protocol ?? NO_PROTOCOL);
   private readonly fanout = this.#stream.fanout;
   readonly #state = new ConnectionStateStore();
-  readonly #rooms = new WantedRooms(this.#config?.protocol ?? NO_PROTOCOL);
+  /** The rooms this tab asked to be in; the protocol (one with rooms) keeps the set's rules. */
+  readonly #rooms = signal<readonly string[]>([]);
 
   /** Every event, validated and deduplicated. Never errors; completes only when the app is destroyed. */
   readonly events$: Observable<ServerEvent> = this.fanout.listen(null) as Observable<ServerEvent>;
@@ -123,13 +123,13 @@ export class WebSocketService {
     emitVolatile: (event) => this.#stream.emitVolatile(event),
     resync: (gap) => this.#stream.resync(gap),
     ready: (ready) => this.#stream.ready(ready),
-    rooms: () => this.#rooms.list(),
+    rooms: () => this.#rooms(),
   };
   /**
    * The rooms this tab asked to be in (`join()`/`leave()`): joined again on every connection. Not
    * a confirmation: servers with rooms do not acknowledge joins.
    */
-  readonly rooms: Signal<readonly string[]> = this.#rooms.list;
+  readonly rooms: Signal<readonly string[]> = this.#rooms.asReadonly();
   /** The connection from connect() until disconnect() or a final close; `null` when there is none. */
   #session: RealtimeSource | null = null;
   #authSubscription: Subscription | null = null;
@@ -311,8 +311,7 @@ export class WebSocketService {
    * ```
    */
   join(...rooms: string[]): void {
-    this.#rooms.change('join', rooms);
-    this.#session?.roomsChanged();
+    this.#changeRooms('join', rooms);
   }
 
   /**
@@ -324,7 +323,22 @@ export class WebSocketService {
    * ```
    */
   leave(...rooms: string[]): void {
-    this.#rooms.change('leave', rooms);
+    this.#changeRooms('leave', rooms);
+  }
+
+  /** Throws an `ngx-realtime:` error on a protocol without rooms, or for an empty room name. */
+  #changeRooms(call: 'join' | 'leave', rooms: readonly string[]): void {
+    const protocol = this.#host.protocol;
+    if (!protocol.capabilities.rooms || !protocol.rooms) {
+      // The messages are for development builds; production builds keep a short code.
+      throw new Error(
+        (typeof ngDevMode === 'undefined' || !!ngDevMode)
+          ? `ngx-realtime: ${call}() needs a protocol with rooms, and the ${protocol.name} protocol has none. ` +
+              'Use withProtocol() with one that has rooms (ignisProtocol()), or filter events with on(type, filter).'
+          : 'ngx-realtime: RT03',
+      );
+    }
+    this.#rooms.set(protocol.rooms.change(this.#rooms(), call, rooms));
     this.#session?.roomsChanged();
   }
 

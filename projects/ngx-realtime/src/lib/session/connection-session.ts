@@ -2,6 +2,7 @@ import { inject } from '@angular/core';
 import type { Subscription } from 'rxjs';
 import { filterParams } from '../config/realtime-config';
 import { schedule } from '../platform/clock';
+import type { RoomMembership } from '../protocol/protocol-rooms';
 import type { ProtocolReady } from '../protocol/realtime-protocol';
 import { REALTIME_FALLBACKS, whenLoaded, type RealtimeFallbacks } from '../fallbacks/load-fallbacks';
 import { reasonForCloseCode, type DisconnectReason } from '../stream/connection-state';
@@ -9,7 +10,6 @@ import type { Transport, TransportClosed } from '../transport/transport';
 import type { TransportKind } from '../transport/transport-kind';
 import { WebSocketTransport } from '../transport/websocket-transport';
 import { backoffDelayMs } from './backoff';
-import { RoomMembership } from './room-membership';
 import type { RealtimeSource } from './realtime-source';
 import type { SessionHost } from './session-host';
 import { SessionToken, type Credentials } from './session-token';
@@ -58,7 +58,8 @@ export class ConnectionSession implements RealtimeSource {
   #refreshing = false;
   #waiting = false;
   readonly rotation: TokenRotation;
-  readonly #rooms: RoomMembership;
+  /** What the live connection was sent of the rooms (protocols with rooms); each ready connection starts with none. */
+  #rooms: RoomMembership | null = null;
   #cancelRetry: () => void = noop;
   #cancelStable: () => void = noop;
   #wake: Subscription | null = null;
@@ -78,7 +79,6 @@ export class ConnectionSession implements RealtimeSource {
     });
     this.#ladder = new TransportLadder(host);
     this.rotation = new TokenRotation(this, host);
-    this.#rooms = new RoomMembership(host.protocol, () => host.rooms());
   }
 
   get ended(): boolean {
@@ -149,8 +149,11 @@ export class ConnectionSession implements RealtimeSource {
     this.#wake = null;
   }
 
+  /** Sends the joins and leaves that bring the live connection to the wanted rooms, when it can send. */
   roomsChanged(): void {
-    this.#rooms.sync(this.transport);
+    const transport = this.transport;
+    if (this.#rooms === null || !transport?.reachedReady || !transport.canSend) return;
+    for (const frame of this.#rooms.sync(this.#host.rooms())) transport.send(frame);
   }
 
   /** A token from the `withAuth` source: a recovery waiting for one takes it, else it is rotated to. */
@@ -309,7 +312,8 @@ export class ConnectionSession implements RealtimeSource {
     this.#host.ready(ready);
     this.connected(transport.kind);
     // The server forgot every room with the last connection (a new one is a new client to it).
-    this.#rooms.connected(transport);
+    this.#rooms = this.#host.protocol.rooms?.membership() ?? null;
+    this.roomsChanged();
     this.rotation.schedule(ready.tokenExpiresAt, ready.serverTime);
     // The source may have emitted while this connection was opening.
     const newest = this.tokens.current();
