@@ -145,14 +145,14 @@ const shippedSdk: Plugin = {
  * falls in one, so together they say what its initial code is made of, and what loads later.
  */
 const PARTS: { label: string; files: RegExp }[] = [
-  { label: 'session (attempts, retries, backoff, the connection state)', files: /lib\/(session\/(connection-session|backoff|session-urls)|stream\/connection-state(-store)?)\.ts$/ },
+  { label: 'session (attempts, retries, backoff, the connection state)', files: /lib\/(session\/(connection-session|transport-handlers|backoff|session-urls)|stream\/connection-state(-store)?)\.ts$/ },
   { label: 'tokens (withAuth, providers, rotation, expiry)', files: /lib\/session\/(session-token|token-rotation|token-provider|token-refresh)\.ts$/ },
   { label: 'native protocol and frame validation', files: /lib\/protocol\/(native-protocol|frame-validation|protocol|realtime-protocol)\.ts$/ },
   { label: 'WebSocket transport (ProtocolLink, liveness, the browser backend)', files: /lib\/transport\/(websocket-transport|protocol-link|liveness-watch|transport|realtime-backend|backend-io|realtime-poll-error)\.ts$/ },
   { label: 'event stream (sequencing, fan-out, batches, resync, errors)', files: /lib\/stream\/(event-stream|event-fanout|event-sequencer|batch-boundary)\.ts$/ },
   { label: 'WebSocketService', files: /lib\/service\/websocket\.service\.ts$/ },
   { label: 'configuration and platform (provideRealtime, withAuth, clock, network)', files: /lib\/(config|platform)\/[\w-]+\.ts$/ },
-  { label: 'rooms (join, leave)', files: /lib\/(stream\/wanted-rooms|session\/room-membership)\.ts$/ },
+  { label: 'rooms (protocolRooms, only with a protocol that has rooms)', files: /lib\/protocol\/protocol-rooms\.ts$/ },
   { label: 'which transport next, and the fallbacks loader', files: /lib\/(session\/transport-ladder|fallbacks\/load-fallbacks)\.ts$/ },
   { label: 'tab sharing hook', files: /lib\/tab-sharing\/[\w-]+\.ts$/ },
   { label: 'Server-Sent Events transport (SseTransport, SseParser)', files: /lib\/transport\/sse-(transport|parser)\.ts$/ },
