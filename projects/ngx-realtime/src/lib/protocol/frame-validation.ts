@@ -17,7 +17,7 @@ import {
   type ServerFrame,
   type Topic,
 } from './protocol';
-import { SERVER_FRAME_SCHEMAS, isEpoch, isFiniteNumber, isObject, isSeq, isString } from './server-frame-schema';
+import { SERVER_FRAME_SCHEMAS, schemaProblem, isEpoch, isFiniteNumber, isObject, isSeq, isString } from './server-frame-schema';
 
 export { isEpoch } from './server-frame-schema';
 
@@ -104,8 +104,8 @@ function keyChangeProblem(f: Json): string | false | null {
  * ```
  */
 export function isSequencedEvent(value: unknown): value is SequencedEvent {
-  // Every event type but the stats push is durable.
-  return isObject(value) && value['type'] !== 'stats_update' && (EVENT_TYPES as readonly unknown[]).includes(value['type']) && checkServerFrame(value) === (value as unknown);
+  // Every event type but the stats push is durable. A frame that passes is an object, so reading its type cannot throw.
+  return checkServerFrame(value) === value && (value as Json)['type'] !== 'stats_update' && (EVENT_TYPES as readonly unknown[]).includes((value as Json)['type']);
 }
 
 /**
@@ -174,14 +174,9 @@ export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
   let problem: string | false | null = null;
   if (type === 'key_change') problem = keyChangeProblem(value as Json);
   else {
-    const checks = SERVER_FRAME_SCHEMAS.get(type);
-    if (!checks) return new FrameRejection('unknown_type', (typeof ngDevMode === 'undefined' || !!ngDevMode) ? `unknown frame type "${type}"` : type);
-    for (const field of checks) {
-      if (!field[0](value as Json)) {
-        problem = field[1];
-        break;
-      }
-    }
+    const schema = SERVER_FRAME_SCHEMAS.get(type);
+    if (!schema) return new FrameRejection('unknown_type', (typeof ngDevMode === 'undefined' || !!ngDevMode) ? `unknown frame type "${type}"` : type);
+    problem = schemaProblem(schema, value as Json);
   }
   return problem === null
     ? (value as unknown as ServerFrame)

@@ -1,18 +1,14 @@
 /**
- * Which fields each server frame has and what each must be, as one table in a compact notation that
- * is read once, at module load, into a list of checks per frame type. Written out as code, every
- * field cost a call, a property read and a return; here it costs its name and a character or two,
- * and the development messages come from the same table.
+ * Which fields each server frame has and what each must be, as data: one small object per frame
+ * type, read by one short loop. Written out as code, every field cost a call, a property read and a
+ * return; here it costs its name and a character or two, and the development messages come from
+ * the same table.
  *
- * Each line is a frame type and its fields, checked in order. A field is written
- * `[?]<kind><name>[|option...]`:
- *
- * - `?` the field may be absent (`undefined`); otherwise it must be there.
- * - kind: `$` string, `#` finite number, `+` sequence number (safe integer >= 0), `{` object,
- *   `[` array, `@` epoch (string of 1 to 64 characters), `%` progress (number from 0 to 1),
- *   `!` close code (integer from 1000 to 4999), `1` the number 1, `=` one of the options after `|`.
- * - a name starting with `.` is a field inside the last field before it without one, which is an
- *   object checked just before (`{stats #.sst_kb`), so reading it never throws.
+ * A field's kind is a character: `$` string, `#` finite number, `+` sequence number (safe integer
+ * >= 0), `[` array, `@` epoch (string of 1 to 64 characters), `%` progress (number from 0 to 1),
+ * `!` close code (integer from 1000 to 4999), `1` the number 1; followed by `?`, the field may be
+ * absent (`undefined`). A list of strings: one of them. An object: a JSON object whose fields are
+ * checked the same way (`{}`: any object).
  *
  * `key_change` is not here: nearly every frame is one, and `frame-validation.ts` checks it by hand
  * (see `keyChangeProblem` there for why).
@@ -23,19 +19,20 @@ declare const ngDevMode: unknown;
 
 type Json = Record<string, unknown>;
 
-/** Whether one field's value is right. */
-type Test = (value: unknown) => boolean;
+/** What one field must be; see the top of this file. */
+type Kind = string | readonly string[] | Schema;
 
 /**
- * A check of one field: whether it is right, and what it must be (development builds only: `false`
- * otherwise).
+ * The fields of one frame type (or of an object inside one), checked in order.
  *
  * @example
  * ```ts
- * const [check, problem] = SERVER_FRAME_SCHEMAS.get('pong')![0]!; // problem: '"id" must be a string'
+ * const pong: Schema = { id: '$', serverTime: '#' };
  * ```
  */
-export type FieldCheck = readonly [check: (frame: Json) => boolean, problem: string | false];
+export interface Schema {
+  readonly [field: string]: Kind;
+}
 
 /**
  * A JSON object: not null and not an array.
@@ -69,11 +66,10 @@ export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number'
  */
 export const isEpoch = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
 
-const KINDS: Record<string, Test> = {
+const KINDS: Record<string, (value: unknown) => boolean> = {
   $: isString,
   '#': isFiniteNumber,
   '+': isSeq,
-  '{': isObject,
   '[': Array.isArray,
   '@': isEpoch,
   // NaN and the infinities fail one comparison or the other.
@@ -88,7 +84,6 @@ const KIND_NAMES: Record<string, string> = {
   $: 'a string',
   '#': 'a number',
   '+': 'an integer >= 0',
-  '{': 'an object',
   '[': 'a list',
   '@': 'a string of 1 to 64 characters',
   '%': 'a number from 0 to 1',
@@ -96,54 +91,92 @@ const KIND_NAMES: Record<string, string> = {
   1: '1',
 };
 
-/** The table; its notation is described at the top of this file. */
-const SPEC = `compaction_status +seq #timestamp =status|started|progress|completed|failed $cf {details ?%.progress ?#.filesMerged ?#.bytesRead ?#.bytesWritten ?$.error
-health_change +seq #timestamp =probe|liveness|readiness|startup =status|healthy|unhealthy ?$reason
-sync_event +seq #timestamp =status|started|completed|conflict {details
-snapshot_event +seq #timestamp =status|started|completed|failed $snapshotId {details
-stats_update #timestamp {stats #.sst_files #.sst_kb #.mem_records #.mem_kb #.wal_kb #.total_records #.wsConnections #.uptimeMs ?#.wsConnectionsTotal
-welcome 1protocol $connectionId $userId #serverTime +lastSeq {heartbeat #.intervalMs #.timeoutMs #tokenExpiresAt ?@epoch
-pong $id #serverTime
-ping $id #serverTime ?#rttMs
-auth_ok #tokenExpiresAt #serverTime
-subscribed [topics {filter
-resumed +fromSeq +toSeq +count
-resync =reason|history_expired|epoch_changed +lastSeq
-error $code $message
-batch [events
-closing !code $reason`;
+/** Fields of every durable event. */
+const DURABLE: Schema = { seq: '+', timestamp: '#' };
 
 /**
- * Each server frame type's checks, in the table's order. (A `batch`'s events are checked one by
- * one as they are delivered, so one bad event does not cost the others.)
+ * Each server frame type's fields. (A `batch`'s events are checked one by one as they are
+ * delivered, so one bad event does not cost the others.) A map, so no frame's type can reach a
+ * plain object's prototype.
  *
  * @example
  * ```ts
- * const bad = SERVER_FRAME_SCHEMAS.get('pong')?.find(([check]) => !check(frame));
+ * const schema = SERVER_FRAME_SCHEMAS.get(frame.type);
  * ```
  */
-export const SERVER_FRAME_SCHEMAS = new Map<string, readonly FieldCheck[]>();
+export const SERVER_FRAME_SCHEMAS = new Map<string, Schema>(
+  Object.entries<Schema>({
+    compaction_status: {
+      ...DURABLE,
+      status: ['started', 'progress', 'completed', 'failed'],
+      cf: '$',
+      details: { progress: '%?', filesMerged: '#?', bytesRead: '#?', bytesWritten: '#?', error: '$?' },
+    },
+    health_change: { ...DURABLE, probe: ['liveness', 'readiness', 'startup'], status: ['healthy', 'unhealthy'], reason: '$?' },
+    sync_event: { ...DURABLE, status: ['started', 'completed', 'conflict'], details: {} },
+    snapshot_event: { ...DURABLE, status: ['started', 'completed', 'failed'], snapshotId: '$', details: {} },
+    stats_update: {
+      timestamp: '#',
+      stats: {
+        sst_files: '#',
+        sst_kb: '#',
+        mem_records: '#',
+        mem_kb: '#',
+        wal_kb: '#',
+        total_records: '#',
+        wsConnections: '#',
+        uptimeMs: '#',
+        wsConnectionsTotal: '#?',
+      },
+    },
+    welcome: {
+      protocol: '1',
+      connectionId: '$',
+      userId: '$',
+      serverTime: '#',
+      lastSeq: '+',
+      heartbeat: { intervalMs: '#', timeoutMs: '#' },
+      tokenExpiresAt: '#',
+      epoch: '@?',
+    },
+    pong: { id: '$', serverTime: '#' },
+    ping: { id: '$', serverTime: '#', rttMs: '#?' },
+    auth_ok: { tokenExpiresAt: '#', serverTime: '#' },
+    subscribed: { topics: '[', filter: {} },
+    resumed: { fromSeq: '+', toSeq: '+', count: '+' },
+    resync: { reason: ['history_expired', 'epoch_changed'], lastSeq: '+' },
+    error: { code: '$', message: '$' },
+    batch: { events: '[' },
+    closing: { code: '!', reason: '$' },
+  }),
+);
 
-for (const line of SPEC.split('\n')) {
-  const [type, ...fields] = line.split(' ') as [string, ...string[]];
-  let parent = '';
-  SERVER_FRAME_SCHEMAS.set(
-    type,
-    fields.map((field): FieldCheck => {
-      const optional = field[0] === '?';
-      const kind = field[+optional]!;
-      const [path, ...options] = field.slice(+optional + 1).split('|') as [string, ...string[]];
-      const key = path[0] === '.' ? parent : (parent = path);
-      const sub = key !== path && path.slice(1);
-      const test = KINDS[kind] ?? ((v: unknown) => options.includes(v as string));
-      return [
-        (f) => {
-          // An object field is checked before the fields under it, so `f[key]` is an object here.
-          const v = sub ? (f[key] as Json)[sub] : f[key];
-          return (optional && v === undefined) || test(v);
-        },
-        (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${sub ? `${key}.${sub}` : key}" must be ${KIND_NAMES[kind] ?? `one of ${options.join(', ')}`}`,
-      ];
-    }),
-  );
+/**
+ * What is wrong with `value` against `schema`: a message naming the first wrong field (`false` in
+ * production builds, which do not say), or null when it is right. `path` leads the field names in
+ * messages (`heartbeat.`).
+ *
+ * @example
+ * ```ts
+ * schemaProblem({ id: '$', serverTime: '#' }, { id: 'p' }); // '"serverTime" must be a number'
+ * ```
+ */
+export function schemaProblem(schema: Schema, value: unknown, path = ''): string | false | null {
+  if (!isObject(value)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${path.slice(0, -1)}" must be an object`;
+  for (const field in schema) {
+    const kind = schema[field]!;
+    const v = value[field];
+    const problem =
+      typeof kind === 'string'
+        ? (kind[1] === '?' && v === undefined) || KINDS[kind[0]!]!(v)
+          ? null
+          : (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${path}${field}" must be ${KIND_NAMES[kind[0]!]}`
+        : Array.isArray(kind)
+          ? kind.includes(v)
+            ? null
+            : (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${path}${field}" must be one of ${kind.join(', ')}`
+          : schemaProblem(kind as Schema, v, (typeof ngDevMode === 'undefined' || !!ngDevMode) ? `${path}${field}.` : '');
+    if (problem !== null) return problem;
+  }
+  return null;
 }
