@@ -1,14 +1,11 @@
 /**
  * Which fields each server frame has and what each must be, as data: one small object per frame
  * type, read by one short loop. Written out as code, every field cost a call, a property read and a
- * return; here it costs its name and a character or two, and the development messages come from
- * the same table.
+ * return; here it costs its name and a reference, and the development messages come from the same
+ * table.
  *
- * A field's kind is a character: `$` string, `#` finite number, `+` sequence number (safe integer
- * >= 0), `[` array, `@` epoch (string of 1 to 64 characters), `%` progress (number from 0 to 1),
- * `!` close code (integer from 1000 to 4999), `1` the number 1; followed by `?`, the field may be
- * absent (`undefined`). A list of strings: one of them. An object: a JSON object whose fields are
- * checked the same way (`{}`: any object).
+ * A field is a test of its value, or a list of the strings it may be, or an object whose fields
+ * are checked the same way (`{}`: any object).
  *
  * `key_change` is not here: nearly every frame is one, and `frame-validation.ts` checks it by hand
  * (see `keyChangeProblem` there for why).
@@ -20,7 +17,7 @@ declare const ngDevMode: unknown;
 type Json = Record<string, unknown>;
 
 /** What one field must be; see the top of this file. */
-type Kind = string | readonly string[] | Schema;
+type Kind = ((value: unknown) => boolean) | readonly string[] | Schema;
 
 /**
  * The fields of one frame type (or of an object inside one), checked in order.
@@ -66,33 +63,39 @@ export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number'
  */
 export const isEpoch = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
 
-const KINDS: Record<string, (value: unknown) => boolean> = {
-  $: isString,
-  '#': isFiniteNumber,
-  '+': isSeq,
-  '[': Array.isArray,
-  '@': isEpoch,
-  // NaN and the infinities fail one comparison or the other.
-  '%': (v) => typeof v === 'number' && v >= 0 && v <= 1,
-  // The range WebSocket close codes live in, so a `closing` frame can carry any of them, future ones too.
-  '!': (v) => Number.isInteger(v) && (v as number) >= 1000 && (v as number) <= 4999,
-  1: (v) => v === 1,
-};
+// NaN and the infinities fail one comparison or the other.
+const isProgress = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
+// The range WebSocket close codes live in, so a `closing` frame can carry any of them, future ones too.
+const isCloseCode = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1000 && (v as number) <= 4999;
+const isOne = (v: unknown): boolean => v === 1;
+const optional =
+  (test: (value: unknown) => boolean) =>
+  (v: unknown): boolean =>
+    v === undefined || test(v);
+const optionalString = optional(isString);
+const optionalNumber = optional(isFiniteNumber);
+const optionalProgress = optional(isProgress);
+const optionalEpoch = optional(isEpoch);
 
-/** What each kind must be, for development messages (tree-shaken from production builds). */
-const KIND_NAMES: Record<string, string> = {
-  $: 'a string',
-  '#': 'a number',
-  '+': 'an integer >= 0',
-  '[': 'a list',
-  '@': 'a string of 1 to 64 characters',
-  '%': 'a number from 0 to 1',
-  '!': 'an integer from 1000 to 4999',
-  1: '1',
-};
+/** What a test's value must be, for development messages (tree-shaken from production builds). */
+function describe(test: unknown): string {
+  const kinds: [unknown, string][] = [
+    [isString, 'a string'],
+    [optionalString, 'a string'],
+    [isFiniteNumber, 'a number'],
+    [optionalNumber, 'a number'],
+    [isSeq, 'an integer >= 0'],
+    [Array.isArray, 'a list'],
+    [optionalEpoch, 'a string of 1 to 64 characters'],
+    [optionalProgress, 'a number from 0 to 1'],
+    [isCloseCode, 'an integer from 1000 to 4999'],
+    [isOne, '1'],
+  ];
+  return kinds.find(([kind]) => kind === test)?.[1] ?? 'valid';
+}
 
 /** Fields of every durable event. */
-const DURABLE: Schema = { seq: '+', timestamp: '#' };
+const DURABLE: Schema = { seq: isSeq, timestamp: isFiniteNumber };
 
 /**
  * Each server frame type's fields. (A `batch`'s events are checked one by one as they are
@@ -109,45 +112,45 @@ export const SERVER_FRAME_SCHEMAS = new Map<string, Schema>(
     compaction_status: {
       ...DURABLE,
       status: ['started', 'progress', 'completed', 'failed'],
-      cf: '$',
-      details: { progress: '%?', filesMerged: '#?', bytesRead: '#?', bytesWritten: '#?', error: '$?' },
+      cf: isString,
+      details: { progress: optionalProgress, filesMerged: optionalNumber, bytesRead: optionalNumber, bytesWritten: optionalNumber, error: optionalString },
     },
-    health_change: { ...DURABLE, probe: ['liveness', 'readiness', 'startup'], status: ['healthy', 'unhealthy'], reason: '$?' },
+    health_change: { ...DURABLE, probe: ['liveness', 'readiness', 'startup'], status: ['healthy', 'unhealthy'], reason: optionalString },
     sync_event: { ...DURABLE, status: ['started', 'completed', 'conflict'], details: {} },
-    snapshot_event: { ...DURABLE, status: ['started', 'completed', 'failed'], snapshotId: '$', details: {} },
+    snapshot_event: { ...DURABLE, status: ['started', 'completed', 'failed'], snapshotId: isString, details: {} },
     stats_update: {
-      timestamp: '#',
+      timestamp: isFiniteNumber,
       stats: {
-        sst_files: '#',
-        sst_kb: '#',
-        mem_records: '#',
-        mem_kb: '#',
-        wal_kb: '#',
-        total_records: '#',
-        wsConnections: '#',
-        uptimeMs: '#',
-        wsConnectionsTotal: '#?',
+        sst_files: isFiniteNumber,
+        sst_kb: isFiniteNumber,
+        mem_records: isFiniteNumber,
+        mem_kb: isFiniteNumber,
+        wal_kb: isFiniteNumber,
+        total_records: isFiniteNumber,
+        wsConnections: isFiniteNumber,
+        uptimeMs: isFiniteNumber,
+        wsConnectionsTotal: optionalNumber,
       },
     },
     welcome: {
-      protocol: '1',
-      connectionId: '$',
-      userId: '$',
-      serverTime: '#',
-      lastSeq: '+',
-      heartbeat: { intervalMs: '#', timeoutMs: '#' },
-      tokenExpiresAt: '#',
-      epoch: '@?',
+      protocol: isOne,
+      connectionId: isString,
+      userId: isString,
+      serverTime: isFiniteNumber,
+      lastSeq: isSeq,
+      heartbeat: { intervalMs: isFiniteNumber, timeoutMs: isFiniteNumber },
+      tokenExpiresAt: isFiniteNumber,
+      epoch: optionalEpoch,
     },
-    pong: { id: '$', serverTime: '#' },
-    ping: { id: '$', serverTime: '#', rttMs: '#?' },
-    auth_ok: { tokenExpiresAt: '#', serverTime: '#' },
-    subscribed: { topics: '[', filter: {} },
-    resumed: { fromSeq: '+', toSeq: '+', count: '+' },
-    resync: { reason: ['history_expired', 'epoch_changed'], lastSeq: '+' },
-    error: { code: '$', message: '$' },
-    batch: { events: '[' },
-    closing: { code: '!', reason: '$' },
+    pong: { id: isString, serverTime: isFiniteNumber },
+    ping: { id: isString, serverTime: isFiniteNumber, rttMs: optionalNumber },
+    auth_ok: { tokenExpiresAt: isFiniteNumber, serverTime: isFiniteNumber },
+    subscribed: { topics: Array.isArray, filter: {} },
+    resumed: { fromSeq: isSeq, toSeq: isSeq, count: isSeq },
+    resync: { reason: ['history_expired', 'epoch_changed'], lastSeq: isSeq },
+    error: { code: isString, message: isString },
+    batch: { events: Array.isArray },
+    closing: { code: isCloseCode, reason: isString },
   }),
 );
 
@@ -167,10 +170,10 @@ export function schemaProblem(schema: Schema, value: unknown, path = ''): string
     const kind = schema[field]!;
     const v = value[field];
     const problem =
-      typeof kind === 'string'
-        ? (kind[1] === '?' && v === undefined) || KINDS[kind[0]!]!(v)
+      typeof kind === 'function'
+        ? kind(v)
           ? null
-          : (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${path}${field}" must be ${KIND_NAMES[kind[0]!]}`
+          : (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${path}${field}" must be ${describe(kind)}`
         : Array.isArray(kind)
           ? kind.includes(v)
             ? null
