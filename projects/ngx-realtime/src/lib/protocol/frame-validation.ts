@@ -81,8 +81,8 @@ const refuse = (type: string, detail: string): ParseResult<never> => ({ ok: fals
  * What is wrong with a `key_change`'s fields: a message in the table's words (`false` in production
  * builds, which do not say), or null when they are right. Nearly every frame under load is a key
  * change, so it is checked here and not from the table: reads of named fields, which a JIT caches
- * per frame shape, where the table's computed reads cost several times as much (the dispatch
- * benchmark fell from 0.82x to 0.64x of a bare JSON.parse loop with key changes in the table).
+ * per frame shape, where the table's computed reads cost several times as much (with key changes
+ * in the table, the dispatch benchmark fell from about 0.82x of a bare JSON.parse loop to 0.65x).
  */
 function keyChangeProblem(f: Json): string | false | null {
   const operation = f['operation'];
