@@ -155,31 +155,32 @@ export const SERVER_FRAME_SCHEMAS = new Map<string, Schema>(
 );
 
 /**
- * What is wrong with `value` against `schema`: a message naming the first wrong field (`false` in
- * production builds, which do not say), or null when it is right. `path` leads the field names in
- * messages (`heartbeat.`).
+ * What is wrong with `value`'s fields against `schema`: a message naming the first wrong field
+ * (`false` in production builds, which do not say), or null when they are right.
  *
  * @example
  * ```ts
  * schemaProblem({ id: isString, serverTime: isFiniteNumber }, { id: 'p' }); // '"serverTime" must be a number'
  * ```
  */
-export function schemaProblem(schema: Schema, value: unknown, path = ''): string | false | null {
-  if (!isObject(value)) return (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${path.slice(0, -1)}" must be an object`;
+export function schemaProblem(schema: Schema, value: Json): string | false | null {
   // Schemas are object literals: `for...in` walks their own fields, in order, with no array of keys per call.
   for (const field in schema) {
     const kind = schema[field]!;
     const v = value[field];
-    const problem =
-      typeof kind === 'function'
-        ? kind(v)
-          ? null
-          : (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${path}${field}" must be ${describe(kind)}`
-        : Array.isArray(kind)
-          ? kind.includes(v)
-            ? null
-            : (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${path}${field}" must be one of ${kind.join(', ')}`
-          : schemaProblem(kind as Schema, v, (typeof ngDevMode === 'undefined' || !!ngDevMode) ? `${path}${field}.` : '');
+    let problem: string | false | null;
+    if (typeof kind === 'function') {
+      problem = kind(v) ? null : (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${field}" must be ${describe(kind)}`;
+    } else if (Array.isArray(kind)) {
+      problem = kind.includes(v) ? null : (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${field}" must be one of ${kind.join(', ')}`;
+    } else if (!isObject(v)) {
+      problem = (typeof ngDevMode === 'undefined' || !!ngDevMode) && `"${field}" must be an object`;
+    } else {
+      problem = schemaProblem(kind as Schema, v);
+      // The inner message names its field from inside this one (`"intervalMs"`); lead it with this one's
+      // name only once something is wrong, so an accepted frame builds no string.
+      if ((typeof ngDevMode === 'undefined' || !!ngDevMode) && problem) problem = problem.replace('"', `"${field}.`);
+    }
     if (problem !== null) return problem;
   }
   return null;
