@@ -104,8 +104,13 @@ function keyChangeProblem(f: Json): string | false | null {
  * ```
  */
 export function isSequencedEvent(value: unknown): value is SequencedEvent {
-  // Every event type but the stats push is durable. A frame that passes is an object, so reading its type cannot throw.
-  return checkServerFrame(value) === value && (value as Json)['type'] !== 'stats_update' && (EVENT_TYPES as readonly unknown[]).includes((value as Json)['type']);
+  // Every event type but the stats push is durable. A frame that passes is an object, so reading
+  // its type cannot throw.
+  return (
+    checkServerFrame(value) === value &&
+    (value as Json)['type'] !== 'stats_update' &&
+    (EVENT_TYPES as readonly unknown[]).includes((value as Json)['type'])
+  );
 }
 
 /**
@@ -172,8 +177,9 @@ export function checkServerFrame(value: unknown): ServerFrame | FrameRejection {
   const type = isObject(value) && value['type'];
   if (!isString(type)) return NOT_TYPED;
   let problem: string | false | null = null;
-  if (type === 'key_change') problem = keyChangeProblem(value as Json);
-  else {
+  if (type === 'key_change') {
+    problem = keyChangeProblem(value as Json);
+  } else {
     const schema = SERVER_FRAME_SCHEMAS.get(type);
     if (!schema) return new FrameRejection('unknown_type', (typeof ngDevMode === 'undefined' || !!ngDevMode) ? `unknown frame type "${type}"` : type);
     problem = schemaProblem(schema, value as Json);
