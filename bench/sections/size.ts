@@ -147,7 +147,7 @@ const shippedSdk: Plugin = {
 const PARTS: { label: string; files: RegExp }[] = [
   { label: 'session (attempts, retries, backoff, the connection state)', files: /lib\/(session\/(connection-session|transport-handlers|backoff|session-urls)|stream\/connection-state(-store)?)\.ts$/ },
   { label: 'tokens (withAuth, providers, rotation, expiry)', files: /lib\/session\/(session-token|token-rotation|token-provider|token-refresh)\.ts$/ },
-  { label: 'native protocol and frame validation', files: /lib\/protocol\/(native-protocol|frame-validation|protocol|realtime-protocol)\.ts$/ },
+  { label: 'native protocol and frame validation', files: /lib\/protocol\/(native-protocol|frame-validation|server-frame-schema|protocol|realtime-protocol)\.ts$/ },
   { label: 'WebSocket transport (ProtocolLink, liveness, the browser backend)', files: /lib\/transport\/(websocket-transport|protocol-link|liveness-watch|transport|realtime-backend|backend-io|realtime-poll-error)\.ts$/ },
   { label: 'event stream (sequencing, fan-out, batches, resync, errors)', files: /lib\/stream\/(event-stream|event-fanout|event-sequencer|batch-boundary)\.ts$/ },
   { label: 'WebSocketService', files: /lib\/service\/websocket\.service\.ts$/ },

@@ -219,3 +219,157 @@ describe('the closing frame of a Server-Sent Events stream', () => {
     }
   });
 });
+
+describe('every field of every server frame', () => {
+  const missing = Symbol('missing');
+  const STRING = [missing, 7, null, true, ['x'], {}];
+  const NUMBER = [missing, '1', null, true, NaN, Infinity, -Infinity, [1], {}];
+  const SEQ = [missing, -1, 1.5, '7', 2 ** 53, NaN, Infinity, null];
+  const OBJECT = [missing, null, [], 'x', 1];
+  const LIST = [missing, null, {}, 'x', 1];
+  const optional = (wrong: unknown[]) => wrong.filter((v) => v !== missing);
+  const stats = { sst_files: 1, sst_kb: 2, mem_records: 3, mem_kb: 4, wal_kb: 5, total_records: 6, wsConnections: 1, uptimeMs: 9, wsConnectionsTotal: 2 };
+  const base = { seq: 3, timestamp: 1 };
+
+  /** A well-formed frame with every optional field present, and for each field the values it must refuse. */
+  const cases: { frame: Record<string, unknown>; wrong: Record<string, unknown[]> }[] = [
+    {
+      frame: { type: 'key_change', ...base, operation: 'put', key: 'k', cf: 'default', value: 'v' },
+      wrong: { seq: SEQ, timestamp: NUMBER, key: STRING, cf: STRING, operation: [missing, 'upsert', 'PUT', 1, null], value: STRING },
+    },
+    {
+      frame: { type: 'key_change', ...base, operation: 'delete', key: 'k', cf: 'default' },
+      wrong: { seq: SEQ, timestamp: NUMBER, key: STRING, cf: STRING, operation: [missing, 'remove', null], value: ['v', '', null, 0] },
+    },
+    {
+      frame: { type: 'compaction_status', ...base, status: 'progress', cf: 'default', details: { progress: 0.5, filesMerged: 1, bytesRead: 2, bytesWritten: 3, error: 'e' } },
+      wrong: {
+        seq: SEQ,
+        timestamp: NUMBER,
+        status: [missing, 'paused', 'conflict', 1],
+        cf: STRING,
+        details: OBJECT,
+        'details.progress': [-0.1, 1.1, '0.5', NaN, null],
+        'details.filesMerged': optional(NUMBER),
+        'details.bytesRead': optional(NUMBER),
+        'details.bytesWritten': optional(NUMBER),
+        'details.error': optional(STRING),
+      },
+    },
+    {
+      frame: { type: 'health_change', ...base, probe: 'startup', status: 'healthy', reason: 'ok' },
+      wrong: { seq: SEQ, timestamp: NUMBER, probe: [missing, 'mood', 'healthy', 1], status: [missing, 'sick', 'startup'], reason: optional(STRING) },
+    },
+    {
+      frame: { type: 'sync_event', ...base, status: 'conflict', details: {} },
+      wrong: { seq: SEQ, timestamp: NUMBER, status: [missing, 'failed', 'progress'], details: OBJECT },
+    },
+    {
+      frame: { type: 'snapshot_event', ...base, status: 'failed', snapshotId: 's', details: {} },
+      wrong: { seq: SEQ, timestamp: NUMBER, status: [missing, 'conflict', 'progress'], snapshotId: STRING, details: OBJECT },
+    },
+    {
+      frame: { type: 'stats_update', timestamp: 1, stats },
+      wrong: {
+        timestamp: NUMBER,
+        stats: OBJECT,
+        ...Object.fromEntries(Object.keys(stats).map((k) => [`stats.${k}`, k === 'wsConnectionsTotal' ? optional(NUMBER) : NUMBER])),
+      },
+    },
+    {
+      frame: {
+        type: 'welcome',
+        protocol: 1,
+        connectionId: 'c',
+        userId: 'u',
+        serverTime: 1,
+        heartbeat: { intervalMs: 1, timeoutMs: 2 },
+        lastSeq: 0,
+        tokenExpiresAt: 5,
+        epoch: 'e',
+      },
+      wrong: {
+        protocol: [missing, 2, '1', true, 1.5],
+        connectionId: STRING,
+        userId: STRING,
+        serverTime: NUMBER,
+        heartbeat: OBJECT,
+        'heartbeat.intervalMs': NUMBER,
+        'heartbeat.timeoutMs': NUMBER,
+        lastSeq: SEQ,
+        tokenExpiresAt: NUMBER,
+        epoch: ['', 'x'.repeat(65), 7, null],
+      },
+    },
+    { frame: { type: 'pong', id: 'p', serverTime: 1 }, wrong: { id: STRING, serverTime: NUMBER } },
+    { frame: { type: 'ping', id: 'p', serverTime: 1, rttMs: 3 }, wrong: { id: STRING, serverTime: NUMBER, rttMs: optional(NUMBER) } },
+    { frame: { type: 'auth_ok', tokenExpiresAt: 2, serverTime: 1 }, wrong: { tokenExpiresAt: NUMBER, serverTime: NUMBER } },
+    { frame: { type: 'subscribed', topics: [], filter: {} }, wrong: { topics: LIST, filter: OBJECT } },
+    { frame: { type: 'resumed', fromSeq: 0, toSeq: 2, count: 3 }, wrong: { fromSeq: SEQ, toSeq: SEQ, count: SEQ } },
+    { frame: { type: 'resync', reason: 'epoch_changed', lastSeq: 4 }, wrong: { reason: [missing, 'bored', 1], lastSeq: SEQ } },
+    { frame: { type: 'error', code: 'auth_failed', message: 'm' }, wrong: { code: STRING, message: STRING } },
+    { frame: { type: 'batch', events: [] }, wrong: { events: LIST } },
+    { frame: { type: 'closing', code: 1000, reason: '' }, wrong: { code: [missing, 999, 5000, 4004.5, '4004', null], reason: STRING } },
+  ];
+
+  /** A copy of `frame` with the field at `path` (`a` or `a.b`) set to `value`, or removed. */
+  function withField(frame: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+    const [key, sub] = path.split('.') as [string, string?];
+    const copy = { ...frame };
+    if (sub !== undefined) copy[key] = withField(frame[key] as Record<string, unknown>, sub, value);
+    else if (value === missing) delete copy[key];
+    else copy[key] = value;
+    return copy;
+  }
+
+  it('accepts each full frame, and each without its optional fields', () => {
+    for (const { frame, wrong } of cases) {
+      expect(checkServerFrame(frame)).withContext(JSON.stringify(frame)).toBe(frame as never);
+      for (const [path, values] of Object.entries(wrong)) {
+        if (values.includes(missing)) continue;
+        const without = withField(frame, path, missing);
+        expect(checkServerFrame(without)).withContext(`${frame['type']} without ${path}`).toBe(without as never);
+      }
+    }
+  });
+
+  it('refuses each frame with any one field wrong, and says which field in development builds', () => {
+    for (const { frame, wrong } of cases) {
+      for (const [path, values] of Object.entries(wrong)) {
+        for (const value of values) {
+          const broken = withField(frame, path, value);
+          const context = `${frame['type']} with ${path} = ${value === missing ? 'missing' : String(value)}`;
+          const result = checkServerFrame(broken);
+          expect(result).withContext(context).toBeInstanceOf(FrameRejection);
+          expect((result as FrameRejection).code).withContext(context).toBe('invalid_frame');
+          expect((result as FrameRejection).message).withContext(context).toContain(`${frame['type']}: "${path}" must be`);
+          expect(isSequencedEvent(broken)).withContext(context).toBeFalse();
+        }
+      }
+    }
+  });
+
+  it('takes the durable events, and only those, as sequenced', () => {
+    for (const { frame } of cases) {
+      const durable = ['key_change', 'compaction_status', 'health_change', 'sync_event', 'snapshot_event'].includes(frame['type'] as string);
+      expect(isSequencedEvent(frame)).withContext(frame['type'] as string).toBe(durable);
+      expect(isSequencedEvent({ ...frame, seq: 1, timestamp: 1 })).withContext(`${frame['type']} with seq`).toBe(durable);
+    }
+  });
+
+  it('words a wrong nested field by its path', () => {
+    const welcome = cases.find((c) => c.frame['type'] === 'welcome')!.frame;
+    expect((checkServerFrame(withField(welcome, 'heartbeat.intervalMs', '15s')) as FrameRejection).message).toBe(
+      'welcome: "heartbeat.intervalMs" must be a number',
+    );
+    expect((checkServerFrame({ type: 'resync', reason: 'bored', lastSeq: 1 }) as FrameRejection).message).toBe(
+      'resync: "reason" must be one of history_expired, epoch_changed',
+    );
+  });
+
+  it('knows no type from the prototype of a plain object', () => {
+    for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(checkServerFrame({ type })).withContext(type).toEqual(jasmine.objectContaining({ code: 'unknown_type' }));
+    }
+  });
+});
