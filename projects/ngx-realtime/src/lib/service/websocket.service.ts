@@ -1,10 +1,8 @@
 import { DOCUMENT, isPlatformServer } from '@angular/common';
-import { DestroyRef, Injectable, Injector, PLATFORM_ID, inject, runInInjectionContext, signal, type Signal } from '@angular/core';
+import { DestroyRef, Injectable, PLATFORM_ID, inject, type Signal } from '@angular/core';
 import type { Observable, Subscription } from 'rxjs';
 import { distinctUntilChanged, map } from 'rxjs/operators';
 import { REALTIME_AUTH_SOURCE, REALTIME_CONFIG, type ResolvedRealtimeConfig } from '../config/realtime-config';
-import { RANDOM_SOURCE, RealtimeClock } from '../platform/clock';
-import { NetworkStatus } from '../platform/network-status';
 import { nativeProtocol } from '../protocol/native-protocol';
 import type {
   CompactionEvent,
@@ -17,11 +15,7 @@ import type {
 } from '../protocol/protocol';
 import type { RealtimeEventMap } from '../protocol/realtime-event-map';
 import type { RealtimeEvent } from '../protocol/realtime-protocol';
-import { ConnectionSession } from '../session/connection-session';
-import type { RealtimeSource } from '../session/realtime-source';
 import type { SessionHost } from '../session/session-host';
-import type { Credentials } from '../session/session-token';
-import { sessionUrls } from '../session/session-urls';
 import type { TokenProvider } from '../session/token-provider';
 import type { ConnectionState, ConnectionStatus } from '../stream/connection-state';
 import { ConnectionStateStore } from '../stream/connection-state-store';
@@ -29,7 +23,8 @@ import { EventStream } from '../stream/event-stream';
 import type { RealtimeError } from '../stream/realtime-error';
 import type { RealtimeResync } from '../stream/realtime-resync';
 import { REALTIME_SHARED_SOURCE } from '../tab-sharing/tab-share';
-import { RealtimeBackend } from '../transport/realtime-backend';
+import { NO_CONFIG, RealtimeConnection } from './realtime-connection';
+import { serviceSessionHost } from './service-session-host';
 
 /**
  * Client-side filter of {@link WebSocketService.onKeyChanges}.
@@ -45,17 +40,9 @@ export interface KeyChangeFilter {
   operation?: 'put' | 'delete';
 }
 
-/** Stands in for the protocol when there is no configuration: nothing connects then anyway. */
-const NO_PROTOCOL = nativeProtocol();
-
-// Programmer errors say what to do in development builds; production builds keep a short code.
-const NO_CONFIG = (typeof ngDevMode === 'undefined' || !!ngDevMode)
-  ? 'ngx-realtime: no configuration found. Add provideRealtime({url: ...}) to your application providers.'
-  : 'ngx-realtime: RT01';
-
 /**
- * The app's one live connection to the server's events, over WebSocket or (as a fallback) long
- * polling. Every subscriber shares it; subscribing never opens a connection (call {@link connect}
+ * The app's one live connection to the server's events, over WebSocket or (as fallbacks)
+ * Server-Sent Events and long polling. Every subscriber shares it; subscribing never opens a connection (call {@link connect}
  * or use `withAuth()`). Events arrive exactly once and in order across reconnects.
  *
  * @example
@@ -72,16 +59,11 @@ const NO_CONFIG = (typeof ngDevMode === 'undefined' || !!ngDevMode)
 @Injectable({ providedIn: 'root' })
 export class WebSocketService {
   readonly #config: ResolvedRealtimeConfig | null = inject(REALTIME_CONFIG, { optional: true });
-  readonly #document = inject(DOCUMENT, { optional: true });
   readonly #isServer = isPlatformServer(inject(PLATFORM_ID));
-  readonly #injector = inject(Injector);
-  readonly #shared = inject(REALTIME_SHARED_SOURCE, { optional: true });
 
-  readonly #stream = new EventStream(this.#config?.protocol ?? NO_PROTOCOL);
+  readonly #stream = new EventStream(this.#config?.protocol ?? nativeProtocol());
   private readonly fanout = this.#stream.fanout;
   readonly #state = new ConnectionStateStore();
-  /** The rooms this tab asked to be in; the protocol (one with rooms) keeps the set's rules. */
-  readonly #rooms = signal<readonly string[]>([]);
 
   /** Every event, validated and deduplicated. Never errors; completes only when the app is destroyed. */
   readonly events$: Observable<ServerEvent> = this.fanout.listen(null) as Observable<ServerEvent>;
@@ -105,43 +87,27 @@ export class WebSocketService {
   readonly lastSeq: Signal<number | null> = this.#stream.lastSeq;
 
   /** Where sessions send what they receive: the one place events, state and problems go through. */
-  readonly #host: SessionHost = {
-    config: this.#config!,
-    protocol: this.#config?.protocol ?? NO_PROTOCOL,
-    backend: inject(RealtimeBackend),
-    clock: inject(RealtimeClock),
-    random: inject(RANDOM_SOURCE),
-    network: inject(NetworkStatus),
-    state: () => this.#state.state(),
-    dispatch: (action) => this.#state.dispatch(action),
-    report: (code, message, detail) => this.#stream.report(code, message, detail),
-    run: (fn) => runInInjectionContext(this.#injector, fn),
-    position: () => this.#stream.position(),
-    adoptPosition: (position) => this.#stream.adoptPosition(position),
-    deliver: (event) => this.#stream.deliver(event),
-    deliverMany: (events) => this.#stream.deliverMany(events),
-    emitVolatile: (event) => this.#stream.emitVolatile(event),
-    resync: (gap) => this.#stream.resync(gap),
-    ready: (ready) => this.#stream.ready(ready),
-    rooms: () => this.#rooms(),
-  };
+  readonly #host: SessionHost = serviceSessionHost(this.#config, this.#stream, this.#state, () => this.#connection.rooms());
+  readonly #connection: RealtimeConnection = new RealtimeConnection(
+    this.#host,
+    inject(REALTIME_SHARED_SOURCE, { optional: true }),
+    baseUrl(inject(DOCUMENT, { optional: true })),
+  );
   /**
    * The rooms this tab asked to be in (`join()`/`leave()`): joined again on every connection. Not
    * a confirmation: servers with rooms do not acknowledge joins.
    */
-  readonly rooms: Signal<readonly string[]> = this.#rooms.asReadonly();
-  /** The connection from connect() until disconnect() or a final close; `null` when there is none. */
-  #session: RealtimeSource | null = null;
+  readonly rooms: Signal<readonly string[]> = this.#connection.rooms;
   #authSubscription: Subscription | null = null;
 
   constructor() {
     const authSource = inject(REALTIME_AUTH_SOURCE, { optional: true });
     if (authSource && !this.#isServer) {
-      this.#authSubscription = authSource.subscribe((token) => this.#onAuthToken(token));
+      this.#authSubscription = authSource.subscribe((token) => this.#connection.onAuthToken(token));
     }
     inject(DestroyRef).onDestroy(() => {
       this.#authSubscription?.unsubscribe();
-      this.#endSession();
+      this.#connection.end();
       this.#stream.complete();
       this.#state.complete();
     });
@@ -266,15 +232,7 @@ export class WebSocketService {
         (typeof ngDevMode === 'undefined' || !!ngDevMode) ? 'ngx-realtime: connect() needs a non-empty token or a TokenProvider function.' : 'ngx-realtime: RT02',
       );
     }
-    this.#start(typeof token === 'string' ? { kind: 'static', token } : { kind: 'provider', provider: token });
-  }
-
-  #start(credentials: Credentials): void {
-    this.#endSession();
-    const urls = sessionUrls(this.#config!, this.#document?.baseURI || this.#document?.defaultView?.location?.href || 'http://localhost/');
-    // Without withTabSharing(), or without Web Locks and BroadcastChannel, this tab connects alone.
-    this.#session = this.#shared?.(this.#host, credentials, urls) ?? new ConnectionSession(this.#host, credentials, urls);
-    this.#session.start();
+    this.#connection.start(typeof token === 'string' ? { kind: 'static', token } : { kind: 'provider', provider: token });
   }
 
   /**
@@ -311,7 +269,7 @@ export class WebSocketService {
    * ```
    */
   join(...rooms: string[]): void {
-    this.#changeRooms('join', rooms);
+    this.#connection.changeRooms('join', rooms);
   }
 
   /**
@@ -323,23 +281,7 @@ export class WebSocketService {
    * ```
    */
   leave(...rooms: string[]): void {
-    this.#changeRooms('leave', rooms);
-  }
-
-  /** Throws an `ngx-realtime:` error on a protocol without rooms, or for an empty room name. */
-  #changeRooms(call: 'join' | 'leave', rooms: readonly string[]): void {
-    const protocol = this.#host.protocol;
-    if (!protocol.capabilities.rooms || !protocol.rooms) {
-      // The messages are for development builds; production builds keep a short code.
-      throw new Error(
-        (typeof ngDevMode === 'undefined' || !!ngDevMode)
-          ? `ngx-realtime: ${call}() needs a protocol with rooms, and the ${protocol.name} protocol has none. ` +
-              'Use withProtocol() with one that has rooms (ignisProtocol()), or filter events with on(type, filter).'
-          : 'ngx-realtime: RT03',
-      );
-    }
-    this.#rooms.set(protocol.rooms.change(this.#rooms(), call, rooms));
-    this.#session?.roomsChanged();
+    this.#connection.changeRooms('leave', rooms);
   }
 
   /**
@@ -352,32 +294,15 @@ export class WebSocketService {
    */
   disconnect(): void {
     if (this.#isServer) return;
-    this.#endSession();
-    this.#state.dispatch({ type: 'stopped', reason: 'client', closeCode: null });
-  }
-
-  #endSession(): void {
-    this.#session?.end();
-    this.#session = null;
-  }
-
-  #onAuthToken(token: string | null): void {
-    const session = this.#session?.ended ? null : this.#session;
-    if (token === null) {
-      if (session) this.disconnect();
-      return;
-    }
-    if (!session || session.credentials.kind !== 'source' || this.#state.state().status === 'disconnected') {
-      if (!this.#config) throw new Error(NO_CONFIG);
-      this.#start({ kind: 'source', first: token });
-      return;
-    }
-    // Already running: a recovery waiting for a token takes it; a live connection switches to it
-    // on the open socket, without reconnecting.
-    session.offerToken(token);
+    this.#connection.stop();
   }
 
   #ofType<T extends ServerEvent>(type: T['type']): Observable<T> {
     return this.fanout.listen<T>(type);
   }
+}
+
+/** Where relative URLs resolve: the document's base, else its location, else localhost (no document). */
+function baseUrl(document: Document | null): () => string {
+  return () => document?.baseURI || document?.defaultView?.location?.href || 'http://localhost/';
 }

@@ -37,7 +37,10 @@ export class TransportLadder {
   /** Attempts in a row on this tier that never got ready. */
   failures = 0;
 
-  constructor(private readonly host: SessionHost) {
+  readonly #host: SessionHost;
+
+  constructor(host: SessionHost) {
+    this.#host = host;
     const tiers = transportTiers(host);
     this.tiers = tiers.length === 0 ? ['websocket'] : tiers;
   }
@@ -57,7 +60,7 @@ export class TransportLadder {
   /** An attempt failed before it got ready; returns whether to move to the next transport now. */
   failed(refused: boolean): boolean {
     this.failures++;
-    const options = this.host.config.polling ?? DEFAULT_POLLING_FALLBACK_OPTIONS;
+    const options = this.#host.config.polling ?? DEFAULT_POLLING_FALLBACK_OPTIONS;
     if (this.tier + 1 >= this.tiers.length || (!refused && this.failures < options.afterFailedAttempts)) return false;
     this.tier++;
     this.failures = 0;

@@ -38,7 +38,11 @@ export class EventStream {
   readonly resync$: Observable<RealtimeResync> = this.#resync.asObservable();
   readonly errors$: Observable<RealtimeError> = this.#errors.asObservable();
 
-  constructor(private readonly protocol: RealtimeProtocol) {}
+  readonly #protocol: RealtimeProtocol;
+
+  constructor(protocol: RealtimeProtocol) {
+    this.#protocol = protocol;
+  }
 
   position(): StreamPosition | null {
     const seq = this.#sequencer.lastSeq;
@@ -90,7 +94,7 @@ export class EventStream {
   ready(ready: ProtocolReady): ProtocolGap | null {
     const again = this.#readyBefore;
     this.#readyBefore = true;
-    if (!this.protocol.capabilities.replay) {
+    if (!this.#protocol.capabilities.replay) {
       // Nothing tells what happened while there was no connection: the app must reload.
       if (!again) return null;
       const gap: ProtocolGap = { reason: 'reconnected', position: null };
@@ -102,7 +106,7 @@ export class EventStream {
     const known = this.position();
     if (position.epoch !== null) this.#epoch = position.epoch;
     let gap: ProtocolGap | null = null;
-    if (position.seq !== null && this.protocol.lostHistory?.(known, ready)) {
+    if (position.seq !== null && this.#protocol.lostHistory?.(known, ready)) {
       this.report('history_lost', `server sequence restarted at ${position.seq}, below ${known?.seq}`, ready.detail);
       gap = { reason: 'history_expired', position };
       this.resync(gap);

@@ -28,22 +28,25 @@ export class LivenessWatch {
   #timeoutMs = 0;
   #cancel: () => void = noop;
 
-  constructor(
-    private readonly clock: RealtimeClock,
-    private readonly dead: (reason: 'heartbeat timeout' | 'connect timeout') => void,
-  ) {}
+  readonly #clock: RealtimeClock;
+  readonly #dead: (reason: 'heartbeat timeout' | 'connect timeout') => void;
+
+  constructor(clock: RealtimeClock, dead: (reason: 'heartbeat timeout' | 'connect timeout') => void) {
+    this.#clock = clock;
+    this.#dead = dead;
+  }
 
   /** The connection must be ready within `ms`. */
   deadline(ms: number): void {
     this.#cancel();
-    this.#cancel = schedule(this.clock, () => this.dead('connect timeout'), ms);
+    this.#cancel = schedule(this.#clock, () => this.#dead('connect timeout'), ms);
   }
 
   /** From now on, `timeoutMs` without a frame means the link is dead (`Infinity`: never judged). */
   watch(timeoutMs: number): void {
     this.#cancel();
     this.#timeoutMs = timeoutMs;
-    this.#heardBy = this.clock.now();
+    this.#heardBy = this.#clock.now();
     this.heard = false;
     if (Number.isFinite(timeoutMs)) this.#check();
   }
@@ -55,14 +58,14 @@ export class LivenessWatch {
 
   #check(): void {
     this.#cancel = schedule(
-      this.clock,
+      this.#clock,
       () => {
-        const now = this.clock.now();
+        const now = this.#clock.now();
         if (this.heard) {
           this.heard = false;
           this.#heardBy = now;
         } else if (now - this.#heardBy >= this.#timeoutMs) {
-          this.dead('heartbeat timeout');
+          this.#dead('heartbeat timeout');
           return;
         }
         this.#check();
