@@ -19,6 +19,7 @@ import {
   type WelcomeFrame,
 } from 'ngx-realtime';
 import { Observable, type Subscriber } from 'rxjs';
+import { FakeServerLink, type FakeLinkState } from './fake-server-link';
 import type { TestEvent, TestFrame } from './test-frames';
 import { TestStream } from './test-stream';
 
@@ -34,7 +35,7 @@ const SEQUENCED_TYPES: readonly string[] = ['key_change', 'compaction_status', '
  * expect(controller.expectConnection().state).toBe('connecting');
  * ```
  */
-export type TestConnectionState = 'connecting' | 'open' | 'closed';
+export type TestConnectionState = FakeLinkState;
 
 /**
  * One WebSocket the SDK opened against the fake backend; the spec plays the server.
@@ -48,14 +49,12 @@ export type TestConnectionState = 'connecting' | 'open' | 'closed';
  * connection.close(4003);
  * ```
  */
-export class TestConnection {
+export class TestConnection extends FakeServerLink {
   /** Frames the SDK sent, parsed. */
   readonly sent: ClientFrame[] = [];
   /** Raw text the SDK sent (including anything that failed to parse). */
   readonly sentRaw: string[] = [];
-  private status: TestConnectionState = 'connecting';
   private clientClose: { code: number | undefined; reason: string | undefined } | null = null;
-  private welcomed = false;
   private pingCounter = 0;
 
   /** @internal */
@@ -63,67 +62,14 @@ export class TestConnection {
     /** The URL the SDK opened, query included. */
     readonly url: string,
     private readonly listener: SocketListener,
-    private readonly server: FakeRealtimeBackend,
-  ) {}
-
-  /** The query parameters of {@link url}. */
-  get params(): URLSearchParams {
-    return new URL(this.url).searchParams;
-  }
-
-  /** Where the socket is in its life. */
-  get state(): TestConnectionState {
-    return this.status;
-  }
-
-  /** Whether `welcome` has been sent. */
-  get welcomeSent(): boolean {
-    return this.welcomed;
+    private readonly backend: FakeRealtimeBackend,
+  ) {
+    super(backend, 'connection');
   }
 
   /** How the SDK closed the socket, or `null` if it did not. */
   get closedByClient(): { code: number | undefined; reason: string | undefined } | null {
     return this.clientClose;
-  }
-
-  /** Completes the upgrade without sending `welcome` (e.g. to check the `auth` frame first). */
-  accept(): this {
-    this.assertState('connecting', 'accept()');
-    this.status = 'open';
-    this.listener.open();
-    return this;
-  }
-
-  /**
-   * Completes the upgrade (if not yet done) and sends `welcome`; unset fields get defaults, `lastSeq`
-   * being the fake server's newest seq.
-   */
-  open(welcome: Partial<WelcomeFrame> = {}): this {
-    if (this.status === 'connecting') this.accept();
-    this.assertState('open', 'open()');
-    const frame = this.server.welcome(`test-connection-${this.server.connections.indexOf(this) + 1}`, welcome);
-    this.welcomed = true;
-    this.listener.message(JSON.stringify(frame));
-    return this;
-  }
-
-  /** Sends an event (seq and timestamp filled in when missing) or a control frame; returns what was sent. */
-  emit(frame: TestFrame): ServerFrame {
-    this.assertState('open', 'emit()');
-    const complete = this.server.complete(frame);
-    this.listener.message(JSON.stringify(complete));
-    return complete;
-  }
-
-  /**
-   * Sends several events in one `batch` frame, as a server does for a client that announced
-   * batching (seq and timestamp filled in when missing); returns the events sent.
-   */
-  emitBatch(events: TestEvent[]): SequencedEvent[] {
-    this.assertState('open', 'emitBatch()');
-    const complete = events.map((e) => this.server.complete(e) as SequencedEvent);
-    this.listener.message(JSON.stringify({ type: 'batch', events: complete }));
-    return complete;
   }
 
   /** Sends raw data as is (invalid JSON, unknown types, binary...). */
@@ -207,10 +153,19 @@ export class TestConnection {
     };
   }
 
-  private assertState(expected: TestConnectionState, call: string): void {
-    if (this.status !== expected) {
-      throw new Error(`ngx-realtime/testing: ${call} needs a connection that is ${expected}, but ${this.url} is ${this.status}.`);
-    }
+  /** @internal Completes the upgrade. */
+  protected accepted(): void {
+    this.listener.open();
+  }
+
+  /** @internal One frame as one WebSocket message. */
+  protected send(json: string): void {
+    this.listener.message(json);
+  }
+
+  /** @internal */
+  protected connectionId(): string {
+    return `test-connection-${this.backend.connections.indexOf(this) + 1}`;
   }
 }
 

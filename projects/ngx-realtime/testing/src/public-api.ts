@@ -12,6 +12,7 @@ export {
   type TestFrame,
 } from './fake-realtime-backend';
 export { TestStream, type FakeStreamServer } from './test-stream';
+export { FakeServerLink, type FakeServer, type FakeLinkState } from './fake-server-link';
 export { FakeRealtimeClock } from './fake-realtime-clock';
 export { FakeNetworkStatus } from './fake-network-status';
 export { FakeTabNetwork, FakeTab } from './fake-tab-network';

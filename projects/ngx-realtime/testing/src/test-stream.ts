@@ -1,5 +1,6 @@
-import type { RealtimeClock, RealtimeStream, SequencedEvent, ServerFrame, StreamListener, StreamRequest, WelcomeFrame } from 'ngx-realtime';
-import type { TestEvent, TestFrame } from './test-frames';
+import type { RealtimeStream, StreamListener, StreamRequest } from 'ngx-realtime';
+import { FakeServerLink, type FakeServer } from './fake-server-link';
+import type { TestFrame } from './test-frames';
 
 /**
  * What a {@link TestStream} needs of the fake server behind it.
@@ -9,11 +10,8 @@ import type { TestEvent, TestFrame } from './test-frames';
  * new TestStream(request, listener, TestBed.inject(FakeRealtimeBackend));
  * ```
  */
-export interface FakeStreamServer {
-  readonly clock: RealtimeClock;
+export interface FakeStreamServer extends FakeServer {
   readonly streams: readonly TestStream[];
-  welcome(connectionId: string, overrides: Partial<WelcomeFrame>): WelcomeFrame;
-  complete(frame: TestFrame): ServerFrame;
 }
 
 /**
@@ -30,75 +28,32 @@ export interface FakeStreamServer {
  * stream.end(); // the server ended it: the SDK reconnects
  * ```
  */
-export class TestStream {
-  private status: 'connecting' | 'open' | 'closed' = 'connecting';
+export class TestStream extends FakeServerLink {
   private clientClosed = false;
-  private welcomed = false;
   private pingCounter = 0;
 
+  /** @internal */
   constructor(
     readonly request: StreamRequest,
     private readonly listener: StreamListener,
-    private readonly server: FakeStreamServer,
-  ) {}
+    private readonly streams: FakeStreamServer,
+  ) {
+    super(streams, 'stream');
+  }
 
+  /** The URL the SDK opened, query included. */
   get url(): string {
     return this.request.url;
   }
 
-  get params(): URLSearchParams {
-    return new URL(this.request.url).searchParams;
-  }
-
+  /** The request's headers (the token travels in `Authorization`). */
   get headers(): Readonly<Record<string, string>> {
     return this.request.headers;
-  }
-
-  get state(): 'connecting' | 'open' | 'closed' {
-    return this.status;
-  }
-
-  get welcomeSent(): boolean {
-    return this.welcomed;
   }
 
   /** The SDK aborted the stream. */
   get closedByClient(): boolean {
     return this.clientClosed;
-  }
-
-  /** Answers 200 with `text/event-stream`, sending nothing yet. */
-  accept(): this {
-    this.assertState('connecting', 'accept()');
-    this.status = 'open';
-    this.listener.open();
-    return this;
-  }
-
-  /** Answers and sends `welcome` (the fake server's position unless overridden). */
-  open(welcome: Partial<WelcomeFrame> = {}): this {
-    if (this.status === 'connecting') this.accept();
-    this.assertState('open', 'open()');
-    const frame = this.server.welcome(`test-stream-${this.server.streams.indexOf(this) + 1}`, welcome);
-    this.welcomed = true;
-    this.emitRaw(sseEvent(JSON.stringify(frame)));
-    return this;
-  }
-
-  /** Sends one frame as an SSE event (`id:` with its seq), seq and timestamp filled in like sockets'. */
-  emit(frame: TestFrame): ServerFrame {
-    this.assertState('open', 'emit()');
-    const complete = this.server.complete(frame);
-    const seq = (complete as { seq?: number }).seq;
-    this.emitRaw(sseEvent(JSON.stringify(complete), seq));
-    return complete;
-  }
-
-  emitBatch(events: TestEvent[]): SequencedEvent[] {
-    this.assertState('open', 'emitBatch()');
-    const complete = events.map((e) => this.server.complete(e) as SequencedEvent);
-    this.emitRaw(sseEvent(JSON.stringify({ type: 'batch', events: complete }), complete.at(-1)?.seq));
-    return complete;
   }
 
   /** The server's heartbeat as an event. */
@@ -143,10 +98,19 @@ export class TestStream {
     };
   }
 
-  private assertState(expected: 'connecting' | 'open', call: string): void {
-    if (this.status !== expected) {
-      throw new Error(`ngx-realtime/testing: ${call} needs a stream that is ${expected}, but ${this.url} is ${this.status}.`);
-    }
+  /** @internal Answers 200 with `text/event-stream`. */
+  protected accepted(): void {
+    this.listener.open();
+  }
+
+  /** @internal One frame as an SSE event, `id:` its newest seq. */
+  protected send(json: string, seq?: number): void {
+    this.emitRaw(sseEvent(json, seq));
+  }
+
+  /** @internal */
+  protected connectionId(): string {
+    return `test-stream-${this.streams.streams.indexOf(this) + 1}`;
   }
 }
 
