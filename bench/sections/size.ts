@@ -150,7 +150,7 @@ const PARTS: { label: string; files: RegExp }[] = [
   { label: 'native protocol and frame validation', files: /lib\/protocol\/(native-protocol|frame-validation|server-frame-schema|protocol|realtime-protocol)\.ts$/ },
   { label: 'WebSocket transport (ProtocolLink, liveness, the browser backend)', files: /lib\/transport\/(websocket-transport|protocol-link|liveness-watch|transport|realtime-backend|backend-io|realtime-poll-error)\.ts$/ },
   { label: 'event stream (sequencing, fan-out, batches, resync, errors)', files: /lib\/stream\/(event-stream|event-fanout|event-sequencer|batch-boundary)\.ts$/ },
-  { label: 'WebSocketService', files: /lib\/service\/websocket\.service\.ts$/ },
+  { label: 'WebSocketService (and RealtimeConnection, its SessionHost)', files: /lib\/service\/[\w.-]+\.ts$/ },
   { label: 'configuration and platform (provideRealtime, withAuth, clock, network)', files: /lib\/(config|platform)\/[\w-]+\.ts$/ },
   { label: 'rooms (protocolRooms, only with a protocol that has rooms)', files: /lib\/protocol\/protocol-rooms\.ts$/ },
   { label: 'which transport next, and the fallbacks loader', files: /lib\/(session\/transport-ladder|fallbacks\/load-fallbacks)\.ts$/ },
@@ -158,7 +158,7 @@ const PARTS: { label: string; files: RegExp }[] = [
   { label: 'Server-Sent Events transport (SseTransport, SseParser)', files: /lib\/transport\/sse-(transport|parser)\.ts$/ },
   { label: 'long polling transport', files: /lib\/transport\/polling-transport\.ts$/ },
   { label: 'switching and probing (TransportSwitch)', files: /lib\/session\/transport-switch\.ts$/ },
-  { label: "the browser's HTTP I/O (fetch for streams and polls)", files: /lib\/transport\/browser-http\.ts$/ },
+  { label: "the browser's HTTP I/O (fetch for streams and polls, the refused-upgrade check)", files: /lib\/transport\/browser-http\.ts$/ },
 ];
 
 /** The optional features the size section prices: each a variant of the minimal app under `bench/size/`. */
