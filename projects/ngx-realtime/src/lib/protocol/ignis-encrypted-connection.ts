@@ -1,5 +1,5 @@
 import { decrypt, deriveKey } from './ignis-encryption';
-import { ENCRYPTION_REQUIRED, ready, serverError, type IgnisEvent } from './ignis-frames';
+import { ENCRYPTION_REQUIRED, ignisFrame, ready, serverError, type IgnisEvent } from './ignis-frames';
 import { eventName, readJsonObject } from './json-text-frame';
 import type { ProtocolSink } from './realtime-protocol';
 
@@ -80,10 +80,9 @@ export class EncryptedConnection {
  * ```
  */
 export function readEncrypted(data: unknown, sink: ProtocolSink, connection: EncryptedConnection): Promise<void> | void {
-  const frame = readJsonObject(data);
-  if (typeof frame === 'string') return sink.invalid('invalid_frame', frame, data);
-  const name = eventName(frame, 'event');
-  if (name === null) return sink.invalid('invalid_frame', 'the frame has no "event" naming it', data);
+  const read = ignisFrame(data, sink);
+  if (read === null) return;
+  const { frame, name } = read;
   switch (name) {
     case 'connected':
       if (connection.connected) return sink.invalid('invalid_frame', 'a second "connected" on one connection', data);

@@ -84,6 +84,30 @@ export function serverError(data: unknown, sink: ProtocolSink): void {
 }
 
 /**
+ * One frame's JSON object and the event it names, or `null` once the frame was reported as
+ * invalid (not a JSON object, or no `event`).
+ *
+ * @example
+ * ```ts
+ * const read = ignisFrame(data, sink);
+ * if (read !== null) handle(read.name, read.frame['data']);
+ * ```
+ */
+export function ignisFrame(data: unknown, sink: ProtocolSink): { frame: Record<string, unknown>; name: string } | null {
+  const frame = readJsonObject(data);
+  if (typeof frame === 'string') {
+    sink.invalid('invalid_frame', frame, data);
+    return null;
+  }
+  const name = eventName(frame, 'event');
+  if (name === null) {
+    sink.invalid('invalid_frame', 'the frame has no "event" naming it', data);
+    return null;
+  }
+  return { frame, name };
+}
+
+/**
  * One frame of a connection without encryption: everything is synchronous.
  *
  * @example
@@ -92,10 +116,9 @@ export function serverError(data: unknown, sink: ProtocolSink): void {
  * ```
  */
 export function readPlain(data: unknown, sink: ProtocolSink): void {
-  const frame = readJsonObject(data);
-  if (typeof frame === 'string') return sink.invalid('invalid_frame', frame, data);
-  const name = eventName(frame, 'event');
-  if (name === null) return sink.invalid('invalid_frame', 'the frame has no "event" naming it', data);
+  const read = ignisFrame(data, sink);
+  if (read === null) return;
+  const { frame, name } = read;
   switch (name) {
     case 'connected':
       return ready(frame['data'], sink, data);
