@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { FAST_REALTIME, OtherClient, connectionStatus, expect, signIn, test } from './fixtures';
+import { FAST_REALTIME, OtherClient, connectionStatus, expect, signIn, storeBadSession, test } from './fixtures';
 import { feedRowsForKey } from './feed';
 import { startMockServer } from './mock-server-process';
 
@@ -161,19 +161,7 @@ test('a bad token: one attempt at the stream, then the session ends as unauthori
   const counters = async () => ((await (await request.get(`${baseUrl}/__chaos/counters`)).json()) as { sseStreams: number }).sseStreams;
   const start = await counters();
 
-  // A stored session whose token the server never issued (revoked elsewhere, or tampered with).
-  await page.addInitScript(() => {
-    if (sessionStorage.getItem('apex.bad-token-set')) return;
-    sessionStorage.setItem('apex.bad-token-set', '1');
-    sessionStorage.setItem(
-      'apex.session',
-      JSON.stringify({
-        token: 'apx_' + 'x'.repeat(32),
-        expiresAt: Date.now() + 3_600_000,
-        user: { id: 'admin', name: 'admin', permissions: ['Read', 'Write', 'Admin'] },
-      }),
-    );
-  });
+  await storeBadSession(page);
   // Health asks nothing that needs the token (GET /health is open): the stream is the only thing refused.
   await page.goto(`${baseUrl}/health?${FAST_REALTIME}`);
 

@@ -69,6 +69,29 @@ export async function signIn(page: Page, user = 'admin', password = user, baseUr
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
+/**
+ * Stores, once per tab, a session whose token the server never issued (revoked elsewhere, or
+ * tampered with), as the demo keeps it: the next page load starts with it.
+ *
+ * @example
+ * await storeBadSession(page);
+ * await page.goto(`${baseUrl}/dashboard`);
+ */
+export async function storeBadSession(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    if (sessionStorage.getItem('apex.bad-token-set')) return;
+    sessionStorage.setItem('apex.bad-token-set', '1');
+    sessionStorage.setItem(
+      'apex.session',
+      JSON.stringify({
+        token: 'apx_' + 'x'.repeat(32),
+        expiresAt: Date.now() + 3_600_000,
+        user: { id: 'admin', name: 'admin', permissions: ['Read', 'Write', 'Admin'] },
+      }),
+    );
+  });
+}
+
 /** The demo's connection pill text. */
 export function connectionStatus(page: Page) {
   return page.getByTestId('connection-status');

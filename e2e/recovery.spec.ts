@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { FAST_REALTIME, OtherClient, connectionStatus, expect, signIn, test } from './fixtures';
+import { FAST_REALTIME, OtherClient, connectionStatus, expect, signIn, storeBadSession, test } from './fixtures';
 import { expectNoDuplicateSeqs, feedRowsForKey, recordStatuses, recordedStatuses } from './feed';
 import { startMockServer } from './mock-server-process';
 
@@ -122,19 +122,7 @@ test('a bad token: the session ends as unauthorized, and the server sees at most
   const baseUrl = server.server.url;
   const start = await upgradeAttempts(request, baseUrl);
 
-  // A stored session whose token the server never issued (revoked elsewhere, or tampered with).
-  await page.addInitScript(() => {
-    if (sessionStorage.getItem('apex.bad-token-set')) return;
-    sessionStorage.setItem('apex.bad-token-set', '1');
-    sessionStorage.setItem(
-      'apex.session',
-      JSON.stringify({
-        token: 'apx_' + 'x'.repeat(32),
-        expiresAt: Date.now() + 3_600_000,
-        user: { id: 'admin', name: 'admin', permissions: ['Read', 'Write', 'Admin'] },
-      }),
-    );
-  });
+  await storeBadSession(page);
   await page.goto(`${baseUrl}/dashboard?${FAST_REALTIME}`);
 
   await expect(page).toHaveURL(/\/login/);
