@@ -1,38 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { FAST_REALTIME, OtherClient, connectionStatus, expect, signIn, storeBadSession, test } from './fixtures';
 import { feedRowsForKey } from './feed';
-import { startMockServer } from './mock-server-process';
+import { ownServers } from './own-servers';
 
 // The console against ApexStore 2.2's own change stream, read directly (apexStoreCdc(): GET /events
 // over fetch, the token in an Authorization header). Each scenario gets a compat server of its own
 // (`--compat apexstore-2.2`): they kill it, stall it, or count its requests.
-type Started = Awaited<ReturnType<typeof startMockServer>>;
-const running: Started[] = [];
-let dataDir = '';
-
-test.beforeEach(() => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'rt-e2e-cdc-'));
-});
-
-test.afterEach(() => {
-  for (const server of running.splice(0)) server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function compatServer(extraArgs: string[] = []): Promise<Started> {
-  const started = await startMockServer(['--compat', 'apexstore-2.2', ...extraArgs]);
-  running.push(started);
-  return started;
-}
-
-async function otherClient(request: APIRequestContext, baseUrl: string): Promise<OtherClient> {
-  const res = await request.post(`${baseUrl}/auth/login`, { data: { username: 'admin', password: 'admin' } });
-  expect(res.ok()).toBeTruthy();
-  return new OtherClient(request, ((await res.json()) as { token: string }).token, baseUrl);
-}
+const servers = ownServers('rt-e2e-cdc-', ['--compat', 'apexstore-2.2']);
+const compatServer = servers.start;
 
 /** The server's key names for a prefix, as `GET /keys` lists them (one page of up to 1000). */
 async function serverKeys(request: APIRequestContext, other: OtherClient, baseUrl: string, prefix: string): Promise<string[]> {
@@ -70,7 +46,7 @@ test('direct over SSE with a bearer token: the console says what it is on, and a
   expect(streams[0]!.authorization).toMatch(/^Bearer \S+$/);
   expect(new URL(streams[0]!.url).search).toBe('');
 
-  const other = await otherClient(request, baseUrl);
+  const other = await OtherClient.signIn(request, baseUrl);
   const key = `cdc-once-${Date.now()}`;
   await other.put(key, 'first');
   await expect(feedRowsForKey(page, key)).toHaveCount(1);
@@ -90,14 +66,14 @@ test('direct over SSE with a bearer token: the console says what it is on, and a
 
 test('the server restarted mid-stream: resync (reconnected), and the key list equals GET /keys again', async ({ page, request }) => {
   test.setTimeout(60_000);
-  const dataPath = path.join(dataDir, 'apexstore.sqlite');
+  const dataPath = path.join(servers.dataDir(), 'apexstore.sqlite');
   const first = await compatServer(['--data', dataPath]);
   const baseUrl = first.server.url;
   const port = new URL(baseUrl).port;
   const prefix = `cdc-restart-${Date.now()}:`;
   await signIn(page, 'admin', 'admin', baseUrl);
   await expect(connectionStatus(page)).toHaveText('connected · sse');
-  const viaFirst = await otherClient(request, baseUrl);
+  const viaFirst = await OtherClient.signIn(request, baseUrl);
   for (const n of [1, 2, 3]) await viaFirst.put(`${prefix}${n}`, 'before');
   await openKeys(page, prefix);
   await expect(page.getByTestId('key-row')).toHaveCount(3);
@@ -107,7 +83,7 @@ test('the server restarted mid-stream: resync (reconnected), and the key list eq
   first.child.kill('SIGKILL');
   await expect(connectionStatus(page)).toHaveText(/^reconnecting/);
   const standIn = await compatServer(['--data', dataPath]);
-  const viaStandIn = await otherClient(request, standIn.server.url);
+  const viaStandIn = await OtherClient.signIn(request, standIn.server.url);
   for (const n of [4, 5]) await viaStandIn.put(`${prefix}${n}`, 'while down');
   await viaStandIn.put(`${prefix}1`, 'changed while down');
   await viaStandIn.delete(`${prefix}2`);
@@ -117,7 +93,7 @@ test('the server restarted mid-stream: resync (reconnected), and the key list eq
   await compatServer(['--data', dataPath, '--port', port]);
   await expect(connectionStatus(page)).toHaveText('connected · sse', { timeout: 15_000 });
   await expect(page.getByTestId('stream-resync')).toHaveAttribute('data-reason', 'reconnected');
-  const viaRestarted = await otherClient(request, baseUrl);
+  const viaRestarted = await OtherClient.signIn(request, baseUrl);
   const expected = await serverKeys(request, viaRestarted, baseUrl, prefix);
   expect(expected).toEqual([1, 3, 4, 5].map((n) => `${prefix}${n}`));
   await expect.poll(() => shownKeys(page)).toEqual(expected);
@@ -136,7 +112,7 @@ test('pushed past 256 unread changes: lag, the list reloads, and equals GET /key
   await expect(connectionStatus(page)).toHaveText('connected · sse');
   await openKeys(page, 'burst:');
   await expect(page.getByTestId('keys-empty')).toBeVisible();
-  const other = await otherClient(request, baseUrl);
+  const other = await OtherClient.signIn(request, baseUrl);
 
   // The page takes nothing while the stall lasts (a slow client), so 300 changes overflow the 256
   // ApexStore holds for it: it loses the oldest 44 and is told so when it reads again.
@@ -184,7 +160,7 @@ test('pages whose events never come say so and refresh over HTTP: a probe going 
   await page.getByTestId('login-password').fill('admin');
   await page.getByTestId('login-submit').click();
   await expect(connectionStatus(page)).toHaveText('connected · sse');
-  const other = await otherClient(request, baseUrl);
+  const other = await OtherClient.signIn(request, baseUrl);
 
   await page.getByTestId('nav-health').click();
   await expect(page.getByTestId('http-refresh-notice')).toContainText('Health events do not come on ApexStore 2.2');

@@ -1,34 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import { connectionStatus, expect, signIn, test } from './fixtures';
 import { expectNoDuplicateSeqs, feedRowsForKey, recordStatuses, recordedStatuses } from './feed';
-import { startMockServer } from './mock-server-process';
+import { ownServers } from './own-servers';
 
 // ApexStore 2.2 kept live through the gateway: its CDC webhook POSTs each change to the mock
 // server's `/ingest/apexstore`, which logs it as a native key_change with a seq; the console reads
 // the native protocol (seqs, replay). Each scenario runs a gateway of its own on a data file.
 const SECRET_HEADER = 'X-Webhook-Secret';
 const SECRET = 's3cret';
-type Started = Awaited<ReturnType<typeof startMockServer>>;
-const running: Started[] = [];
-let dataDir = '';
-
-test.beforeEach(() => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'rt-e2e-gateway-'));
-});
-
-test.afterEach(() => {
-  for (const server of running.splice(0)) server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function gateway(extraArgs: string[]): Promise<Started> {
-  const started = await startMockServer(['--ingest-auth', `${SECRET_HEADER}: ${SECRET}`, ...extraArgs]);
-  running.push(started);
-  return started;
-}
+const servers = ownServers('rt-e2e-gateway-', ['--ingest-auth', `${SECRET_HEADER}: ${SECRET}`]);
+const gateway = servers.start;
 
 /**
  * ApexStore 2.2's webhook body for a put, as its publisher writes it: the key as hex, the value as
@@ -53,7 +35,7 @@ async function publish(request: APIRequestContext, baseUrl: string, key: string,
 
 test('changes POSTed in the webhook format reach the console with their seqs, exactly once, across a gateway restart', async ({ page, request }) => {
   test.setTimeout(60_000);
-  const dataPath = path.join(dataDir, 'gateway.sqlite');
+  const dataPath = path.join(servers.dataDir(), 'gateway.sqlite');
   const first = await gateway(['--data', dataPath]);
   const baseUrl = first.server.url;
   const port = new URL(baseUrl).port;

@@ -15,6 +15,18 @@ export class OtherClient {
     private readonly baseUrl = '',
   ) {}
 
+  /**
+   * Signs in as admin over REST (on the run's server, or on the one at `baseUrl`).
+   *
+   * @example
+   * const other = await OtherClient.signIn(request, server.server.url);
+   */
+  static async signIn(request: APIRequestContext, baseUrl = ''): Promise<OtherClient> {
+    const res = await request.post(`${baseUrl}/auth/login`, { data: { username: 'admin', password: 'admin' } });
+    expect(res.ok()).toBeTruthy();
+    return new OtherClient(request, ((await res.json()) as { token: string }).token, baseUrl);
+  }
+
   private get headers() {
     return { Authorization: `Bearer ${this.token}` };
   }
@@ -105,9 +117,7 @@ export const test = base.extend<Fixtures>({
     await use(url);
   },
   other: async ({ request }, use) => {
-    const res = await request.post('/auth/login', { data: { username: 'admin', password: 'admin' } });
-    expect(res.ok()).toBeTruthy();
-    const client = new OtherClient(request, ((await res.json()) as { token: string }).token);
+    const client = await OtherClient.signIn(request);
     await use(client);
     // Chaos is server-wide: leave the server as the next test expects to find it.
     await client.chaos('block-websocket', { enabled: false });

@@ -1,37 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { FAST_REALTIME, OtherClient, connectionStatus, expect, signIn, storeBadSession, test } from './fixtures';
 import { expectNoDuplicateSeqs, feedRowsForKey, recordStatuses, recordedStatuses } from './feed';
-import { startMockServer } from './mock-server-process';
+import { ownServers } from './own-servers';
 
 // Each scenario here breaks its server on purpose (kills it, stalls it, floods it with a bad
 // token), so each gets a server of its own instead of the run's shared one.
-type Started = Awaited<ReturnType<typeof startMockServer>>;
-const running: Started[] = [];
-let dataDir = '';
-
-test.beforeEach(() => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'rt-e2e-'));
-});
-
-test.afterEach(() => {
-  for (const server of running.splice(0)) server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function ownServer(extraArgs: string[] = []): Promise<Started> {
-  const started = await startMockServer(extraArgs);
-  running.push(started);
-  return started;
-}
-
-async function otherClient(request: APIRequestContext, baseUrl: string): Promise<OtherClient> {
-  const res = await request.post(`${baseUrl}/auth/login`, { data: { username: 'admin', password: 'admin' } });
-  expect(res.ok()).toBeTruthy();
-  return new OtherClient(request, ((await res.json()) as { token: string }).token, baseUrl);
-}
+const servers = ownServers('rt-e2e-');
+const ownServer = servers.start;
 
 /** The server's count of upgrade requests to `/ws/events` so far (a chaos route). */
 async function upgradeAttempts(request: APIRequestContext, baseUrl: string): Promise<number> {
@@ -49,7 +25,7 @@ function countSockets(page: Page): () => number {
 
 test('a server restart mid-stream: what was written while it was down arrives exactly once', async ({ page, request }) => {
   test.setTimeout(60_000);
-  const dataPath = path.join(dataDir, 'apexstore.sqlite');
+  const dataPath = path.join(servers.dataDir(), 'apexstore.sqlite');
   const first = await ownServer(['--data', dataPath]);
   const baseUrl = first.server.url;
   const port = new URL(baseUrl).port;
@@ -58,7 +34,7 @@ test('a server restart mid-stream: what was written while it was down arrives ex
   const stamp = Date.now();
 
   const before = Array.from({ length: 5 }, (_, i) => `restart-before-${stamp}-${i}`);
-  const viaFirst = await otherClient(request, baseUrl);
+  const viaFirst = await OtherClient.signIn(request, baseUrl);
   for (const key of before) await viaFirst.put(key, 'live');
   for (const key of before) await expect(feedRowsForKey(page, key)).toHaveCount(1);
   await recordStatuses(page);
@@ -70,7 +46,7 @@ test('a server restart mid-stream: what was written while it was down arrives ex
   // While the page's server is down, another process on the same data writes: the page can only
   // learn of these by resuming from its lastSeq when its server is back.
   const stand_in = await ownServer(['--data', dataPath]);
-  const viaStandIn = await otherClient(request, stand_in.server.url);
+  const viaStandIn = await OtherClient.signIn(request, stand_in.server.url);
   const during = Array.from({ length: 5 }, (_, i) => `restart-during-${stamp}-${i}`);
   for (const key of during) await viaStandIn.put(key, 'while down');
   stand_in.stop();
@@ -78,7 +54,7 @@ test('a server restart mid-stream: what was written while it was down arrives ex
 
   await ownServer(['--data', dataPath, '--port', port]);
   await expect(connectionStatus(page)).toHaveText('connected · websocket', { timeout: 15_000 });
-  const viaRestarted = await otherClient(request, baseUrl);
+  const viaRestarted = await OtherClient.signIn(request, baseUrl);
   const after = `restart-after-${stamp}`;
   await viaRestarted.put(after, 'live again');
 
@@ -95,7 +71,7 @@ test('a stalled (half-open) connection is caught by the heartbeat and recovered'
   await signIn(page, 'admin', 'admin', baseUrl);
   await expect(connectionStatus(page)).toHaveText('connected · websocket');
   await recordStatuses(page);
-  const other = await otherClient(request, baseUrl);
+  const other = await OtherClient.signIn(request, baseUrl);
   const sockets = countSockets(page);
 
   // The stall outlasts the test: only the heartbeat can end it for the page. Sockets opened after
@@ -143,7 +119,7 @@ test('offline: no attempt while the browser is offline, a reconnect as soon as i
   await page.getByTestId('login-password').fill('admin');
   await page.getByTestId('login-submit').click();
   await expect(connectionStatus(page)).toHaveText('connected · websocket');
-  const other = await otherClient(request, baseUrl);
+  const other = await OtherClient.signIn(request, baseUrl);
   const sockets = countSockets(page);
   const serverStart = await upgradeAttempts(request, baseUrl);
 
