@@ -3,6 +3,7 @@ import { Observable } from 'rxjs';
 import type { PollResponse } from '../protocol/protocol';
 import type { PollRequest, RealtimeStream, StreamCloseInfo, StreamListener, StreamRequest } from './backend-io';
 import { RealtimePollError } from './realtime-poll-error';
+import { insideZone, outsideZone } from './zone-boundary';
 
 /*
  * The browser's HTTP I/O for `BrowserRealtimeBackend`: long polls and Server-Sent Events streams over
@@ -11,12 +12,6 @@ import { RealtimePollError } from './realtime-poll-error';
  * the requests start outside the Angular zone (a pending long poll must not keep the app from
  * becoming stable) and what they deliver is handed over inside it.
  */
-
-const outside = <T>(zone: NgZone | null, fn: () => T): T => (zone ? zone.runOutsideAngular(fn) : fn());
-const inside = (zone: NgZone | null, fn: () => void): void => {
-  if (zone) zone.run(fn);
-  else fn();
-};
 
 /** The `error` field of a JSON error body, when there is one. */
 function errorField(body: unknown): string | null {
@@ -39,7 +34,7 @@ export function pollOverHttp(request: PollRequest, zone: NgZone | null): Observa
     if (request.since !== null && request.epoch) url.searchParams.set('epoch', request.epoch);
     url.searchParams.set('wait', String(request.waitMs));
     for (const [k, v] of Object.entries(request.params)) url.searchParams.set(k, v);
-    outside(zone, () =>
+    outsideZone(zone, () =>
       fetch(url.toString(), {
         headers: { Authorization: `Bearer ${request.token}` },
         signal: controller.signal,
@@ -48,14 +43,14 @@ export function pollOverHttp(request: PollRequest, zone: NgZone | null): Observa
         .then(async (response) => {
           const body: unknown = await response.json().catch(() => null);
           if (!response.ok) throw new RealtimePollError(response.status, errorField(body));
-          inside(zone, () => {
+          insideZone(zone, () => {
             subscriber.next(body as PollResponse);
             subscriber.complete();
           });
         })
         .catch((error: unknown) => {
           if (controller.signal.aborted) return;
-          inside(zone, () => subscriber.error(error instanceof RealtimePollError ? error : new RealtimePollError(0)));
+          insideZone(zone, () => subscriber.error(error instanceof RealtimePollError ? error : new RealtimePollError(0)));
         }),
     );
     return () => controller.abort();
@@ -78,9 +73,9 @@ export function streamOverHttp(request: StreamRequest, listener: StreamListener,
   const finish = (info: StreamCloseInfo) => {
     if (done) return;
     done = true;
-    inside(zone, () => listener.close(info));
+    insideZone(zone, () => listener.close(info));
   };
-  outside(zone, () => {
+  outsideZone(zone, () => {
     fetch(request.url, { headers: request.headers, signal: controller.signal, cache: 'no-store' })
       .then(async (response) => {
         const type = response.headers.get('content-type') ?? '';
@@ -91,13 +86,13 @@ export function streamOverHttp(request: StreamRequest, listener: StreamListener,
           return;
         }
         if (done) return;
-        inside(zone, () => listener.open());
+        insideZone(zone, () => listener.open());
         const reader = response.body.getReader();
         for (;;) {
           const { value, done: ended } = await reader.read();
           if (done) return;
           if (ended) break;
-          inside(zone, () => listener.chunk(value));
+          insideZone(zone, () => listener.chunk(value));
         }
         finish({ status: null });
       })

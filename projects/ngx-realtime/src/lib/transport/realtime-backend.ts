@@ -2,7 +2,8 @@ import { Injectable, NgZone, inject } from '@angular/core';
 import { Observable, type Subscription } from 'rxjs';
 import { loadFallbacks, whenLoaded } from '../fallbacks/load-fallbacks';
 import type { PollResponse } from '../protocol/protocol';
-import type { PollRequest, RealtimeIo, RealtimeSocket, RealtimeStream, SocketListener, StreamListener, StreamRequest } from './backend-io';
+import type { PollRequest, RealtimeIo, RealtimeSocket, RealtimeStream, SocketCloseInfo, SocketListener, StreamListener, StreamRequest } from './backend-io';
+import { insideZone, outsideZone } from './zone-boundary';
 
 export type {
   PollRequest,
@@ -49,43 +50,30 @@ export abstract class RealtimeBackend implements RealtimeIo {
 export class BrowserRealtimeBackend extends RealtimeBackend {
   readonly #zone = inject(NgZone, { optional: true });
 
-  #outside<T>(fn: () => T): T {
-    return this.#zone ? this.#zone.runOutsideAngular(fn) : fn();
-  }
-
-  #inside(fn: () => void): void {
-    if (this.#zone) this.#zone.run(fn);
-    else fn();
-  }
-
   openWebSocket(url: string, listener: SocketListener): RealtimeSocket {
-    return this.#outside(() => {
+    return outsideZone(this.#zone, () => {
       const ws = new WebSocket(url);
       let done = false;
       let opened = false;
       ws.onopen = () => {
         opened = true;
-        if (!done) this.#inside(() => listener.open());
+        if (!done) insideZone(this.#zone, () => listener.open());
       };
       ws.onmessage = (e: MessageEvent) => {
-        if (!done) this.#inside(() => listener.message(e.data));
+        if (!done) insideZone(this.#zone, () => listener.message(e.data));
       };
       ws.onclose = (e: CloseEvent) => {
-        if (done) return;
-        if (opened || e.code !== 1006) {
+        const report = (info: SocketCloseInfo) => {
+          if (done) return;
           done = true;
-          this.#inside(() => listener.close({ code: e.code, reason: e.reason }));
-          return;
-        }
+          insideZone(this.#zone, () => listener.close(info));
+        };
+        if (opened || e.code !== 1006) return report({ code: e.code, reason: e.reason });
         // A browser reports a refused upgrade (HTTP 503, a proxy's 403) exactly like an unreachable
         // server. One plain request tells them apart: any HTTP answer means the server is up. The
         // check comes with the fallbacks, which a refused upgrade is about to need anyway.
-        const report = (refused: boolean) => {
-          if (done) return;
-          done = true;
-          this.#inside(() => listener.close({ code: e.code, reason: e.reason, upgradeRefused: refused }));
-        };
-        whenLoaded(loadFallbacks, (fallbacks) => void fallbacks.answersHttp(url).then(report), () => report(false));
+        const refused = (upgradeRefused: boolean) => report({ code: e.code, reason: e.reason, upgradeRefused });
+        whenLoaded(loadFallbacks, (fallbacks) => void fallbacks.answersHttp(url).then(refused), () => refused(false));
       };
       return {
         send: (text: string) => {
