@@ -2,6 +2,7 @@ import { reasonForCloseCode, type DisconnectReason } from '../stream/connection-
 import { EncryptedConnection, readEncrypted, withPublicKey } from './ignis-encrypted-connection';
 import { IGNIS_HKDF_INFO, makeKeyPair } from './ignis-encryption';
 import { ENCRYPTION_REQUIRED, authenticate, readPlain } from './ignis-frames';
+import { firstFrames } from './json-text-frame';
 import { protocolRooms } from './protocol-rooms';
 import type { ConnectContext, ConnectRequest, ProtocolCapabilities, ProtocolSink, RealtimeProtocol } from './realtime-protocol';
 
@@ -131,13 +132,13 @@ export function ignisProtocol(options: IgnisProtocolOptions = {}): RealtimeProto
       const token = context.token ?? '';
       if (!encryption) {
         const data = credentials(token);
-        return { url: context.url, firstFrames: isThenable(data) ? Promise.resolve(data).then((d) => [authenticate(d)]) : [authenticate(data)] };
+        return { url: context.url, firstFrames: firstFrames(data, (d) => [authenticate(d)]) };
       }
       const connection = new EncryptedConnection(makeKeyPair(), hkdfInfo);
       // A failed key generation surfaces through the first frames; this copy must not be reported as unhandled.
       connection.keys.catch(noop);
-      const firstFrames = Promise.all([credentials(token), connection.keys]).then(([data, keys]) => [authenticate(withPublicKey(data, keys.publicKey))]);
-      return { url: context.url, firstFrames, state: connection };
+      const frames = Promise.all([credentials(token), connection.keys]).then(([data, keys]) => [authenticate(withPublicKey(data, keys.publicKey))]);
+      return { url: context.url, firstFrames: frames, state: connection };
     },
 
     read(data: unknown, sink: ProtocolSink, state?: unknown): void {
@@ -168,10 +169,6 @@ export function ignisProtocol(options: IgnisProtocolOptions = {}): RealtimeProto
 
 function defaultCredentials(token: string): Record<string, unknown> {
   return { token };
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function checkOptions(options: IgnisProtocolOptions): void {

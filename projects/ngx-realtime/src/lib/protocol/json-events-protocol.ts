@@ -1,4 +1,4 @@
-import { eventName, readJsonObject } from './json-text-frame';
+import { eventName, firstFrames, readJsonObject } from './json-text-frame';
 import type { ConnectContext, ConnectRequest, ProtocolCapabilities, ProtocolSink, RealtimeEvent, RealtimeProtocol } from './realtime-protocol';
 
 /**
@@ -113,7 +113,7 @@ export function jsonEventsProtocol(options: JsonEventsOptions = {}): RealtimePro
       const frame = authFrame!(token);
       return {
         url: context.url,
-        firstFrames: isThenable(frame) ? Promise.resolve(frame).then((f) => [asText(f)]) : [asText(frame)],
+        firstFrames: firstFrames(frame, (f) => [asText(f)]),
       };
     },
 
@@ -139,10 +139,6 @@ export function jsonEventsProtocol(options: JsonEventsOptions = {}): RealtimePro
 
 function asText(frame: unknown): string {
   return typeof frame === 'string' ? frame : JSON.stringify(frame);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function checkOptions(options: JsonEventsOptions): void {

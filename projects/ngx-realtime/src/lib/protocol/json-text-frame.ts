@@ -32,3 +32,17 @@ export function eventName(frame: Record<string, unknown>, field: string): string
   const name = frame[field];
   return typeof name === 'string' && name !== '' ? name : null;
 }
+
+/**
+ * The first frames a connection sends, made from a value the app may give as a promise (its
+ * credentials, its auth frame): a list at once when the value is there, else a promise of one, so
+ * a synchronous value costs no wait.
+ *
+ * @example
+ * ```ts
+ * firstFrames(credentials(token), (data) => [JSON.stringify({ event: 'authenticate', data })]);
+ * ```
+ */
+export function firstFrames<T>(value: T | PromiseLike<T>, toFrames: (value: T) => string[]): string[] | Promise<string[]> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function' ? Promise.resolve(value).then(toFrames) : toFrames(value as T);
+}
